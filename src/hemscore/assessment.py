@@ -1,0 +1,218 @@
+"""The engine: evaluate every rule on a profile and aggregate into an :class:`Assessment`.
+
+Pure: takes a validated profile and rule set, returns immutable records. It never prints,
+exits or reads files. A missing value is never scored 0: it leaves the weighted mean and lowers
+the coverage. Below the minimum coverage a diagnostic is "insufficient data", not a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from .profile import MetricValue, Profile
+from .rules import Rule, RuleSet
+from .scoring import cagr_pct, hhi, largest_share, mean, peak_pct
+
+Status = Literal["pass", "fail", "missing", "waived"]
+AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
+DEFAULT_MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule evaluated on one profile."""
+
+    rule: Rule
+    status: Status
+    value: float | bool | None = None  # the measure the rule scores (e.g. HHI for shares)
+    score: float | None = None
+    passed: bool | None = None
+    gap: float | None = None
+    contribution: float | None = None  # points this rule adds to its diagnostic score
+    input: MetricValue | None = None
+    detail: dict[str, Any] | None = None  # e.g. the years a growth rate spans
+    reason: str | None = None  # why the rule is missing or waived
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def weight(self) -> float:
+        return self.rule.weight
+
+    @property
+    def assessed(self) -> bool:
+        return self.score is not None
+
+
+@dataclass(frozen=True)
+class DiagnosticScore:
+    """A diagnostic's score: the weighted mean of its assessed rules."""
+
+    id: str
+    score: float | None
+    coverage: float  # assessed weight / applicable weight
+    assessed_weight: float
+    applicable_weight: float
+    weight: float  # weight in the overall mean
+    rules: tuple[RuleResult, ...]
+
+    @property
+    def status(self) -> str:
+        if self.applicable_weight == 0:
+            return "no_rules"
+        return "scored" if self.score is not None else "insufficient_data"
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A failing rule, with what fixing it would gain."""
+
+    rule: Rule
+    priority: float  # weight × (100 − score): the ranking key
+    gain: float | None  # overall points gained if the rule reached its target score
+    result: RuleResult
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the engine concluded about one profile."""
+
+    profile: Profile
+    ruleset: RuleSet
+    aggregation: str
+    min_coverage: float
+    score: float | None
+    grade: str
+    coverage: float
+    diagnostics: tuple[DiagnosticScore, ...]
+    recommendations: tuple[Recommendation, ...]
+    strict: bool = False
+
+    @property
+    def results(self) -> tuple[RuleResult, ...]:
+        return tuple(r for d in self.diagnostics for r in d.rules)
+
+    @property
+    def waived(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.status == "waived")
+
+    def failing(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.status == "fail")
+
+
+def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
+    """Score one rule on one value (None: the profile has no value for the metric)."""
+    if mv is None:
+        return RuleResult(rule, "missing", reason="no value in the profile")
+    raw = mv.value
+    detail: dict[str, Any] | None = None
+    if rule.method == "boolean":
+        passed = raw is rule.expected
+        return RuleResult(rule, "pass" if passed else "fail", value=raw,
+                          score=100.0 if passed else 0.0, passed=passed, gap=None, input=mv)
+    measure: float
+    if rule.method == "concentration":
+        measure = hhi(raw) if rule.measure == "hhi" else largest_share(raw)
+        if rule.measure == "largest":
+            detail = {"label": max(raw, key=lambda k: (raw[k], k))}
+    elif rule.method == "trend":
+        if rule.measure == "cagr":
+            growth = cagr_pct(raw, rule.years)
+            if growth is None:
+                return RuleResult(rule, "missing", input=mv,
+                                  reason=f"the series needs two positive values within {rule.years} years of its latest")
+            measure = growth[0]
+            detail = {"from_year": growth[1], "to_year": growth[2]}
+        else:
+            peak = peak_pct(raw)
+            if peak is None:
+                return RuleResult(rule, "missing", input=mv, reason="the series has no positive peak")
+            measure = peak[0]
+            detail = {"peak_year": peak[1], "latest_year": max(raw)}
+    else:
+        measure = float(raw)
+    assert rule.scale is not None
+    score = rule.scale.score(measure)
+    passed = rule.scale.passes(measure)
+    return RuleResult(rule, "pass" if passed else "fail", value=measure, score=score,
+                      passed=passed, gap=rule.scale.gap(measure), input=mv, detail=detail)
+
+
+def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage: float) -> DiagnosticScore:
+    applicable = sum(r.weight for r in results if r.status != "waived")
+    assessed = [r for r in results if r.assessed]
+    assessed_w = sum(r.weight for r in assessed)
+    coverage = assessed_w / applicable if applicable else 0.0
+    score = None
+    if assessed_w > 0 and coverage + 1e-12 >= min_coverage:
+        score = sum(r.weight * (r.score or 0.0) for r in assessed) / assessed_w
+    final = []
+    for r in results:
+        if r.assessed and assessed_w > 0:
+            r = replace(r, contribution=r.weight * (r.score or 0.0) / assessed_w)
+        final.append(r)
+    return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(final))
+
+
+def _overall(diags: Sequence[DiagnosticScore], how: str) -> float | None:
+    scored = [d for d in diags if d.score is not None and d.weight > 0]
+    return mean([d.score for d in scored if d.score is not None], [d.weight for d in scored], how)
+
+
+def assess(
+    profile: Profile,
+    ruleset: RuleSet,
+    *,
+    aggregation: str = "arithmetic",
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    strict: bool = False,
+) -> Assessment:
+    """Assess one profile with one rule set."""
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"unknown aggregation {aggregation!r}")
+    waivers = {} if strict else profile.waivers
+    by_diag: dict[str, list[RuleResult]] = {d.id: [] for d in ruleset.diagnostics}
+    for rule in ruleset.rules:
+        if profile.kind not in rule.kinds:
+            continue
+        if rule.id in waivers:
+            result = RuleResult(rule, "waived", reason=waivers[rule.id],
+                                input=profile.values.get(rule.metric))
+        else:
+            result = evaluate_rule(rule, profile.values.get(rule.metric))
+        by_diag[rule.diagnostic].append(result)
+    diags = tuple(
+        _diagnostic(d.id, d.weight, by_diag[d.id], min_coverage) for d in ruleset.diagnostics
+    )
+    overall = _overall(diags, aggregation)
+    counted = [d for d in diags if d.weight > 0]
+    applicable = sum(d.applicable_weight for d in counted)
+    coverage = sum(d.assessed_weight for d in counted) / applicable if applicable else 0.0
+    recommendations = _recommend(diags, overall, aggregation)
+    return Assessment(
+        profile=profile, ruleset=ruleset, aggregation=aggregation, min_coverage=min_coverage,
+        score=overall, grade=ruleset.grade(overall), coverage=coverage, diagnostics=diags,
+        recommendations=recommendations, strict=strict,
+    )
+
+
+def _recommend(diags: Sequence[DiagnosticScore], overall: float | None, how: str) -> tuple[Recommendation, ...]:
+    recs = []
+    for d in diags:
+        for r in d.rules:
+            if r.status != "fail" or r.score is None:
+                continue
+            target_score = 100.0 if r.rule.scale is None else r.rule.scale.pass_score
+            gain = None
+            if overall is not None and d.score is not None and d.assessed_weight > 0:
+                new_d = d.score + r.weight * (target_score - r.score) / d.assessed_weight
+                others = [x for x in diags if x.id != d.id]
+                new_overall = _overall([*others, replace(d, score=new_d)], how)
+                gain = None if new_overall is None else new_overall - overall
+            recs.append(Recommendation(r.rule, r.weight * (100.0 - r.score), gain, r))
+    recs.sort(key=lambda x: (-x.priority, x.rule.id))
+    return tuple(recs)

@@ -1,0 +1,151 @@
+"""The metric catalogue: every metric a profile may set, declared once as data.
+
+The built-in catalogue (``catalogue.toml`` beside this module, catalogue v1) is read here;
+rule files may declare further metrics in the same shape. Profile validation, the JSON Schema,
+the ``init`` template and the docs all derive from the :class:`Metric` records built here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import HemscoreError, RuleError, did_you_mean
+
+DIAGNOSTICS: tuple[str, ...] = ("cluster", "technology", "exports", "talent", "policy")
+KINDS: tuple[str, ...] = ("country", "region", "cluster", "firm")
+TYPES: tuple[str, ...] = ("number", "integer", "bool", "shares", "series")
+BETTER: tuple[str, ...] = ("higher", "lower", "true", "growing", "less-concentrated")
+LANGS: tuple[str, ...] = ("en", "zh")
+
+CATALOGUE_VERSION = "1"
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
+
+MetricType = Literal["number", "integer", "bool", "shares", "series"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its id, value type, allowed range and the profile kinds it applies to."""
+
+    id: str
+    type: MetricType
+    kinds: tuple[str, ...]
+    better: str
+    min: float | None = None
+    max: float | None = None
+    texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
+    origin: str = "catalogue v1"
+
+    @property
+    def diagnostic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.id.split(".", 1)[1]
+
+    def text(self, lang: str, key: str) -> str:
+        """A text of the metric in ``lang``, falling back to English."""
+        return self.texts.get(lang, {}).get(key) or self.texts.get("en", {}).get(key, "")
+
+
+def default_range(metric_id: str, type_: str) -> tuple[float | None, float | None]:
+    """Ranges implied by a metric's suffix: ``_pct`` 0–100, ``_count`` ≥ 0."""
+    if metric_id.endswith("_pct"):
+        return 0.0, 100.0
+    if metric_id.endswith(("_count", "_ratio", "_per_million")) or type_ == "integer":
+        return 0.0, None
+    return None, None
+
+
+_METRIC_KEYS = {"type", "kinds", "better", "min", "max", "en", "zh"}
+_TEXT_KEYS = {"title", "unit", "description"}
+
+
+def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -> Metric:
+    """Validate one ``[metrics."<id>"]`` table into a :class:`Metric`."""
+
+    def fail(msg: str, *keys: str) -> RuleError:
+        line = line_of("metrics", metric_id, *keys) if line_of else None
+        key = ".".join(["metrics", f'"{metric_id}"', *keys])
+        return RuleError(msg, path=path, line=line, key=key)
+
+    if not isinstance(spec, dict):
+        raise fail("a metric declaration must be a table")
+    diag, dot, name = metric_id.partition(".")
+    if not dot or not name or "." in name:
+        raise fail("a metric id is <diagnostic>.<name>")
+    if diag not in DIAGNOSTICS:
+        raise fail(f'unknown diagnostic "{diag}"{did_you_mean(diag, DIAGNOSTICS)}')
+    for key in spec:
+        if key not in _METRIC_KEYS:
+            raise fail(f"unknown key{did_you_mean(key, _METRIC_KEYS)}", key)
+    type_ = spec.get("type")
+    if type_ not in TYPES:
+        raise fail(f"type must be one of {', '.join(TYPES)}", "type")
+    kinds = spec.get("kinds", list(KINDS))
+    if not isinstance(kinds, list) or not kinds or any(k not in KINDS for k in kinds):
+        raise fail(f"kinds must be a non-empty list of {', '.join(KINDS)}", "kinds")
+    better = spec.get("better")
+    if better not in BETTER:
+        raise fail(f"better must be one of {', '.join(BETTER)}", "better")
+    lo, hi = default_range(metric_id, type_)
+    for bound in ("min", "max"):
+        v = spec.get(bound)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            raise fail(f"{bound} must be a number", bound)
+    lo = float(spec["min"]) if "min" in spec else lo
+    hi = float(spec["max"]) if "max" in spec else hi
+    if lo is not None and hi is not None and lo > hi:
+        raise fail("min is above max", "min")
+    texts: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        block = spec.get(lang, {})
+        if not isinstance(block, dict):
+            raise fail("must be a table of texts", lang)
+        for key, value in block.items():
+            if key not in _TEXT_KEYS:
+                raise fail(f"unknown key{did_you_mean(key, _TEXT_KEYS)}", lang, key)
+            if not isinstance(value, str):
+                raise fail("must be a string", lang, key)
+        texts[lang] = dict(block)
+    if not texts["en"].get("title"):
+        raise fail("en.title is required", "en")
+    return Metric(
+        id=metric_id,
+        type=type_,
+        kinds=tuple(k for k in KINDS if k in kinds),
+        better=better,
+        min=lo,
+        max=hi,
+        texts=texts,
+        origin=path,
+    )
+
+
+def parse_metrics(table: Any, *, path: str, line_of: Any = None) -> dict[str, Metric]:
+    """Validate a ``[metrics]`` table into metrics keyed by id."""
+    if not isinstance(table, dict):
+        raise RuleError("metrics must be a table", path=path, key="metrics")
+    return {
+        mid: parse_metric(mid, spec, path=path, line_of=line_of) for mid, spec in table.items()
+    }
+
+
+_BUILTIN: dict[str, Metric] | None = None
+
+
+def builtin_catalogue() -> dict[str, Metric]:
+    """The built-in catalogue v1, read once per process."""
+    global _BUILTIN
+    if _BUILTIN is None:
+        from .tomlsource import read_toml
+
+        doc = read_toml(CATALOGUE_PATH, error=RuleError)
+        unknown = set(doc.data) - {"metrics"}
+        if unknown:
+            raise HemscoreError(f"unknown table {sorted(unknown)[0]}", path=doc.path)
+        _BUILTIN = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
+    return _BUILTIN

@@ -1,0 +1,84 @@
+"""Shared wording of values, targets and statuses for the human-readable formats."""
+
+from __future__ import annotations
+
+from ..assessment import Assessment, RuleResult
+from ..i18n import label
+
+
+def num(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    text = f"{x:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def score(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0f}"
+
+
+MEASURE_UNITS = {"hhi": "HHI", "largest": "%", "cagr": "%/yr", "peak": "% pk"}
+
+
+def unit(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
+    if r.rule.measure:
+        u = MEASURE_UNITS[r.rule.measure]
+        return "%/年" if (lang == "zh" and u == "%/yr") else ("% 峰值" if lang == "zh" and r.rule.measure == "peak" else u)
+    m = metrics.get(r.rule.metric)
+    if m is None or m.type == "bool":
+        return ""
+    if r.rule.metric.endswith("_pct"):
+        return "%"
+    return ""
+
+
+def value(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
+    if r.value is None:
+        return "–"
+    if isinstance(r.value, bool):
+        return label(lang, "yes" if r.value else "no")
+    text = num(r.value, 2 if abs(r.value) < 10 else 1) + _spaced(unit(r, lang, metrics))
+    if r.input is not None and r.input.is_estimate:
+        text += "*"
+    return text
+
+
+def target(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
+    rule = r.rule
+    if rule.scale is None:
+        return label(lang, "yes" if rule.expected else "no")
+    op = "≥" if rule.scale.higher_is_better else "≤"
+    u = unit(r, lang, metrics)
+    return f"{op} {num(rule.scale.target, 2)}{'%' if u.startswith('%') else ''}"
+
+
+def _spaced(u: str) -> str:
+    return u if not u or u.startswith("%") else " " + u
+
+
+def status(r: RuleResult, lang: str) -> str:
+    return label(lang, r.status)
+
+
+def diag_score(a: Assessment, i: int, lang: str) -> str:
+    d = a.diagnostics[i]
+    if d.score is None:
+        return label(lang, d.status)
+    return score(d.score)
+
+
+def paper(sections: tuple[str, ...], lang: str) -> str:
+    prefix = "论文" if lang == "zh" else "paper "
+    return ", ".join(prefix + ("§" + s if s != "intro" else s) for s in sections)
+
+
+def source_line(r: RuleResult) -> str:
+    mv = r.input
+    if mv is None:
+        return ""
+    parts = [p for p in (mv.source, str(mv.year) if mv.year else None) if p]
+    return ", ".join(parts)

@@ -1,0 +1,133 @@
+"""JSON output: the stable, documented machine contract (see README, "JSON output").
+
+One object for one profile, a list of objects for several. Deterministic: the same input gives
+the same bytes (keys in a fixed order, floats rounded to 4 decimals, no timestamps).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ..assessment import Assessment, RuleResult
+from . import RenderOptions
+
+SCHEMA_VERSION = "1.0"
+
+
+def _num(x: float | None) -> float | None:
+    if x is None:
+        return None
+    r = round(float(x), 4)
+    return 0.0 if r == 0 else r
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)):
+        return _num(v)
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return v
+
+
+def _scale(result: RuleResult) -> dict[str, Any]:
+    rule = result.rule
+    out: dict[str, Any] = {"method": rule.method}
+    if rule.measure:
+        out["measure"] = rule.measure
+    if rule.method == "trend":
+        out["years"] = rule.years
+    s = rule.scale
+    if s is None:
+        out["expected"] = rule.expected
+    elif s.kind == "linear":
+        out |= {"scale": "linear", "worst": _num(s.worst), "target": _num(s.target),
+                "best": _num(s.best), "target_score": _num(s.target_score)}
+    else:
+        out |= {"scale": "bands", "edges": [_num(e) for e in s.edges],
+                "scores": [_num(x) for x in s.scores], "edge": s.edge, "target": _num(s.target)}
+    return out
+
+
+def rule_to_dict(r: RuleResult, lang: str) -> dict[str, Any]:
+    rule = r.rule
+    mv = r.input
+    return {
+        "id": rule.id,
+        "title": rule.text(lang, "title"),
+        "metric": rule.metric,
+        "status": r.status,
+        "value": _jsonable(r.value),
+        "target": _jsonable(rule.target),
+        "score": _num(r.score),
+        "passed": r.passed,
+        "gap": _num(r.gap),
+        "weight": _num(rule.weight),
+        "severity": rule.severity,
+        "contribution": _num(r.contribution),
+        "scoring": _scale(r),
+        "detail": _jsonable(r.detail) if r.detail else None,
+        "reason": r.reason,
+        "input": None if mv is None else {
+            "value": _jsonable(mv.value),
+            "year": mv.year,
+            "source": mv.source,
+            "estimate": mv.is_estimate,
+            "target": mv.is_target,
+            "line": mv.line,
+        },
+        "paper": [f"§{s}" if s != "intro" else s for s in rule.paper],
+        "basis": rule.basis,
+        "threshold_source": rule.source,
+    }
+
+
+def assessment_to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
+    """The documented JSON object of one assessment."""
+    p = a.profile
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": {"name": a.ruleset.name, "version": a.ruleset.version},
+        "profile": {"name": p.name, "kind": p.kind, "year": p.year, "country": p.country,
+                    "path": p.path},
+        "overall": {"score": _num(a.score), "grade": a.grade, "coverage": _num(a.coverage),
+                    "aggregation": a.aggregation, "min_coverage": _num(a.min_coverage)},
+        "diagnostics": [
+            {
+                "id": d.id,
+                "title": a.ruleset.diagnostics[i].text(lang, "title"),
+                "status": d.status,
+                "score": _num(d.score),
+                "coverage": _num(d.coverage),
+                "weight": _num(d.weight),
+                "assessed_weight": _num(d.assessed_weight),
+                "applicable_weight": _num(d.applicable_weight),
+                "rules": [rule_to_dict(r, lang) for r in d.rules],
+            }
+            for i, d in enumerate(a.diagnostics)
+        ],
+        "waivers": [{"rule": r.id, "reason": r.reason} for r in a.waived],
+        "recommendations": [
+            {
+                "rule": rec.rule.id,
+                "diagnostic": rec.rule.diagnostic,
+                "priority": _num(rec.priority),
+                "gain": _num(rec.gain),
+                "text": rec.rule.text(lang, "recommendation"),
+                "paper": [f"§{s}" if s != "intro" else s for s in rec.rule.paper],
+            }
+            for rec in a.recommendations
+        ],
+    }
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    items = [assessment_to_dict(a, options.lang) for a in assessments]
+    return dumps(items[0] if len(items) == 1 else items)

@@ -1,0 +1,69 @@
+"""The report as Markdown, for pasting into a document or a pull request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..assessment import Assessment
+from ..i18n import label
+from . import RenderOptions
+from . import _text as tx
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_one(a: Assessment, options: RenderOptions) -> str:
+    lang = options.lang
+    p = a.profile
+    metrics = a.ruleset.metrics
+    out = [f"## {label(lang, 'report')}: {_cell(p.name)}", ""]
+    overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
+    out += [
+        f"- **{label(lang, 'kind')}**: {label(lang, p.kind)} · **{label(lang, 'year')}**: {p.year}",
+        f"- **{label(lang, 'overall')}**: {overall} / 100 · **{label(lang, 'grade')}**: {a.grade}"
+        f" · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%",
+        f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
+        f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}",
+        "",
+        f"### {label(lang, 'diagnostics')}",
+        "",
+        f"| {label(lang, 'diagnostic')} | {label(lang, 'score')} | {label(lang, 'coverage')} |",
+        "|---|---:|---:|",
+    ]
+    for i, d in enumerate(a.diagnostics):
+        out.append(f"| {_cell(a.ruleset.diagnostics[i].text(lang, 'title'))} | "
+                   f"{tx.diag_score(a, i, lang)} | {d.coverage * 100:.0f}% |")
+    out += ["", f"### {label(lang, 'rules')}", "",
+            f"| {label(lang, 'rule')} | {label(lang, 'metric')} | {label(lang, 'value')} | "
+            f"{label(lang, 'target')} | {label(lang, 'score')} | {label(lang, 'status')} | "
+            f"{label(lang, 'source')} | {label(lang, 'paper')} |",
+            "|---|---|---:|---:|---:|---|---|---|"]
+    for d in a.diagnostics:
+        for r in d.rules:
+            out.append(
+                f"| {r.id} | {_cell(r.rule.text(lang, 'title'))} | {_cell(tx.value(r, lang, metrics))} | "
+                f"{_cell(tx.target(r, lang, metrics))} | {tx.score(r.score)} | {tx.status(r, lang)} | "
+                f"{_cell(tx.source_line(r))} | {_cell(tx.paper(r.rule.paper, lang))} |"
+            )
+    if any(r.input is not None and r.input.is_estimate for r in a.results):
+        out += ["", f"\\* {label(lang, 'estimate')}"]
+    if a.waived:
+        out += ["", f"### {label(lang, 'waivers')}", ""]
+        out += [f"- **{r.id}**: {_cell(r.reason or '')}" for r in a.waived]
+    out += ["", f"### {label(lang, 'recommendations')}", ""]
+    if not a.recommendations:
+        out.append(label(lang, "no_recs"))
+    for n, rec in enumerate(a.recommendations[: options.top], start=1):
+        gain = f" (+{rec.gain:.1f})" if rec.gain is not None else ""
+        out.append(f"{n}. **{rec.rule.id}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
+                   f"{_cell(rec.rule.text(lang, 'recommendation'))} ({tx.paper(rec.rule.paper, lang)})")
+    rest = len(a.recommendations) - options.top
+    if rest > 0:
+        out += ["", label(lang, "more_recs", n=rest)]
+    return "\n".join(out) + "\n"
+
+
+def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    return "\n".join(render_one(a, options) for a in assessments)

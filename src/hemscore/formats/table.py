@@ -1,0 +1,145 @@
+"""The terminal report, drawn with Rich. The only module that imports Rich."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from ..assessment import Assessment
+from ..i18n import label
+from . import RenderOptions
+from . import _text as tx
+
+BAR_WIDTH = 20
+STATUS_STYLE = {"pass": "green", "fail": "red", "missing": "dim", "waived": "yellow"}
+
+
+def _bar(score: float | None) -> Text:
+    if score is None:
+        return Text("·" * BAR_WIDTH, style="dim")
+    full = round(score / 100 * BAR_WIDTH)
+    style = "green" if score >= 65 else "yellow" if score >= 35 else "red"
+    return Text("█" * full, style=style) + Text("░" * (BAR_WIDTH - full), style="dim")
+
+
+def _header(a: Assessment, lang: str) -> Group:
+    p = a.profile
+    title = Text(f"{label(lang, 'report')} — ", style="bold") + Text(p.name, style="bold cyan")
+    sub = Text(f"{label(lang, p.kind)} · {p.year}" + (f" · {p.country}" if p.country else ""), style="dim")
+    overall = Text()
+    overall.append(f"{label(lang, 'overall')} ", style="bold")
+    overall.append(tx.score(a.score) if a.score is not None else label(lang, "insufficient_data"), style="bold")
+    overall.append(" / 100   ")
+    overall.append(f"{label(lang, 'grade')} ", style="bold")
+    overall.append(a.grade, style="bold magenta")
+    overall.append(f"   {label(lang, 'coverage')} {a.coverage * 100:.0f}%")
+    meta = Text(
+        f"{label(lang, 'ruleset')} {a.ruleset.name} {a.ruleset.version} · "
+        f"{label(lang, 'aggregation')}: {label(lang, a.aggregation)}",
+        style="dim",
+    )
+    return Group(title, sub, overall, meta)
+
+
+def _diagnostics(a: Assessment, lang: str) -> Table:
+    t = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    t.add_column(label(lang, "diagnostic"))
+    t.add_column("", no_wrap=True)
+    t.add_column(label(lang, "score"), justify="right")
+    t.add_column(label(lang, "coverage"), justify="right")
+    for i, d in enumerate(a.diagnostics):
+        title = a.ruleset.diagnostics[i].text(lang, "title")
+        t.add_row(title, _bar(d.score), tx.diag_score(a, i, lang), f"{d.coverage * 100:.0f}%")
+    return t
+
+
+def _rules(a: Assessment, lang: str, detail: bool) -> Table:
+    t = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False)
+    t.add_column(label(lang, "rule"), no_wrap=True)
+    t.add_column(label(lang, "metric"), ratio=1, overflow="fold")
+    t.add_column(label(lang, "value"), justify="right")
+    t.add_column(label(lang, "target"), justify="right", no_wrap=True)
+    t.add_column(label(lang, "score"), justify="right")
+    t.add_column(label(lang, "status"), no_wrap=True)
+    metrics = a.ruleset.metrics
+    for i, d in enumerate(a.diagnostics):
+        if not d.rules:
+            continue
+        t.add_row("", Text(a.ruleset.diagnostics[i].text(lang, "title"), style="bold underline"))
+        for r in d.rules:
+            t.add_row(
+                r.id,
+                r.rule.text(lang, "title"),
+                tx.value(r, lang, metrics),
+                tx.target(r, lang, metrics),
+                tx.score(r.score),
+                Text(tx.status(r, lang), style=STATUS_STYLE[r.status]),
+            )
+            if detail and r.input is not None and r.input.source:
+                t.add_row("", Text(f"{label(lang, 'source')}: {tx.source_line(r)}", style="dim"))
+    return t
+
+
+def _recommendations(a: Assessment, lang: str, top: int) -> Group:
+    heading = Text(label(lang, "recommendations"), style="bold")
+    if not a.recommendations:
+        return Group(heading, Text(label(lang, "no_recs")))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for n, rec in enumerate(a.recommendations[:top], start=1):
+        head = Text(rec.rule.id, style="bold") + Text(f" {rec.rule.text(lang, 'title')}")
+        if rec.gain is not None:
+            head.append(f"  +{rec.gain:.1f} {label(lang, 'overall').lower()}", style="green")
+        body = Text(rec.rule.text(lang, "recommendation"))
+        body.append(f" ({tx.paper(rec.rule.paper, lang)})", style="dim")
+        grid.add_row(f"{n}.", Group(head, body))
+    parts: list[Table | Text] = [heading, grid]
+    rest = len(a.recommendations) - top
+    if rest > 0:
+        parts.append(Text(label(lang, "more_recs", n=rest), style="dim"))
+    return Group(*parts)
+
+
+def _waivers(a: Assessment, lang: str) -> Group | None:
+    if not a.waived:
+        return None
+    lines = [Text(label(lang, "waivers"), style="bold")]
+    for r in a.waived:
+        lines.append(Text(f"  {r.id}  {r.reason}"))
+    return Group(*lines)
+
+
+def render_one(a: Assessment, options: RenderOptions) -> Group:
+    lang = options.lang
+    parts = [_header(a, lang), Text(), _diagnostics(a, lang), _rules(a, lang, options.detail)]
+    if any(r.input is not None and r.input.is_estimate for r in a.results):
+        parts.append(Text("* " + label(lang, "estimate"), style="dim"))
+    waivers = _waivers(a, lang)
+    if waivers is not None:
+        parts += [waivers, Text()]
+    parts.append(_recommendations(a, lang, options.top))
+    return Group(*parts)
+
+
+def console(options: RenderOptions, file: io.StringIO) -> Console:
+    return Console(
+        file=file, width=options.width, force_terminal=options.color,
+        color_system="standard" if options.color else None, no_color=not options.color,
+        highlight=False, emoji=False, legacy_windows=False,
+    )
+
+
+def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    buf = io.StringIO()
+    con = console(options, buf)
+    for n, a in enumerate(assessments):
+        if n:
+            con.rule()
+        con.print(render_one(a, options))
+    return buf.getvalue()

@@ -1,0 +1,282 @@
+"""Reading TOML profiles into validated :class:`Profile` records.
+
+Validation derives from the metric catalogue: each value is checked against its metric's type,
+range and kinds. Every problem in a file is collected and reported at once, each with the file,
+the key path and, where it can be found, the line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalogue import DIAGNOSTICS, KINDS, Metric
+from .errors import HemscoreError, ProfileError, ValidationErrors, did_you_mean
+from .tomlsource import TomlDocument, read_toml
+
+PROVENANCE_KEYS: tuple[str, ...] = ("value", "year", "source", "note", "target", "was")
+HEADER_KEYS: tuple[str, ...] = ("name", "kind", "year", "country", "description")
+SHARES_TOLERANCE = 1.0
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """A profile's value for one metric, with its provenance."""
+
+    metric: str
+    value: Any  # float | int | bool | dict[str, float] | dict[int, float]
+    year: int | None = None
+    source: str | None = None
+    note: str | None = None
+    is_target: bool = False
+    was: Any = None
+    line: int | None = None
+
+    @property
+    def is_estimate(self) -> bool:
+        return bool(self.source and self.source.strip().lower().startswith("estimate"))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated profile: who it describes and the values measured for it."""
+
+    name: str
+    kind: str
+    year: int
+    path: str
+    country: str | None = None
+    description: str | None = None
+    values: dict[str, MetricValue] = field(default_factory=dict)
+    waivers: dict[str, str] = field(default_factory=dict)
+
+
+def load_profile(path: str, metrics: Mapping[str, Metric], *, text: str | None = None) -> Profile:
+    """Read, parse and validate one profile file (``text`` given: read nothing from disk)."""
+    doc = read_toml(path, text=text, error=ProfileError)
+    return validate_profile(doc, metrics)
+
+
+def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profile:
+    """Validate a parsed profile document against the catalogue; all problems at once."""
+    problems: list[HemscoreError] = []
+
+    def problem(msg: str, *keys: str | int) -> None:
+        problems.append(ProfileError(
+            msg, path=doc.path, line=doc.line_of(*keys) if keys else None,
+            key=".".join(str(k) for k in keys) or None,
+        ))
+
+    data = doc.data
+    if not data:
+        raise ProfileError("empty profile: expected a [profile] table and metric tables", path=doc.path)
+    header = data.get("profile")
+    name = kind = None
+    year = 0
+    country = description = None
+    if not isinstance(header, dict):
+        problem("missing [profile] table (name, kind, year)" if header is None else "must be a table", *(["profile"] if header is not None else []))
+    else:
+        for key in header:
+            if key not in HEADER_KEYS:
+                problem(f"unknown key{did_you_mean(key, HEADER_KEYS)}", "profile", key)
+        name = header.get("name")
+        if not isinstance(name, str) or not name.strip():
+            problem("name is required (a string)", "profile", "name")
+        kind = header.get("kind")
+        if kind not in KINDS:
+            problem(f"kind must be one of {', '.join(KINDS)}"
+                    + (did_you_mean(kind, KINDS) if isinstance(kind, str) else ""), "profile", "kind")
+            kind = None
+        year = header.get("year")
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+            problem("year is required (a whole number, 1900–2100)", "profile", "year")
+            year = 0
+        country = header.get("country")
+        if country is not None and not isinstance(country, str):
+            problem("country must be a string", "profile", "country")
+        description = header.get("description")
+        if description is not None and not isinstance(description, str):
+            problem("description must be a string", "profile", "description")
+
+    values: dict[str, MetricValue] = {}
+    waivers: dict[str, str] = {}
+    sections = ("profile", *DIAGNOSTICS, "waivers")
+    for section, table in data.items():
+        if section == "profile":
+            continue
+        if section == "waivers":
+            if not isinstance(table, dict):
+                problem("must be a table of rule id = reason", section)
+                continue
+            for rid, reason in table.items():
+                if not isinstance(reason, str) or not reason.strip():
+                    problem("a waiver needs a reason (a non-empty string)", section, rid)
+                else:
+                    waivers[rid] = reason.strip()
+            continue
+        if section not in DIAGNOSTICS:
+            problem(f"unknown section{did_you_mean(section, sections)}", section)
+            continue
+        if not isinstance(table, dict):
+            problem("must be a table of metrics", section)
+            continue
+        for key, raw in table.items():
+            metric_id = f"{section}.{key}"
+            metric = metrics.get(metric_id)
+            if metric is None:
+                known = [m.split(".", 1)[1] for m in metrics if m.startswith(section + ".")]
+                problem(f"unknown metric{did_you_mean(key, known) or did_you_mean(metric_id, metrics)}", section, key)
+                continue
+            if kind is not None and kind not in metric.kinds:
+                problem(f"does not apply to a {kind} profile (applies to: {', '.join(metric.kinds)})", section, key)
+                continue
+            mv = _metric_value(metric, raw, doc, problem)
+            if mv is not None:
+                values[metric_id] = mv
+
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise ValidationErrors(problems)
+    assert name is not None and kind is not None
+    return Profile(
+        name=name.strip(), kind=kind, year=year, path=doc.path, country=country,
+        description=description, values=values, waivers=waivers,
+    )
+
+
+def _metric_value(metric: Metric, raw: Any, doc: TomlDocument, problem: Any) -> MetricValue | None:
+    section, key = metric.diagnostic, metric.name
+    keys = (section, key)
+    prov: dict[str, Any] = {}
+    value = raw
+    if isinstance(raw, dict) and _is_provenance(metric, raw):
+        for k in raw:
+            if k not in PROVENANCE_KEYS:
+                problem(f"unknown key{did_you_mean(k, PROVENANCE_KEYS)}", *keys, k)
+                return None
+        value = raw["value"]
+        prov = raw
+        y = prov.get("year")
+        if y is not None and (not isinstance(y, int) or isinstance(y, bool) or not 1900 <= y <= 2100):
+            problem("year must be a whole number, 1900–2100", *keys, "year")
+            return None
+        for k in ("source", "note"):
+            if k in prov and not isinstance(prov[k], str):
+                problem(f"{k} must be a string", *keys, k)
+                return None
+        if "target" in prov and not isinstance(prov["target"], bool):
+            problem("target must be true or false", *keys, "target")
+            return None
+        keys = (*keys, "value")
+    checked = check_value(metric, value)
+    if isinstance(checked, _Invalid):
+        problem(checked.message, *keys, *checked.keys)
+        return None
+    return MetricValue(
+        metric=metric.id, value=checked, year=prov.get("year"), source=prov.get("source"),
+        note=prov.get("note"), is_target=bool(prov.get("target", False)), was=prov.get("was"),
+        line=doc.line_of(metric.diagnostic, metric.name),
+    )
+
+
+def _is_provenance(metric: Metric, raw: dict[str, Any]) -> bool:
+    if metric.type in ("shares", "series"):
+        return isinstance(raw.get("value"), dict)
+    return True
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    message: str
+    keys: tuple[str, ...] = ()
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _range_problem(metric: Metric, v: float) -> str | None:
+    if isinstance(v, float) and math.isnan(v):
+        return "must be a number, not NaN"
+    if isinstance(v, float) and math.isinf(v):
+        return "must be a finite number, not infinity"
+    lo, hi = metric.min, metric.max
+    if lo is not None and v < lo:
+        if lo == 0:
+            return f"must not be negative (got {v:g})"
+        return f"must be at least {lo:g} (got {v:g})"
+    if hi is not None and v > hi:
+        return f"must be at most {hi:g} (got {v:g})"
+    return None
+
+
+def check_value(metric: Metric, value: Any) -> Any:
+    """The value converted to its metric's type, or an :class:`_Invalid` saying why not."""
+    t = metric.type
+    if t == "bool":
+        if not isinstance(value, bool):
+            return _Invalid(f"expected true or false, got {_type_name(value)}")
+        return value
+    if t == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            if isinstance(value, float) and value.is_integer():
+                return _Invalid(f"expected a whole number, got {value!r} (write {int(value)})")
+            return _Invalid(f"expected a whole number, got {_type_name(value)}")
+        msg = _range_problem(metric, value)
+        return _Invalid(msg) if msg else value
+    if t == "number":
+        if not _number(value):
+            return _Invalid(f"expected a number, got {_type_name(value)}")
+        msg = _range_problem(metric, value)
+        return _Invalid(msg) if msg else float(value)
+    if not isinstance(value, dict):
+        return _Invalid(f"expected a table of {'label = percent' if t == 'shares' else 'year = value'}, got {_type_name(value)}")
+    if not value:
+        return _Invalid("must not be empty")
+    if t == "shares":
+        out: dict[str, float] = {}
+        for label, v in value.items():
+            if not _number(v):
+                return _Invalid(f"expected a percentage, got {_type_name(v)}", (label,))
+            if math.isnan(v) or math.isinf(v):
+                return _Invalid("must be a finite number", (label,))
+            if not 0 <= v <= 100:
+                return _Invalid(f"a share must lie in 0–100 (got {v:g})", (label,))
+            out[label] = float(v)
+        total = sum(out.values())
+        if abs(total - 100.0) > SHARES_TOLERANCE:
+            return _Invalid(f"shares must sum to 100 ± {SHARES_TOLERANCE:g} (they sum to {total:g})")
+        return out
+    series: dict[int, float] = {}
+    for label, v in value.items():
+        if not _YEAR.match(label):
+            return _Invalid(f'series keys must be years such as 2019, got "{label}"', (label,))
+        if not _number(v):
+            return _Invalid(f"expected a number, got {_type_name(v)}", (label,))
+        msg = _range_problem(metric, v)
+        if msg:
+            return _Invalid(msg, (label,))
+        series[int(label)] = float(v)
+    return dict(sorted(series.items()))
+
+
+def _type_name(v: Any) -> str:
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "a whole number"
+    if isinstance(v, float):
+        return "a number"
+    if isinstance(v, str):
+        return f'a string ("{v[:30]}")'
+    if isinstance(v, dict):
+        return "a table"
+    if isinstance(v, list):
+        return "an array"
+    return type(v).__name__
