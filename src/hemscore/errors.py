@@ -71,3 +71,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{matches[0]}"?)' if matches else ""
+
+
+class ProfileErrors(ValidationErrors, ProfileError):
+    """Several problems found in one profile."""

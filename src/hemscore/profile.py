@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalogue import DIAGNOSTICS, KINDS, Metric
-from .errors import HemscoreError, ProfileError, ValidationErrors, did_you_mean
+from .errors import HemscoreError, ProfileError, ProfileErrors, did_you_mean
 from .tomlsource import TomlDocument, read_toml
 
 PROVENANCE_KEYS: tuple[str, ...] = ("value", "year", "source", "note", "target", "was")
@@ -142,7 +142,7 @@ def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profil
     if problems:
         if len(problems) == 1:
             raise problems[0]
-        raise ValidationErrors(problems)
+        raise ProfileErrors(problems)
     assert name is not None and kind is not None
     return Profile(
         name=name.strip(), kind=kind, year=year, path=doc.path, country=country,

@@ -72,8 +72,9 @@ def diag_score(a: Assessment, i: int, lang: str) -> str:
 
 
 def paper(sections: tuple[str, ...], lang: str) -> str:
-    prefix = "论文" if lang == "zh" else "paper "
-    return ", ".join(prefix + ("§" + s if s != "intro" else s) for s in sections)
+    if lang == "zh":
+        return "、".join("论文引言" if s == "intro" else f"论文§{s}" for s in sections)
+    return ", ".join("paper intro" if s == "intro" else f"paper §{s}" for s in sections)
 
 
 def source_line(r: RuleResult) -> str:

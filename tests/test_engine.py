@@ -1,0 +1,205 @@
+"""Aggregation: weighted means, coverage, insufficient data, grades, recommendations."""
+
+from __future__ import annotations
+
+import pytest
+
+from hemscore.assessment import assess
+from hemscore.errors import ProfileError, RuleError
+from hemscore.profile import load_profile
+from hemscore.rules import RuleSet, build_ruleset
+from hemscore.tomlsource import read_toml
+
+RULES = """
+[ruleset]
+name = "test"
+version = "1"
+[ruleset.grades]
+A = 80
+B = 60
+C = 40
+
+[[rules]]
+id = "T-1"
+metric = "technology.rd_intensity_pct"
+kinds = ["country"]
+severity = "critical"
+method = "linear"
+worst = 1.0
+target = 3.0
+best = 4.5
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "R&D", what = "w", why = "y", recommendation = "Raise R&D." }
+
+[[rules]]
+id = "T-2"
+metric = "technology.core_component_self_sufficiency_pct"
+severity = "low"
+method = "bands"
+edges = [20, 50, 70]
+scores = [10, 40, 70, 100]
+target = 70
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "Self-sufficiency", what = "w", why = "y", recommendation = "Make chips." }
+
+[[rules]]
+id = "X-1"
+metric = "exports.final_goods_pct"
+severity = "high"
+method = "linear"
+worst = 40
+target = 60
+best = 75
+paper = ["1.3"]
+basis = "design"
+source = "test"
+en = { title = "Final goods", what = "w", why = "y", recommendation = "Export final goods." }
+
+[[rules]]
+id = "P-1"
+metric = "policy.advanced_manufacturing_strategy"
+severity = "medium"
+method = "boolean"
+paper = ["2.2"]
+basis = "design"
+source = "test"
+en = { title = "Strategy", what = "w", why = "y", recommendation = "Adopt one." }
+"""
+
+
+def ruleset(text: str = RULES) -> RuleSet:
+    return build_ruleset([read_toml("rules.toml", text=text, error=RuleError)])
+
+
+def profile(body: str, kind: str = "country"):  # type: ignore[no-untyped-def]
+    rs = ruleset()
+    text = f'[profile]\nname = "P"\nkind = "{kind}"\nyear = 2022\n{body}'
+    return load_profile("p.toml", rs.metrics, text=text), rs
+
+
+def test_weighted_mean_and_contributions() -> None:
+    p, rs = profile("[technology]\nrd_intensity_pct = 3.0\ncore_component_self_sufficiency_pct = 10\n")
+    a = assess(p, rs)
+    tech = a.diagnostics[1]
+    assert tech.id == "technology"
+    # T-1 scores 70 at its target (weight 10); T-2 scores 10 (weight 2.5)
+    assert tech.score == pytest.approx((10 * 70 + 2.5 * 10) / 12.5)
+    assert sum(r.contribution or 0 for r in tech.rules) == pytest.approx(tech.score)
+    assert tech.coverage == 1.0
+    assert [r.status for r in tech.rules] == ["pass", "fail"]
+
+
+def test_missing_value_is_never_scored_zero() -> None:
+    p, rs = profile("[technology]\nrd_intensity_pct = 3.0\n")
+    tech = assess(p, rs).diagnostics[1]
+    assert tech.score == pytest.approx(70)  # T-2 left out, not counted as 0
+    assert tech.coverage == pytest.approx(10 / 12.5)
+    assert tech.rules[1].status == "missing" and tech.rules[1].score is None
+
+
+def test_below_min_coverage_is_insufficient_data() -> None:
+    p, rs = profile("[technology]\ncore_component_self_sufficiency_pct = 80\n")
+    a = assess(p, rs)
+    tech = a.diagnostics[1]
+    assert tech.coverage == pytest.approx(0.2)
+    assert tech.score is None and tech.status == "insufficient_data"
+    assert assess(p, rs, min_coverage=0.2).diagnostics[1].score == 100
+
+
+def test_empty_diagnostics_and_overall() -> None:
+    p, rs = profile("[technology]\nrd_intensity_pct = 4.5\n[exports]\nfinal_goods_pct = 40\n")
+    a = assess(p, rs)
+    by_id = {d.id: d for d in a.diagnostics}
+    assert by_id["cluster"].status == "no_rules" and by_id["cluster"].score is None
+    assert by_id["policy"].status == "insufficient_data"
+    # overall: mean of the scored diagnostics only (technology 100, exports 0)
+    assert a.score == pytest.approx(50)
+    assert a.grade == "C"
+    assert assess(p, rs, aggregation="geometric").score == 0
+    # overall coverage: assessed weight / applicable weight over all diagnostics
+    assert a.coverage == pytest.approx((10 + 7.5) / (10 + 2.5 + 7.5 + 5))
+
+
+def test_nothing_assessed_gives_no_score_and_no_grade() -> None:
+    p, rs = profile("")
+    a = assess(p, rs)
+    assert a.score is None and a.grade == "?" and a.coverage == 0
+
+
+def test_rules_of_other_kinds_do_not_apply() -> None:
+    p, rs = profile("[technology]\ncore_component_self_sufficiency_pct = 80\n", kind="firm")
+    tech = assess(p, rs).diagnostics[1]
+    assert [r.id for r in tech.rules] == ["T-2"]
+    assert tech.score == 100
+
+
+def test_geometric_never_above_arithmetic() -> None:
+    p, rs = profile(
+        "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 70\n"
+        "[policy]\nadvanced_manufacturing_strategy = true\n"
+    )
+    ar, ge = assess(p, rs), assess(p, rs, aggregation="geometric")
+    assert ar.score is not None and ge.score is not None
+    assert ge.score < ar.score
+
+
+def test_recommendations_ranked_by_weight_times_shortfall() -> None:
+    p, rs = profile(
+        "[technology]\nrd_intensity_pct = 2.0\ncore_component_self_sufficiency_pct = 10\n"
+        "[exports]\nfinal_goods_pct = 50\n[policy]\nadvanced_manufacturing_strategy = false\n"
+    )
+    a = assess(p, rs)
+    ids = [r.rule.id for r in a.recommendations]
+    priorities = [r.priority for r in a.recommendations]
+    assert priorities == sorted(priorities, reverse=True)
+    assert set(ids) == {"T-1", "T-2", "X-1", "P-1"}
+    # T-1: weight 10 x (100 - 35) = 650 beats P-1: weight 5 x (100 - 0) = 500
+    assert ids[:2] == ["T-1", "P-1"]
+    assert priorities[0] == pytest.approx(650)
+    for rec in a.recommendations:
+        assert rec.gain is not None and rec.gain > 0
+
+
+def test_grade_bands() -> None:
+    rs = ruleset()
+    assert [rs.grade(s) for s in (100, 80, 79.9, 60, 40, 39.9, 0)] == ["A", "A", "B", "B", "C", "D", "D"]
+
+
+def test_waivers_leave_the_denominator_and_strict_ignores_them() -> None:
+    p, rs = profile(
+        "[technology]\nrd_intensity_pct = 3.0\ncore_component_self_sufficiency_pct = 10\n"
+        '[waivers]\nT-2 = "no domestic market for this component"\n'
+    )
+    tech = assess(p, rs).diagnostics[1]
+    assert tech.score == pytest.approx(70) and tech.coverage == 1.0
+    assert tech.rules[1].status == "waived"
+    assert assess(p, rs, strict=True).diagnostics[1].score == pytest.approx((700 + 25) / 12.5)
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("[technology]\nrd_intensity_pct = 250\n", "at most 100"),
+        ("[technology]\nrd_intensity_pcnt = 2\n", 'did you mean "rd_intensity_pct"'),
+        ('[technology]\nrd_intensity_pct = "high"\n', "expected a number"),
+        ("[cluster]\nfirm_count = -3\n", "firm_count"),
+    ],
+)
+def test_profile_errors(body: str, fragment: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        profile(body, kind="region")
+    assert fragment in str(info.value)
+    assert "p.toml" in str(info.value)
+
+
+def test_all_profile_errors_are_reported_at_once() -> None:
+    with pytest.raises(ProfileError) as info:
+        profile("[technology]\nrd_intensity_pct = 250\nbogus = 1\n[nonsense]\nx = 1\n")
+    lines = info.value.lines()  # type: ignore[attr-defined]
+    assert len(lines) == 3
+    assert all(line.startswith("p.toml:") for line in lines)
+    assert lines[0].startswith("p.toml:6: technology.rd_intensity_pct")
