@@ -22,7 +22,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
     out += [
         f"- **{label(lang, 'kind')}**: {label(lang, p.kind)} · **{label(lang, 'year')}**: {p.year}",
-        f"- **{label(lang, 'overall')}**: {overall} / 100 · **{label(lang, 'grade')}**: {a.grade}"
+        f"- **{label(lang, 'overall')}**: {overall}{' / 100' if a.score is not None else ''} · **{label(lang, 'grade')}**: {a.grade}"
         f" · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%",
         f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
         f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}",

@@ -33,8 +33,11 @@ def _header(a: Assessment, lang: str) -> Group:
     sub = Text(f"{label(lang, p.kind)} · {p.year}" + (f" · {p.country}" if p.country else ""), style="dim")
     overall = Text()
     overall.append(f"{label(lang, 'overall')} ", style="bold")
-    overall.append(tx.score(a.score) if a.score is not None else label(lang, "insufficient_data"), style="bold")
-    overall.append(" / 100   ")
+    if a.score is None:
+        overall.append(label(lang, "insufficient_data") + "   ", style="bold")
+    else:
+        overall.append(tx.score(a.score), style="bold")
+        overall.append(" / 100   ")
     overall.append(f"{label(lang, 'grade')} ", style="bold")
     overall.append(a.grade, style="bold magenta")
     overall.append(f"   {label(lang, 'coverage')} {a.coverage * 100:.0f}%")
