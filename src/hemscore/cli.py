@@ -49,7 +49,8 @@ class Severity(str, Enum):
 app = typer.Typer(
     name="hemscore",
     help="Score countries, regions, clusters and firms on the health of their high-end "
-    "manufacturing.\n\nExit codes: 0 passed, 1 a gate failed, 2 bad input or usage.",
+    "manufacturing.\n\nExit codes: 0 passed, 1 a gate failed, 2 bad input or usage. "
+    "Add --debug to any command to see the traceback of an internal error.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -241,7 +242,8 @@ def run(argv: list[str]) -> int:
         message = fmt() if callable(fmt) else str(exc)
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        say(f"hemscore: error: {message}{hint}")
+        if message.strip():  # a bare `hemscore` prints the help and has nothing to add
+            say(f"hemscore: error: {message}{hint}")
         return int(getattr(exc, "exit_code", EXIT_ERROR) or EXIT_ERROR)
     except KeyboardInterrupt:
         say("hemscore: interrupted")
