@@ -103,6 +103,63 @@ class Assessment:
     def failing(self) -> tuple[RuleResult, ...]:
         return tuple(r for r in self.results if r.status == "fail")
 
+    @property
+    def strengths(self) -> tuple[RuleResult, ...]:
+        """The best assessed rules, best first (see :func:`highlights`)."""
+        return highlights(self.results)[0]
+
+    @property
+    def weaknesses(self) -> tuple[RuleResult, ...]:
+        """The worst assessed rules, worst first (see :func:`highlights`)."""
+        return highlights(self.results)[1]
+
+    @property
+    def waiver_notes(self) -> tuple[WaiverNote, ...]:
+        """Every waiver the profile declares, and whether it took effect."""
+        applied = {r.id for r in self.waived}
+        notes = []
+        for rid, reason in self.profile.waivers.items():
+            rule = self.ruleset.rule(rid)
+            if rid in applied:
+                why = None
+            elif rule is None:
+                why = "unknown_rule"
+            elif self.strict:
+                why = "strict"
+            else:
+                why = "not_applicable"  # the rule does not apply to this kind of profile
+            notes.append(WaiverNote(rid, reason, why is None, why))
+        return tuple(notes)
+
+
+@dataclass(frozen=True)
+class WaiverNote:
+    """One waiver of a profile: the rule, the reason given, and whether it took effect."""
+
+    rule: str
+    reason: str
+    applied: bool
+    why_not: str | None = None  # "strict" (--strict), "not_applicable" (kind), "unknown_rule"
+
+
+HIGHLIGHTS = 3
+
+
+def highlights(results: Sequence[RuleResult], n: int = HIGHLIGHTS) -> tuple[tuple[RuleResult, ...], tuple[RuleResult, ...]]:
+    """Strengths and weaknesses: the ``n`` best and ``n`` worst assessed rules (COINr style).
+
+    Ranked by score; ties go to the heavier rule, then to the smaller id. The two lists never
+    share a rule: with fewer than ``2n`` assessed rules, strengths take the better half
+    (rounded up) and weaknesses the rest.
+    """
+    assessed = [r for r in results if r.score is not None]
+    best = sorted(assessed, key=lambda r: (-(r.score or 0.0), -r.weight, r.id))
+    strengths = tuple(best[: min(n, (len(assessed) + 1) // 2)])
+    taken = {r.id for r in strengths}
+    worst = sorted(assessed, key=lambda r: (r.score or 0.0, -r.weight, r.id))
+    weaknesses = tuple([r for r in worst if r.id not in taken][: min(n, len(assessed) // 2)])
+    return strengths, weaknesses
+
 
 def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
     """Score one rule on one value (None: the profile has no value for the metric)."""

@@ -55,6 +55,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no_recs": "No failing rules.",
         "gap": "Gap",
         "peak": "peak",
+        "waiver_strict": "ignored: --strict",
+        "waiver_not_applicable": "ignored: the rule does not apply to this kind of profile",
+        "waiver_unknown_rule": "ignored: no such rule",
     },
     "zh": {
         "report": "hemscore 评估报告",
@@ -106,6 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no_recs": "没有未达标的规则。",
         "gap": "差距",
         "peak": "峰值",
+        "waiver_strict": "未采用：--strict",
+        "waiver_not_applicable": "未采用：该规则不适用于此类评估对象",
+        "waiver_unknown_rule": "未采用：无此规则",
     },
 }
 

@@ -83,3 +83,32 @@ def source_line(r: RuleResult) -> str:
         return ""
     parts = [p for p in (mv.source, str(mv.year) if mv.year else None) if p]
     return ", ".join(parts)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(series: dict[int, float]) -> str:
+    """A year → value series as one block character per year, lowest ▁ to highest █."""
+    values = [series[y] for y in sorted(series)]
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        return SPARKS[3] * len(values)
+    return "".join(SPARKS[round((v - lo) / (hi - lo) * (len(SPARKS) - 1))] for v in values)
+
+
+def trend_line(series: dict[int, float], lang: str) -> str:
+    """The sparkline of a series with its span and peak year: ``▁▃▅█▆ 2015–2019, peak 2018``."""
+    years = sorted(series)
+    peak = max(years, key=lambda y: (series[y], y))
+    return f"{sparkline(series)} {years[0]}–{years[-1]}, {label(lang, 'peak')} {peak}"
+
+
+def highlight(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
+    """A strength or weakness on one line: ``TE-03 Core-component self-sufficiency 16.7% (10)``."""
+    return f"{r.id} {r.rule.text(lang, 'title')}: {value(r, lang, metrics)} ({score(r.score)})"
+
+
+def waiver_why(why: str | None, lang: str) -> str:
+    """Why a waiver did not take effect, in words."""
+    return label(lang, f"waiver_{why}") if why else ""

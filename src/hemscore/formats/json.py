@@ -85,6 +85,11 @@ def rule_to_dict(r: RuleResult, lang: str) -> dict[str, Any]:
     }
 
 
+def _highlight(r: RuleResult, lang: str) -> dict[str, Any]:
+    return {"rule": r.id, "title": r.rule.text(lang, "title"), "value": _jsonable(r.value),
+            "score": _num(r.score)}
+
+
 def assessment_to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
     """The documented JSON object of one assessment."""
     p = a.profile
@@ -110,6 +115,10 @@ def assessment_to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
             for i, d in enumerate(a.diagnostics)
         ],
         "waivers": [{"rule": r.id, "reason": r.reason} for r in a.waived],
+        "waivers_ignored": [{"rule": w.rule, "reason": w.reason, "why": w.why_not}
+                            for w in a.waiver_notes if not w.applied],
+        "strengths": [_highlight(r, lang) for r in a.strengths],
+        "weaknesses": [_highlight(r, lang) for r in a.weaknesses],
         "recommendations": [
             {
                 "rule": rec.rule.id,

@@ -49,9 +49,14 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             )
     if any(r.input is not None and r.input.is_estimate for r in a.results):
         out += ["", f"\\* {label(lang, 'estimate')}"]
-    if a.waived:
+    for key, results in (("strengths", a.strengths), ("weaknesses", a.weaknesses)):
+        if results:
+            out += ["", f"### {label(lang, key)}", ""]
+            out += [f"- {_cell(tx.highlight(r, lang, metrics))}" for r in results]
+    if a.waiver_notes:
         out += ["", f"### {label(lang, 'waivers')}", ""]
-        out += [f"- **{r.id}**: {_cell(r.reason or '')}" for r in a.waived]
+        out += [f"- **{w.rule}**: {_cell(w.reason)}"
+                + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})") for w in a.waiver_notes]
     out += ["", f"### {label(lang, 'recommendations')}", ""]
     if not a.recommendations:
         out.append(label(lang, "no_recs"))

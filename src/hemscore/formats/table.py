@@ -70,6 +70,7 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
     t.add_column(label(lang, "score"), justify="right")
     t.add_column(label(lang, "status"), no_wrap=True)
     metrics = a.ruleset.metrics
+    drawn: set[str] = set()  # a series scored by several trend rules is drawn once
     for i, d in enumerate(a.diagnostics):
         if not d.rules:
             continue
@@ -85,7 +86,23 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
             )
             if detail and r.input is not None and r.input.source:
                 t.add_row("", Text(f"{label(lang, 'source')}: {tx.source_line(r)}", style="dim"))
+            if (r.rule.method == "trend" and r.input is not None and r.rule.metric not in drawn
+                    and isinstance(r.input.value, dict) and r.input.value):
+                drawn.add(r.rule.metric)
+                t.add_row("", Text(tx.trend_line(r.input.value, lang), style="cyan"))
     return t
+
+
+def _highlights(a: Assessment, lang: str) -> Group | None:
+    if not a.strengths and not a.weaknesses:
+        return None
+    metrics = a.ruleset.metrics
+    lines: list[Text] = []
+    for key, results, style in (("strengths", a.strengths, "green"), ("weaknesses", a.weaknesses, "red")):
+        if results:
+            lines.append(Text(label(lang, key), style="bold"))
+            lines += [Text("  ") + Text(tx.highlight(r, lang, metrics), style=style) for r in results]
+    return Group(*lines)
 
 
 def _recommendations(a: Assessment, lang: str, top: int) -> Group:
@@ -110,11 +127,15 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
 
 
 def _waivers(a: Assessment, lang: str) -> Group | None:
-    if not a.waived:
+    notes = a.waiver_notes
+    if not notes:
         return None
     lines = [Text(label(lang, "waivers"), style="bold")]
-    for r in a.waived:
-        lines.append(Text(f"  {r.id}  {r.reason}"))
+    for w in notes:
+        line = Text(f"  {w.rule}  {w.reason}")
+        if not w.applied:
+            line.append(f"  ({tx.waiver_why(w.why_not, lang)})", style="dim")
+        lines.append(line)
     return Group(*lines)
 
 
@@ -123,6 +144,9 @@ def render_one(a: Assessment, options: RenderOptions) -> Group:
     parts = [_header(a, lang), Text(), _diagnostics(a, lang), _rules(a, lang, options.detail)]
     if any(r.input is not None and r.input.is_estimate for r in a.results):
         parts.append(Text("* " + label(lang, "estimate"), style="dim"))
+    highlights = _highlights(a, lang)
+    if highlights is not None:
+        parts += [highlights, Text()]
     waivers = _waivers(a, lang)
     if waivers is not None:
         parts += [waivers, Text()]
