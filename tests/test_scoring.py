@@ -75,7 +75,7 @@ def test_bands_pass_and_gap() -> None:
 
 
 def test_concentration_measures() -> None:
-    shares = {"US": 45.0, "JP": 20.0, "other": 35.0}
+    shares = {"US": 45.0, "JP": 20.0, "KR": 35.0}
     assert hhi(shares) == pytest.approx(45**2 + 20**2 + 35**2)
     assert hhi({"one": 100.0}) == 10_000
     assert largest_share(shares) == 45.0
@@ -110,3 +110,10 @@ def test_means() -> None:
     assert mean([50, 100], [1, 1], "geometric") == pytest.approx(math.sqrt(5000))
     assert mean([0, 100], [1, 1], "geometric") == 0
     assert mean([], [], "arithmetic") is None
+
+
+def test_residual_label_is_not_one_party() -> None:
+    shares = {"US": 20.0, "CN": 19.0, "KR": 7.0, "other": 54.0}
+    assert largest_share(shares) == 20.0
+    assert hhi(shares) == pytest.approx(400 + 361 + 49)
+    assert hhi({"Rest of World": 100.0}) == 0 and largest_share({"others": 100.0}) == 0

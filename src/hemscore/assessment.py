@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .profile import MetricValue, Profile
 from .rules import Rule, RuleSet
-from .scoring import cagr_pct, hhi, largest_share, mean, peak_pct
+from .scoring import cagr_pct, hhi, is_residual, largest_share, mean, peak_pct
 
 Status = Literal["pass", "fail", "missing", "waived"]
 AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
@@ -173,9 +173,16 @@ def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
                           score=100.0 if passed else 0.0, passed=passed, gap=None, input=mv)
     measure: float
     if rule.method == "concentration":
+        named = {k: v for k, v in raw.items() if not is_residual(k)}
+        if not named:
+            return RuleResult(rule, "missing", input=mv,
+                              reason="the table holds only a residual share, no named party")
         measure = hhi(raw) if rule.measure == "hhi" else largest_share(raw)
+        residual = sum(v for k, v in raw.items() if is_residual(k))
+        detail = {"residual_pct": residual} if residual else {}
         if rule.measure == "largest":
-            detail = {"label": max(raw, key=lambda k: (raw[k], k))}
+            detail["label"] = max(named, key=lambda k: (named[k], k))
+        detail = detail or None
     elif rule.method == "trend":
         if rule.measure == "cagr":
             growth = cagr_pct(raw, rule.years)

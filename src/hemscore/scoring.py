@@ -111,14 +111,30 @@ class BandScale:
 Scale = LinearScale | BandScale
 
 
+#: Labels of a shares table that stand for a residual spread over many small parties
+#: ("all other markets"), not for one party. Compared case-insensitively.
+RESIDUAL_LABELS: frozenset[str] = frozenset(
+    {"other", "others", "rest", "rest of world", "row", "other countries", "other markets"}
+)
+
+
+def is_residual(label: str) -> bool:
+    return label.strip().lower() in RESIDUAL_LABELS
+
+
 def hhi(shares: Mapping[str, float]) -> float:
-    """Herfindahl–Hirschman index of percentage shares: Σ share², from 0 to 10,000."""
-    return float(sum(v * v for v in shares.values()))
+    """Herfindahl–Hirschman index of percentage shares: Σ share², from 0 to 10,000.
+
+    A residual label (see :data:`RESIDUAL_LABELS`) is taken as fragmented into parties too small
+    to count, so the index is that of the named shares: a lower bound of the true HHI.
+    """
+    return float(sum(v * v for k, v in shares.items() if not is_residual(k)))
 
 
 def largest_share(shares: Mapping[str, float]) -> float:
-    """The largest single share, in percent."""
-    return float(max(shares.values()))
+    """The largest single share, in percent; a residual label is not a single party."""
+    named = [v for k, v in shares.items() if not is_residual(k)]
+    return float(max(named)) if named else 0.0
 
 
 def cagr_pct(series: Mapping[int, float], years: int = 3) -> tuple[float, int, int] | None:
