@@ -203,3 +203,13 @@ def test_all_profile_errors_are_reported_at_once() -> None:
     assert len(lines) == 3
     assert all(line.startswith("p.toml:") for line in lines)
     assert lines[0].startswith("p.toml:6: technology.rd_intensity_pct")
+
+
+def test_overall_needs_the_minimum_coverage_too() -> None:
+    # exports is fully measured (7.5 of 25 weight = 30%): one diagnostic is not the whole profile
+    p, rs = profile("[exports]\nfinal_goods_pct = 75\n")
+    a = assess(p, rs)
+    assert a.diagnostics[2].score == 100
+    assert a.coverage == pytest.approx(0.3)
+    assert a.score is None and a.grade == "?"
+    assert assess(p, rs, min_coverage=0.3).score == 100

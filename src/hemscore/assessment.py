@@ -252,10 +252,12 @@ def assess(
     diags = tuple(
         _diagnostic(d.id, d.weight, by_diag[d.id], min_coverage) for d in ruleset.diagnostics
     )
-    overall = _overall(diags, aggregation)
     counted = [d for d in diags if d.weight > 0]
     applicable = sum(d.applicable_weight for d in counted)
     coverage = sum(d.assessed_weight for d in counted) / applicable if applicable else 0.0
+    # The overall score obeys the same coverage floor as each diagnostic: one well-measured
+    # diagnostic must not pass for the whole profile.
+    overall = _overall(diags, aggregation) if coverage + 1e-12 >= min_coverage else None
     recommendations = _recommend(diags, overall, aggregation)
     return Assessment(
         profile=profile, ruleset=ruleset, aggregation=aggregation, min_coverage=min_coverage,
