@@ -111,7 +111,7 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
         return Group(heading, Text(label(lang, "no_recs")))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")  # CJK text has no spaces to wrap at
     for n, rec in enumerate(a.recommendations[:top], start=1):
         head = Text(rec.rule.id, style="bold") + Text(f" {rec.rule.text(lang, 'title')}")
         if rec.gain is not None:
