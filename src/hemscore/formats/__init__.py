@@ -2,12 +2,19 @@
 
 The registry's names are the CLI's ``--format`` choices. Modules are imported only when used, so
 ``--format json`` never pays for Rich.
+
+A format may also *stream*: a module that defines ``begin(options) -> str``,
+``item(assessment, options, index) -> str`` and ``end(options, count) -> str`` is written piece
+by piece as each profile is assessed, so a pipe sees results at once and nothing accumulates
+over a batch. For such modules ``render`` is exactly ``begin + items + end`` (see
+:func:`render_stream`). Formats that need every assessment at once (html, svg) define only
+``render``.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,6 +26,12 @@ REGISTRY: dict[str, str] = {
     "table": "hemscore.formats.table",
     "json": "hemscore.formats.json",
     "markdown": "hemscore.formats.markdown",
+    "jsonl": "hemscore.formats.jsonl",
+    "csv": "hemscore.formats.csv",
+    "junit": "hemscore.formats.junit",
+    "github": "hemscore.formats.github",
+    "html": "hemscore.formats.html",
+    "svg": "hemscore.formats.svg",
 }
 
 
@@ -31,6 +44,8 @@ class RenderOptions:
     width: int = 100
     detail: bool = False
     top: int = 5
+    #: JSON shape: True a list, False one object, None decided by the number of assessments.
+    many: bool | None = None
 
 
 class Renderer(Protocol):
@@ -41,3 +56,32 @@ def renderer(name: str) -> Renderer:
     """The module that renders format ``name``."""
     module: Renderer = importlib.import_module(REGISTRY[name])  # type: ignore[assignment]
     return module
+
+
+class StreamingRenderer(Renderer, Protocol):
+    """A format written piece by piece: ``begin``, one ``item`` per assessment, ``end``."""
+
+    def begin(self, options: RenderOptions) -> str: ...
+
+    def item(self, assessment: Assessment, options: RenderOptions, index: int) -> str: ...
+
+    def end(self, options: RenderOptions, count: int) -> str: ...
+
+
+def streaming(module: Renderer) -> StreamingRenderer | None:
+    """``module`` as a streaming renderer, or None when it renders only whole batches."""
+    if all(callable(getattr(module, name, None)) for name in ("begin", "item", "end")):
+        return module  # type: ignore[return-value]
+    return None
+
+
+def render_stream(
+    module: StreamingRenderer, assessments: Iterable[Assessment], options: RenderOptions
+) -> str:
+    """The whole output of a streaming format, joined: what ``render`` returns for it."""
+    parts = [module.begin(options)]
+    count = 0
+    for count, a in enumerate(assessments, start=1):
+        parts.append(module.item(a, options, count - 1))
+    parts.append(module.end(options, count))
+    return "".join(parts)

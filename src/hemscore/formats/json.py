@@ -138,5 +138,30 @@ def dumps(obj: Any) -> str:
 
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    """One object for one assessment, a list for several (``options.many`` forces the shape)."""
+    many = options.many if options.many is not None else len(assessments) != 1
     items = [assessment_to_dict(a, options.lang) for a in assessments]
-    return dumps(items[0] if len(items) == 1 else items)
+    return dumps(items if many else items[0])
+
+
+# Streaming: the same bytes as ``render``, written one assessment at a time. The CLI decides the
+# shape before the first result (``options.many``): a list whenever it was given several paths
+# or a directory, so a pipeline never sees the shape change with the number of files found.
+
+
+def begin(options: RenderOptions) -> str:
+    return ""
+
+
+def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    text = dumps(assessment_to_dict(a, options.lang))
+    if options.many is False:
+        return text
+    body = "\n".join("  " + line for line in text.rstrip("\n").split("\n"))
+    return ("[\n" if index == 0 else ",\n") + body
+
+
+def end(options: RenderOptions, count: int) -> str:
+    if options.many is False:
+        return ""
+    return "\n]\n" if count else "[]\n"

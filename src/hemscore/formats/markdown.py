@@ -72,3 +72,18 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
     return "\n".join(render_one(a, options) for a in assessments)
+
+
+# Streaming: each report is written as soon as its profile is assessed (same bytes as ``render``).
+
+
+def begin(options: RenderOptions) -> str:
+    return ""
+
+
+def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    return ("\n" if index else "") + render_one(a, options)
+
+
+def end(options: RenderOptions, count: int) -> str:
+    return ""

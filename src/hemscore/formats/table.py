@@ -170,3 +170,23 @@ def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
             con.rule()
         con.print(render_one(a, options))
     return buf.getvalue()
+
+
+# Streaming: each report is drawn as soon as its profile is assessed (same bytes as ``render``).
+
+
+def begin(options: RenderOptions) -> str:
+    return ""
+
+
+def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    buf = io.StringIO()
+    con = console(options, buf)
+    if index:
+        con.rule()
+    con.print(render_one(a, options))
+    return buf.getvalue()
+
+
+def end(options: RenderOptions, count: int) -> str:
+    return ""

@@ -1,0 +1,79 @@
+"""CSV: one row per profile (overall, grade, coverage and each diagnostic's score), or with
+``--detail`` one row per rule. Written as each profile is assessed.
+
+Numbers are rounded as in the JSON output (4 decimals); a score that cannot be computed is an
+empty cell; booleans are ``true``/``false``; coverage is a fraction 0–1. Rows end in ``\\n``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ..assessment import Assessment
+from ..catalogue import DIAGNOSTICS
+from . import RenderOptions
+from .json import _num
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "path", "name", "kind", "year", "overall", "grade", "coverage", *DIAGNOSTICS,
+)
+DETAIL_COLUMNS: tuple[str, ...] = (
+    "path", "name", "kind", "year", "diagnostic", "rule", "title", "metric", "severity",
+    "weight", "status", "value", "target", "score", "gap", "contribution", "estimate",
+    "source", "line",
+)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        n = _num(v)
+        return "" if n is None else repr(n)
+    return str(v)
+
+
+def _rows(rows: list[list[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    return buf.getvalue()
+
+
+def begin(options: RenderOptions) -> str:
+    return _rows([list(DETAIL_COLUMNS if options.detail else SUMMARY_COLUMNS)])
+
+
+def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    p = a.profile
+    head = [p.path, p.name, p.kind, p.year]
+    if not options.detail:
+        scores = {d.id: d.score for d in a.diagnostics}
+        return _rows([[*head, a.score, a.grade, a.coverage, *(scores.get(d) for d in DIAGNOSTICS)]])
+    rows = []
+    for d in a.diagnostics:
+        for r in d.rules:
+            mv = r.input
+            rows.append([
+                *head, d.id, r.id, r.rule.text(options.lang, "title"), r.rule.metric,
+                r.rule.severity, r.weight, r.status, r.value, r.rule.target, r.score, r.gap,
+                r.contribution, None if mv is None else mv.is_estimate,
+                None if mv is None else mv.source, None if mv is None else mv.line,
+            ])
+    return _rows(rows)
+
+
+def end(options: RenderOptions, count: int) -> str:
+    return ""
+
+
+def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
+    return begin(options) + body + end(options, len(assessments))

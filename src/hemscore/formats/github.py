@@ -1,0 +1,90 @@
+"""GitHub Actions workflow commands: an annotation per failing rule, on the metric's line.
+
+A failing rule of severity high or critical is an ``::error``; any other failing rule is a
+``::warning``. Each profile also gets one ``::notice`` with its overall score. Values are
+escaped as the workflow-command rules require: ``%``, CR and LF everywhere, and ``:`` and ``,``
+in properties. Written line by line as each profile is assessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..assessment import Assessment, RuleResult
+from ..i18n import label
+from . import RenderOptions
+from . import _text as tx
+
+ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})
+
+
+def escape_data(text: str) -> str:
+    """Escape the message part of a workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value (``file``, ``title``) of a workflow command."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, *, file: str | None = None, line: int | None = None,
+            title: str | None = None) -> str:
+    """One workflow command line, e.g. ``::error file=p.toml,line=3,title=T::message``."""
+    props = []
+    if file and file != "<stdin>":
+        props.append(f"file={escape_property(file)}")
+        if line:
+            props.append(f"line={line}")
+    if title:
+        props.append(f"title={escape_property(title)}")
+    head = f"::{level} {','.join(props)}" if props else f"::{level}"
+    return f"{head}::{escape_data(message)}\n"
+
+
+def level(r: RuleResult) -> str:
+    """``error`` for a failing rule of severity high or critical, else ``warning``."""
+    return "error" if r.rule.severity in ERROR_SEVERITIES else "warning"
+
+
+def _message(a: Assessment, r: RuleResult, lang: str) -> str:
+    metrics = a.ruleset.metrics
+    severity = r.rule.severity or f"{label(lang, 'weight').lower()} {tx.num(r.weight, 2)}"
+    return (
+        f"{r.rule.metric}: {label(lang, 'value')} {tx.value(r, lang, metrics)}, "
+        f"{label(lang, 'target')} {tx.target(r, lang, metrics)}, {label(lang, 'score')} "
+        f"{tx.score(r.score)}/100 ({severity}).\n"
+        f"{r.rule.text(lang, 'recommendation')} ({tx.paper(r.rule.paper, lang)})"
+    )
+
+
+def begin(options: RenderOptions) -> str:
+    return ""
+
+
+def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    lang = options.lang
+    p = a.profile
+    overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
+    lines = [command(
+        "notice",
+        f"{label(lang, 'overall')} {overall} / 100, {label(lang, 'grade')} {a.grade}, "
+        f"{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
+        file=p.path, title=f"hemscore: {p.name}",
+    )]
+    for r in a.failing():
+        lines.append(command(
+            level(r), _message(a, r, lang), file=p.path,
+            line=r.input.line if r.input is not None else None,
+            title=f"{r.id} {r.rule.text(lang, 'title')}",
+        ))
+    return "".join(lines)
+
+
+def end(options: RenderOptions, count: int) -> str:
+    return ""
+
+
+def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
+    return begin(options) + body + end(options, len(assessments))
