@@ -156,8 +156,12 @@ def load_ruleset(paths: Sequence[str | Path] | None = None) -> RuleSet:
     return build_ruleset(docs)
 
 
-def build_ruleset(docs: Iterable[TomlDocument]) -> RuleSet:
-    """Validate parsed rule documents into one RuleSet (pure: no file access)."""
+def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -> RuleSet:
+    """Validate parsed rule documents into one RuleSet (pure: no file access).
+
+    ``require_rules=False`` accepts documents without any ``[[rules]]`` (``hemscore validate``
+    checks a ``ruleset.toml`` or a file of metric declarations on its own).
+    """
     docs = list(docs)
     metrics = dict(builtin_catalogue())
     meta: dict[str, Any] | None = None
@@ -212,7 +216,7 @@ def build_ruleset(docs: Iterable[TomlDocument]) -> RuleSet:
             )
         seen[rule.id] = doc.path
         rules.append(rule)
-    if not rules:
+    if not rules and require_rules:
         raise RuleError("no rules found", path=docs[0].path if docs else None)
     rules.sort(key=lambda r: r.id)  # rule order never changes a result
     return RuleSet(

@@ -1,0 +1,38 @@
+"""CI gates: whether an assessment passes ``--fail-under`` and ``--fail-on`` (exit code 1).
+
+Pure: returns the reasons a gate failed, one line each; the CLI prints them and picks the exit
+code. ``--fail-on SEVERITY`` fails on any failing rule at or above that severity; a rule with an
+explicit weight and no severity counts at the severity its weight reaches (critical 10, high
+7.5, medium 5, low 2.5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .assessment import Assessment
+from .rules import SEVERITY_WEIGHTS
+
+
+@dataclass(frozen=True)
+class Gates:
+    """The gates of one run: a least overall score, and a severity no failing rule may reach."""
+
+    fail_under: float | None = None
+    fail_on: str | None = None
+
+    def failures(self, a: Assessment) -> list[str]:
+        """Why ``a`` fails the gates (empty when it passes every gate)."""
+        out = []
+        path = a.profile.path
+        if self.fail_under is not None and (a.score is None or a.score < self.fail_under):
+            shown = "no score (insufficient data)" if a.score is None else f"{a.score:.1f}"
+            out.append(f"{path}: overall {shown} is below {self.fail_under:g}")
+        if self.fail_on is not None:
+            floor = SEVERITY_WEIGHTS[self.fail_on]
+            bad = [r.id for r in a.failing()
+                   if SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) >= floor]
+            if bad:
+                out.append(f"{path}: {len(bad)} failing rule(s) of severity {self.fail_on} "
+                           f"or higher: {', '.join(bad)}")
+        return out

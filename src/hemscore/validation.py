@@ -1,0 +1,126 @@
+"""``hemscore validate``: check profiles and rule files without scoring anything.
+
+A TOML file with a top-level ``[[rules]]``, ``[ruleset]``, ``[metrics]`` or ``[diagnostics]``
+table is a rule file; any other is a profile. Profiles are checked against the metric catalogue
+of the rule set in use (``--rules``, else the built-in library), exactly as ``assess`` reads
+them. Rule files are checked together, with the ``--rules`` files, since a rule may score a
+metric another file declares. Pure: returns records, prints nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .errors import HemscoreError, ProfileError, did_you_mean
+from .inputs import Source
+from .profile import Profile, validate_profile
+from .rules import RuleSet, build_ruleset
+from .tomlsource import TomlDocument, read_toml
+
+RULE_TABLES: frozenset[str] = frozenset({"rules", "ruleset", "metrics", "diagnostics"})
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome for one input: what it was taken for, and its error if it has one."""
+
+    name: str
+    kind: Literal["profile", "rules", "unreadable"]
+    error: HemscoreError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def is_rule_file(doc: TomlDocument) -> bool:
+    """Whether a parsed TOML document is a rule file rather than a profile."""
+    return bool(RULE_TABLES & doc.data.keys())
+
+
+def check_waivers(profile: Profile, ruleset: RuleSet) -> None:
+    """Raise when a waiver names a rule the rule set does not have."""
+    for rid in profile.waivers:
+        if ruleset.rule(rid) is None:
+            raise ProfileError(
+                f"waiver names no rule of {ruleset.name}"
+                f"{did_you_mean(rid, [r.id for r in ruleset.rules])}",
+                path=profile.path, key=f"waivers.{rid}",
+            )
+
+
+def read_source(src: Source) -> TomlDocument:
+    """Parse one input (a path, or stdin's text); raises :class:`ProfileError` when unreadable."""
+    if src.error is not None:
+        raise src.error
+    return read_toml(src.name, text=src.text, error=ProfileError)
+
+
+def check_profile(doc: TomlDocument, ruleset: RuleSet) -> Profile:
+    """Validate a profile document as ``assess`` would, waivers included."""
+    profile = validate_profile(doc, ruleset.metrics)
+    check_waivers(profile, ruleset)
+    return profile
+
+
+def check_rule_files(
+    docs: Sequence[TomlDocument], base: Sequence[TomlDocument] = ()
+) -> list[Checked]:
+    """Check rule documents together with ``base`` (the ``--rules`` files); one record each.
+
+    The loader stops at the first problem, so a file with a problem is set aside and the rest
+    are checked again, until the remainder loads: each file gets its own first problem, and a
+    file is only reported ok when it loads with every other good file.
+    """
+    mine = {_key(d) for d in docs}
+    others = [d for d in base if _key(d) not in mine]
+    pending = list(docs)
+    failed: dict[str, HemscoreError] = {}
+    while pending:
+        try:
+            build_ruleset([*others, *pending], require_rules=False)
+            break
+        except HemscoreError as err:
+            culprit = next((d for d in pending if d.path == err.path), None)
+            if culprit is None:  # a clash with a --rules file: it concerns every pending file
+                for d in pending:
+                    failed[d.path] = err
+                break
+            failed[culprit.path] = err
+            pending.remove(culprit)
+    return [Checked(d.path, "rules", failed.get(d.path)) for d in docs]
+
+
+def _key(doc: TomlDocument) -> str:
+    try:
+        return str(Path(doc.path).resolve())
+    except OSError:
+        return doc.path
+
+
+def check_sources(
+    sources: Iterable[Source], ruleset: RuleSet, base: Sequence[TomlDocument] = ()
+) -> Iterator[Checked]:
+    """Check every input. Profiles are yielded as they are read; rule files, checked together,
+    come after them."""
+    rule_docs: list[TomlDocument] = []
+    for src in sources:
+        try:
+            doc = read_source(src)
+        except HemscoreError as err:
+            yield Checked(src.name, "unreadable", err)
+            continue
+        if is_rule_file(doc):
+            rule_docs.append(doc)
+            continue
+        try:
+            check_profile(doc, ruleset)
+        except HemscoreError as err:
+            yield Checked(src.name, "profile", err)
+        else:
+            yield Checked(src.name, "profile")
+    if rule_docs:
+        yield from check_rule_files(rule_docs, base)
