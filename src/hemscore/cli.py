@@ -8,19 +8,34 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._version import __version__
+from .catalogue import DIAGNOSTICS, KINDS
 from .errors import HemscoreError, UsageError
 from .formats import REGISTRY, RenderOptions
+
+if TYPE_CHECKING:
+    from .inputs import Source
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
 OutputFormat = Enum("OutputFormat", {name: name for name in REGISTRY}, type=str)  # type: ignore[misc]
+
+
+Kind = Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
+DiagnosticId = Enum("DiagnosticId", {d: d for d in DIAGNOSTICS}, type=str)  # type: ignore[misc]
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
 
 
 class Aggregation(str, Enum):
@@ -67,7 +82,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
@@ -111,47 +126,89 @@ def term_width() -> int:
 
 def write_output(text: str, output: Path | None) -> None:
     """Write the report to stdout, or atomically to ``output`` (temporary file, then rename)."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    import tempfile
+    from .output import write_atomic
 
-    target = output.resolve()
-    if target.is_dir():
-        raise UsageError("is a directory", path=str(output))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise UsageError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
+    write_atomic(text, output)
 
 
 RulesOpt = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--rules", "-r", help="Rule file or directory (repeatable). Default: the built-in library."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the report: en or zh.")]
+
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
+]
+
+#: A batch with more inputs than this shows a progress bar (when stderr is a terminal).
+PROGRESS_MIN_INPUTS = 20
 
 ASSESS_EXAMPLES = """
 Examples:
 
   hemscore assess examples/china-2022.toml
 
-  hemscore assess examples/ --format json > scores.json
+  hemscore assess examples/ --format jsonl | jq -c '{name: .profile.name, score: .overall.score}'
 
   cat profile.toml | hemscore assess - --format json | jq .overall
 
-  hemscore assess p.toml --fail-under 60 --fail-on high   # a CI gate
+  hemscore assess profiles/ --fail-under 60 --fail-on high --format github   # a CI gate
+
+  hemscore assess profiles/ --format junit -o report.xml
 
   hemscore assess p.toml --lang zh --format markdown -o report.md
+
+Formats: table (terminal), json (one object for one file, a list for several paths or a
+directory), jsonl (one line per profile, streamed), csv (one row per profile; --detail: per
+rule), markdown, junit, github (workflow annotations), html, svg.
+
+Exit codes: 0 every profile assessed and every gate passed; 1 a gate failed (--fail-under,
+--fail-on); 2 an input, the rules or the options could not be used. The report goes to stdout
+(or --output), messages to stderr. With exit 2, --output leaves an existing file unchanged.
 """
+
+
+def many_inputs(paths: list[str]) -> bool:
+    """Whether the paths name a batch: several paths, or a directory (JSON gives a list)."""
+    return len(paths) > 1 or any(p != "-" and Path(p).is_dir() for p in paths)
+
+
+@contextmanager
+def progress(sources: Iterable[Source], quiet: bool, verb: str) -> Iterator[Iterable[Source]]:
+    """The inputs, with a progress bar on stderr for a batch when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield sources
+        return
+    items = list(sources)
+    if len(items) <= PROGRESS_MIN_INPUTS:
+        yield items
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+        # Report text to a terminal stdout must pass above the bar; to a pipe or file it must not
+        # be touched (Rich would send it to the bar's stream).
+        redirect_stdout=sys.stdout.isatty(), redirect_stderr=True,
+    )
+
+    def advancing() -> Iterator[Source]:
+        for src in items:
+            yield src
+            bar.advance(task)
+
+    with bar:
+        task = bar.add_task(verb, total=len(items))
+        yield advancing()
 
 
 @app.command(epilog=ASSESS_EXAMPLES)
@@ -159,68 +216,262 @@ def assess(
     profiles: Annotated[list[str], typer.Argument(help="Profile files, directories (every *.toml below), or - for stdin.", show_default=False)],
     rules: RulesOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[assignment]
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically; left unchanged when the run fails with exit 2) instead of stdout.")] = None,
     aggregation: Annotated[Aggregation, typer.Option(help="How diagnostics combine into the overall score.")] = Aggregation.arithmetic,
     min_coverage: Annotated[float, typer.Option("--min-coverage", min=0.0, max=1.0, help="Least share of a diagnostic's rule weight with data for it to be scored.")] = 0.5,
-    fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Gate: exit 1 when an overall score is below this (or cannot be computed).")] = None,
-    fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", help="Gate: exit 1 when a rule of this severity or higher fails.")] = None,
+    fail_under: Annotated[float | None, typer.Option("--fail-under", help="Gate: exit 1 when any profile's overall score is below this (or cannot be computed).")] = None,
+    fail_on: Annotated[Severity | None, typer.Option("--fail-on", help="Gate: exit 1 when any profile fails a rule of this severity or higher.")] = None,
     lang: LangOpt = Lang.en,
-    detail: Annotated[bool, typer.Option("--detail", "-d", help="Show the source of every value in the table.")] = False,
+    detail: Annotated[bool, typer.Option("--detail", "-d", help="Table: show the source of every value. CSV: one row per rule.")] = False,
     top: Annotated[int, typer.Option("--top", min=0, help="How many recommendations the table and markdown show.")] = 5,
     strict: Annotated[bool, typer.Option("--strict", help="Ignore the profile's waivers.")] = False,
-    color: Annotated[Color, typer.Option("--color", help="Colour in the table report.")] = Color.auto,
+    color: Annotated[Color, typer.Option("--color", help="Colour in the table report (auto: when stdout is a terminal; NO_COLOR and FORCE_COLOR are honoured).")] = Color.auto,
+    quiet: QuietOpt = False,
 ) -> None:
     """Score profiles with the rule library and print the report."""
     from .assessment import assess as run_assess
-    from .formats import renderer
+    from .formats import renderer, streaming
+    from .gates import Gates
     from .inputs import expand
-    from .profile import load_profile
-    from .rules import SEVERITY_WEIGHTS, load_ruleset
+    from .output import ReportSink
+    from .rules import load_ruleset
+    from .validation import check_profile, read_source
 
     ruleset = load_ruleset(rules or None)
-    results = []
-    failed_inputs = 0
-    for src in expand(profiles):
-        try:
-            if src.error is not None:
-                raise src.error
-            profile = load_profile(src.name, ruleset.metrics, text=src.text)
-            for rid in profile.waivers:
-                if ruleset.rule(rid) is None:
-                    from .errors import ProfileError, did_you_mean
-
-                    raise ProfileError(
-                        f"waiver names no rule of {ruleset.name}{did_you_mean(rid, [r.id for r in ruleset.rules])}",
-                        path=src.name, key=f"waivers.{rid}",
-                    )
-            results.append(run_assess(profile, ruleset, aggregation=aggregation.value,
-                                      min_coverage=min_coverage, strict=strict))
-        except HemscoreError as err:
-            report_error(err)
-            failed_inputs += 1
+    module = renderer(fmt.value)
+    stream = streaming(module)
     options = RenderOptions(
         lang=lang.value, color=use_color(color, sys.stdout) and fmt.value == "table" and output is None,
-        width=term_width(), detail=detail, top=top,
+        width=term_width(), detail=detail, top=top, many=many_inputs(profiles),
     )
-    if results and not (failed_inputs and output is not None):
-        write_output(renderer(fmt.value).render(results, options), output)
-    if failed_inputs:
+    gates = Gates(fail_under, fail_on.value if fail_on else None)
+    assessed = failed = gate_failed = 0
+    batch = []  # only for formats that need every assessment at once (html, svg)
+    with ReportSink(output) as sink, progress(expand(profiles), quiet, "assessing") as sources:
+        for src in sources:
+            try:
+                profile = check_profile(read_source(src), ruleset)
+            except HemscoreError as err:
+                report_error(err)
+                failed += 1
+                continue
+            a = run_assess(profile, ruleset, aggregation=aggregation.value,
+                           min_coverage=min_coverage, strict=strict)
+            if stream is None:
+                batch.append(a)
+            else:
+                if not assessed:
+                    sink.write(stream.begin(options))
+                sink.write(stream.item(a, options, assessed))
+            assessed += 1
+            reasons = gates.failures(a)
+            for reason in reasons:
+                say(f"hemscore: gate failed: {reason}")
+            gate_failed += bool(reasons)
+        if stream is not None and assessed:
+            sink.write(stream.end(options, assessed))
+        elif batch:
+            sink.write(module.render(batch, options))
+        if not failed:
+            sink.commit()
+        elif output is not None:
+            say(f"hemscore: {output} not written: {failed} input(s) could not be used")
+    if not quiet and assessed + failed > 1:
+        parts = [f"{assessed} profile(s) assessed"]
+        if failed:
+            parts.append(f"{failed} could not be read or validated")
+        if gate_failed:
+            parts.append(f"{gate_failed} failed a gate")
+        say("hemscore: " + ", ".join(parts))
+    if failed:
         raise typer.Exit(EXIT_ERROR)
-    gate_failed = False
-    for a in results:
-        if fail_under is not None and (a.score is None or a.score < fail_under):
-            shown = "no score (insufficient data)" if a.score is None else f"{a.score:.1f}"
-            say(f"hemscore: gate failed: {a.profile.path}: overall {shown} is below {fail_under:g}")
-            gate_failed = True
-        if fail_on is not None:
-            floor = SEVERITY_WEIGHTS[fail_on.value]
-            bad = [r.id for r in a.failing() if SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) >= floor]
-            if bad:
-                say(f"hemscore: gate failed: {a.profile.path}: {len(bad)} failing rule(s) of severity "
-                    f"{fail_on.value} or higher: {', '.join(bad)}")
-                gate_failed = True
     if gate_failed:
         raise typer.Exit(EXIT_GATE)
+
+
+VALIDATE_EXAMPLES = """
+Examples:
+
+  hemscore validate profiles/ rules/
+
+  hemscore validate --rules my-rules/ profiles/*.toml
+
+  cat profile.toml | hemscore validate -
+
+A TOML file with a top-level [[rules]], [ruleset], [metrics] or [diagnostics] table is checked as
+a rule file (together with the other rule files given and the --rules files); any other as a
+profile, against the metric catalogue of the rule set in use (--rules, else the built-in
+library). Nothing is scored. Exit codes: 0 every file is valid; 2 a file has a problem.
+"""
+
+
+@app.command(epilog=VALIDATE_EXAMPLES)
+def validate(
+    paths: Annotated[list[str], typer.Argument(help="Profiles or rule files, directories (every *.toml below), or - for stdin.", show_default=False)],
+    rules: RulesOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check profiles and rule files without scoring them."""
+    from .errors import RuleError
+    from .inputs import expand
+    from .rules import build_ruleset, load_ruleset, rule_files
+    from .tomlsource import read_toml
+    from .validation import check_sources
+
+    if rules:
+        base = [read_toml(f, error=RuleError) for f in rule_files(rules)]
+        ruleset = build_ruleset(base)
+    else:
+        base, ruleset = [], load_ruleset()
+    checked = bad = 0
+    with progress(expand(paths), quiet, "validating") as sources:
+        for result in check_sources(sources, ruleset, base):
+            checked += 1
+            if result.error is not None:
+                bad += 1
+                report_error(result.error)
+            elif not quiet:
+                say(f"ok: {result.name}")
+    if not quiet and checked > 1:
+        say(f"hemscore: {checked} file(s) checked, {bad} with problems" if bad
+            else f"hemscore: {checked} file(s) checked, all valid")
+    if bad:
+        raise typer.Exit(EXIT_ERROR)
+
+
+SCHEMA_EXAMPLES = """
+Examples:
+
+  hemscore schema -o hemscore-profile.schema.json
+
+  hemscore schema --rules my-rules/ | check-jsonschema --schemafile /dev/stdin profile.json
+
+Point an editor at it with a first line in the profile such as
+#:schema ./hemscore-profile.schema.json (Taplo, Even Better TOML). The schema cannot check
+that shares sum to 100 or that waivers name rules for the profile's kind: hemscore validate is
+the full check.
+"""
+
+
+@app.command(epilog=SCHEMA_EXAMPLES)
+def schema(
+    rules: RulesOpt = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file (atomically) instead of stdout.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of titles and descriptions.")] = Lang.en,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of a profile, derived from the metric catalogue."""
+    from .rules import load_ruleset
+    from .schema import dumps, profile_schema
+
+    write_output(dumps(profile_schema(load_ruleset(rules or None), lang.value)), output)
+
+
+INIT_EXAMPLES = """
+Examples:
+
+  hemscore init --kind firm -o zte-2024.toml && hemscore validate zte-2024.toml
+
+  hemscore init --kind region --lang zh --name "某省" --year 2023 > region.toml
+"""
+
+
+@app.command(epilog=INIT_EXAMPLES)
+def init(
+    kind: Annotated[Kind, typer.Option("--kind", "-k", help="What the profile describes.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the template to this file instead of stdout.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the comments.")] = Lang.en,
+    name: Annotated[str | None, typer.Option("--name", help="The profile's name.")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1900, max=2100, help="The profile's year. Default: this year.")] = None,
+    rules: RulesOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+) -> None:
+    """Write a template profile: every metric for the kind, commented, with unit and meaning."""
+    import datetime
+
+    from .rules import load_ruleset
+    from .template import profile_template
+
+    if output is not None and output.exists() and not force:
+        raise UsageError("already exists (use --force to overwrite it)", path=str(output))
+    ruleset = load_ruleset(rules or None)
+    text = profile_template(ruleset, kind.value, year or datetime.date.today().year,
+                            lang=lang.value, name=name)
+    write_output(text, output)
+    if output is not None:
+        say(f"hemscore: wrote {output}; uncomment the metrics you have data for, then run: "
+            f"hemscore validate {output}")
+
+
+rules_app = typer.Typer(
+    name="rules", help="List the rules, or explain one with: hemscore rules show ID.",
+    no_args_is_help=False, context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(rules_app)
+
+RULES_EXAMPLES = """
+Examples:
+
+  hemscore rules --diagnostic technology --kind firm
+
+  hemscore rules show TE-03
+
+  hemscore rules --format json | jq -r '.[] | select(.severity == "critical") | .id'
+"""
+
+
+@rules_app.callback(invoke_without_command=True, epilog=RULES_EXAMPLES)
+def rules_list(
+    ctx: typer.Context,
+    diagnostic: Annotated[DiagnosticId | None, typer.Option("--diagnostic", help="Only this diagnostic's rules.")] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only rules that apply to this kind.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    lang: LangOpt = Lang.en,
+    rules: RulesOpt = None,
+) -> None:
+    """List the rules: id, diagnostic, metric, severity, method and title."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .explain import rule_summary, rules_table
+    from .rules import load_ruleset
+
+    ruleset = load_ruleset(rules or None)
+    chosen = [r for r in ruleset.rules
+              if (diagnostic is None or r.diagnostic == diagnostic.value)
+              and (kind is None or kind.value in r.kinds)]
+    if fmt is ListFormat.json:
+        import json
+
+        text = json.dumps([rule_summary(r, lang.value) for r in chosen], ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = rules_table(chosen, lang.value)
+    write_output(text, None)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. TE-01.", show_default=False)],
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format: table (text) or json.")] = ListFormat.table,
+    lang: LangOpt = Lang.en,
+    rules: RulesOpt = None,
+) -> None:
+    """Explain one rule: what it measures, why, how it is scored, its basis and what to do."""
+    from .errors import did_you_mean
+    from .explain import explain_rule, explanation_dict, explanation_text
+    from .rules import load_ruleset
+
+    ruleset = load_ruleset(rules or None)
+    rule = ruleset.rule(rule_id) or ruleset.rule(rule_id.strip().upper())
+    if rule is None:
+        raise UsageError(f'unknown rule "{rule_id}"{did_you_mean(rule_id.upper(), [r.id for r in ruleset.rules])}'
+                         " (hemscore rules lists them)")
+    e = explain_rule(rule, ruleset, lang.value)
+    if fmt is ListFormat.json:
+        import json
+
+        text = json.dumps(explanation_dict(e, lang.value), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = explanation_text(e, lang.value)
+    write_output(text, None)
 
 
 def run(argv: list[str]) -> int:
