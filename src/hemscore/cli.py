@@ -320,7 +320,7 @@ def validate(
 
     if rules:
         base = [read_toml(f, error=RuleError) for f in rule_files(rules)]
-        ruleset = build_ruleset(base)
+        ruleset = build_ruleset(base, require_rules=False)
     else:
         base, ruleset = [], load_ruleset()
     checked = bad = 0
