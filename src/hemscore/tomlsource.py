@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .errors import HemscoreError
 MAX_FILE_BYTES = 1_000_000
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_INLINE_KEY = re.compile(r"[{,]\s*([A-Za-z0-9_-]+)\s*=")
 _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
 
@@ -37,53 +39,69 @@ class TomlDocument:
 
     def line_of(self, *key_path: str | int) -> int | None:
         """The 1-based line where ``key_path`` is set, or None when it cannot be found."""
-        return locate(self.text, [str(k) for k in key_path])
+        return self._lines.find([str(k) for k in key_path])
+
+    @cached_property
+    def _lines(self) -> LineIndex:
+        # Built once, on the first message that needs a line: one scan of the text however
+        # many problems a file has.
+        return LineIndex(self.text)
 
 
 def locate(text: str, key_path: list[str]) -> int | None:
     """Best-effort line of a key path such as ``["rules", "3", "method"]`` (index after arrays)."""
-    if not key_path:
+    return LineIndex(text).find(key_path)
+
+
+class LineIndex:
+    """Where each table header and key of a TOML text is set, by key path.
+
+    A key path's line is that of the entry matching most of it: a header or key whose path is
+    a prefix of it (or, with equal depth, a longer path it is a prefix of); the first such
+    line wins.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._set: dict[tuple[str, ...], int] = {}  # path set on the line (header, key, inline key)
+        self._under: dict[tuple[str, ...], int] = {}  # every prefix of a header's or key's path
+        table: tuple[str, ...] = ()
+        array_counts: dict[tuple[str, ...], int] = {}
+        for number, raw in enumerate(text.splitlines(), start=1):
+            header = _HEADER.match(raw) if raw.lstrip().startswith("[") else None
+            if header:
+                names = tuple(_split_key(header.group(2)))
+                if header.group(1) == "[[":
+                    idx = array_counts.get(names, -1) + 1
+                    array_counts[names] = idx
+                    table = (*names, str(idx))
+                else:
+                    table = names
+                self._add(table, number)
+                continue
+            key = _KEY.match(raw)
+            if key:
+                full = (*table, *_split_key(key.group(1)))
+                self._add(full, number)
+                # inline tables: `name = { value = 1, ... }` — the keys inside, one level down
+                for inner in _INLINE_KEY.findall(raw, key.end()):
+                    self._set.setdefault((*full, inner), number)
+
+    def _add(self, path: tuple[str, ...], line: int) -> None:
+        self._set.setdefault(path, line)
+        for n in range(1, len(path) + 1):
+            self._under.setdefault(path[:n], line)
+
+    def find(self, key_path: list[str]) -> int | None:
+        """The line of ``key_path``, or None when no entry matches any part of it."""
+        want = tuple(key_path)
+        for depth in range(len(want), 0, -1):
+            lines = [self._set.get(want[:depth])]
+            if depth == len(want):
+                lines.append(self._under.get(want))
+            found = [n for n in lines if n is not None]
+            if found:
+                return min(found)
         return None
-    best: tuple[int, int] | None = None  # (matched depth, line)
-    table: list[str] = []
-    array_counts: dict[tuple[str, ...], int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(raw)
-        if header:
-            names = _split_key(header.group(2))
-            if header.group(1) == "[[":
-                idx = array_counts.get(tuple(names), -1) + 1
-                array_counts[tuple(names)] = idx
-                table = [*names, str(idx)]
-            else:
-                table = names
-            depth = _prefix_depth(table, key_path)
-            if depth and (best is None or depth > best[0]):
-                best = (depth, number)
-            continue
-        key = _KEY.match(raw)
-        if key:
-            full = [*table, *_split_key(key.group(1))]
-            depth = _prefix_depth(full, key_path)
-            if depth == len(full) or depth == len(key_path):
-                if depth and (best is None or depth > best[0]):
-                    best = (depth, number)
-            # inline tables: `name = { value = 1, ... }` — look for the next key inside
-            if depth == len(full) and depth < len(key_path):
-                rest = key_path[depth]
-                if re.search(r"[{,]\s*" + re.escape(rest) + r"\s*=", raw):
-                    if best is None or depth + 1 > best[0]:
-                        best = (depth + 1, number)
-    return best[1] if best else None
-
-
-def _prefix_depth(have: list[str], want: list[str]) -> int:
-    n = 0
-    for a, b in zip(have, want):
-        if a != b:
-            break
-        n += 1
-    return n if n == len(have) or n == len(want) else 0
 
 
 def read_toml(path: str | Path, *, text: str | None = None, error: type[HemscoreError]) -> TomlDocument:
@@ -99,7 +117,12 @@ def read_toml(path: str | Path, *, text: str | None = None, error: type[Hemscore
                 raise error(
                     f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit", path=name
                 )
-            raw = p.read_bytes()
+            # Bounded read: a device or a file that grows (e.g. /dev/zero) reports a small
+            # size to stat but would never end.
+            with p.open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
         except FileNotFoundError:
             raise error("no such file", path=name) from None
         except PermissionError:
