@@ -20,6 +20,9 @@ from .tomlsource import TomlDocument, read_toml
 PROVENANCE_KEYS: tuple[str, ...] = ("value", "year", "source", "note", "target", "was")
 HEADER_KEYS: tuple[str, ...] = ("name", "kind", "year", "country", "description")
 SHARES_TOLERANCE = 1.0
+#: Problems reported per file; past this, validation stops (a key's line is found by a scan,
+#: so reporting every one of tens of thousands of bad keys would take minutes).
+MAX_PROBLEMS = 50
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
 
 
@@ -66,6 +69,8 @@ def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profil
     problems: list[HemscoreError] = []
 
     def problem(msg: str, *keys: str | int) -> None:
+        if len(problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
         problems.append(ProfileError(
             msg, path=doc.path, line=doc.line_of(*keys) if keys else None,
             key=".".join(str(k) for k in keys) or None,
@@ -74,6 +79,22 @@ def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profil
     data = doc.data
     if not data:
         raise ProfileError("empty profile: expected a [profile] table and metric tables", path=doc.path)
+    try:
+        return _validate(doc, metrics, problem, problems)
+    except _TooManyProblems:
+        problems.append(ProfileError(
+            f"too many problems: stopped after the first {MAX_PROBLEMS}", path=doc.path))
+        raise ProfileErrors(problems) from None
+
+
+class _TooManyProblems(Exception):
+    """Raised inside validation once MAX_PROBLEMS problems are recorded."""
+
+
+def _validate(
+    doc: TomlDocument, metrics: Mapping[str, Metric], problem: Any, problems: list[HemscoreError],
+) -> Profile:
+    data = doc.data
     header = data.get("profile")
     name = kind = None
     year = 0
@@ -160,6 +181,9 @@ def _metric_value(metric: Metric, raw: Any, doc: TomlDocument, problem: Any) -> 
             if k not in PROVENANCE_KEYS:
                 problem(f"unknown key{did_you_mean(k, PROVENANCE_KEYS)}", *keys, k)
                 return None
+        if "value" not in raw:
+            problem("a table with provenance needs a value", *keys)
+            return None
         value = raw["value"]
         prov = raw
         y = prov.get("year")
@@ -201,7 +225,18 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _too_large(v: float) -> bool:
+    """True for an integer too large to become a float (TOML integers are unbounded)."""
+    try:
+        float(v)
+    except OverflowError:
+        return True
+    return False
+
+
 def _range_problem(metric: Metric, v: float) -> str | None:
+    if _too_large(v):
+        return "is too large a number"
     if isinstance(v, float) and math.isnan(v):
         return "must be a number, not NaN"
     if isinstance(v, float) and math.isinf(v):
@@ -244,7 +279,7 @@ def check_value(metric: Metric, value: Any) -> Any:
         for label, v in value.items():
             if not _number(v):
                 return _Invalid(f"expected a percentage, got {_type_name(v)}", (label,))
-            if math.isnan(v) or math.isinf(v):
+            if _too_large(v) or math.isnan(v) or math.isinf(v):
                 return _Invalid("must be a finite number", (label,))
             if not 0 <= v <= 100:
                 return _Invalid(f"a share must lie in 0–100 (got {v:g})", (label,))
