@@ -7,6 +7,7 @@ the ``init`` template and the docs all derive from the :class:`Metric` records b
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -60,6 +61,13 @@ def default_range(metric_id: str, type_: str) -> tuple[float | None, float | Non
     return None, None
 
 
+def _finite(v: float) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 _METRIC_KEYS = {"type", "kinds", "better", "min", "max", "en", "zh"}
 _TEXT_KEYS = {"title", "unit", "description"}
 
@@ -94,8 +102,9 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
     lo, hi = default_range(metric_id, type_)
     for bound in ("min", "max"):
         v = spec.get(bound)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-            raise fail(f"{bound} must be a number", bound)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                              or not _finite(v)):
+            raise fail(f"{bound} must be a finite number", bound)
     lo = float(spec["min"]) if "min" in spec else lo
     hi = float(spec["max"]) if "max" in spec else hi
     if lo is not None and hi is not None and lo > hi:

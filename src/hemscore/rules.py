@@ -280,7 +280,12 @@ def _parse_diagnostics(specs: dict[str, tuple[Any, TomlDocument]]) -> tuple[Diag
         if spec.get("enabled", True) is False:
             weight = 0.0
         paper = _parse_paper(spec.get("paper", []), fail)
-        texts = {lang: dict(spec.get(lang, {})) for lang in LANGS}
+        texts: dict[str, dict[str, str]] = {}
+        for lang in LANGS:
+            block = spec.get(lang, {})
+            if not isinstance(block, dict) or any(not isinstance(v, str) for v in block.values()):
+                raise fail("must be a table of texts", lang)
+            texts[lang] = dict(block)
         out.append(Diagnostic(did, float(weight), paper, texts))
     for did, (_spec, doc) in specs.items():
         raise RuleError(
@@ -302,7 +307,12 @@ def _parse_paper(value: Any, fail: Any) -> tuple[str, ...]:
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _parse_rule(
@@ -330,7 +340,7 @@ def _parse_rule(
     if metric is None:
         raise fail(f'unknown metric "{metric_id}"{did_you_mean(metric_id, metrics)}', "metric")
     diagnostic = spec.get("diagnostic", metric.diagnostic)
-    if diagnostic not in diagnostics:
+    if not isinstance(diagnostic, str) or diagnostic not in diagnostics:
         raise fail(f'unknown diagnostic "{diagnostic}"{did_you_mean(str(diagnostic), diagnostics)}', "diagnostic")
     kinds = spec.get("kinds", list(metric.kinds))
     if not isinstance(kinds, list) or not kinds or any(k not in KINDS for k in kinds):
@@ -344,10 +354,10 @@ def _parse_rule(
         if not _is_number(weight) or weight <= 0:
             raise fail("weight must be a number > 0", "weight")
         weight = float(weight)
-        if severity is not None and severity not in SEVERITY_WEIGHTS:
+        if severity is not None and (not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS):
             raise fail(f"severity must be one of {', '.join(SEVERITY_WEIGHTS)}", "severity")
     else:
-        if severity not in SEVERITY_WEIGHTS:
+        if not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS:
             raise fail(f"severity must be one of {', '.join(SEVERITY_WEIGHTS)} (or give a weight)", "severity")
         weight = SEVERITY_WEIGHTS[severity]
     method = spec.get("method")
