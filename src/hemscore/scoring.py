@@ -9,6 +9,7 @@ skip both. Everything here is pure and total on valid input.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -155,7 +156,10 @@ def cagr_pct(series: Mapping[int, float], years: int = 3) -> tuple[float, int, i
     if start <= 0 or end < 0:
         return None
     span = last - first
-    return (100.0 * ((end / start) ** (1.0 / span) - 1.0), first, last)
+    growth = 100.0 * ((end / start) ** (1.0 / span) - 1.0)
+    # Extreme but valid values (1e-300 then 1e300) overflow to infinity, which JSON cannot
+    # carry; the largest float scores the same on every scale.
+    return (min(growth, sys.float_info.max), first, last)
 
 
 def peak_pct(series: Mapping[int, float]) -> tuple[float, int] | None:
@@ -166,7 +170,11 @@ def peak_pct(series: Mapping[int, float]) -> tuple[float, int] | None:
     peak = series[peak_year]
     if peak <= 0:
         return None
-    return (100.0 * series[max(series)] / peak, peak_year)
+    latest = series[max(series)]
+    pct = 100.0 * latest / peak
+    if math.isinf(pct):  # 100 × a value near the largest float overflows; divide first
+        pct = 100.0 * (latest / peak)
+    return (pct, peak_year)
 
 
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
