@@ -51,6 +51,8 @@ def _read_stdin(stream: object) -> Source:
 
     buf = getattr(stream or sys.stdin, "buffer", stream or sys.stdin)
     try:
+        if buf is None:  # started with standard input closed
+            raise OSError("it is closed")
         raw = buf.read(MAX_FILE_BYTES + 1)  # type: ignore[attr-defined]
     except (OSError, ValueError) as exc:
         return Source("<stdin>", error=ProfileError(f"cannot read standard input: {exc}", path="<stdin>"))
