@@ -64,10 +64,11 @@ def _comment(text: str, lang: str, indent: str = "") -> list[str]:
 def _placeholder(m: Metric, year: int) -> str:
     if m.type == "bool":
         return "false"
+    lo = 0.0 if m.min is None or m.min <= 0 <= (m.max if m.max is not None else 0) else m.min
     if m.type == "integer":
-        return str(int(m.min or 0))
+        return str(int(lo))
     if m.type == "number":
-        return f"{float(m.min or 0):.1f}"
+        return f"{lo:.1f}"
     if m.type == "shares":
         return "{ A = 60.0, B = 40.0 }"
     return "{ " + ", ".join(f"{y} = 0.0" for y in range(year - 2, year + 1)) + " }"

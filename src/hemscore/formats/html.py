@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from html import escape
 
 from rich.console import Console
 
 from ..assessment import Assessment
+from ..i18n import label
 from . import RenderOptions
 from .table import render_one
 
@@ -29,4 +31,10 @@ def record(assessments: Sequence[Assessment], options: RenderOptions) -> Console
 
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    return record(assessments, options).export_html(inline_styles=True)
+    page = record(assessments, options).export_html(inline_styles=True)
+    title = label(options.lang, "report")
+    if len(assessments) == 1:
+        title += f" — {assessments[0].profile.name}"
+    lang = "zh" if options.lang == "zh" else "en"
+    page = page.replace("<html>", f'<html lang="{lang}">', 1)
+    return page.replace("<head>\n", f"<head>\n<title>{escape(title)}</title>\n", 1)
