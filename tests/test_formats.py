@@ -1,0 +1,262 @@
+"""Every output format: golden files on one profile, the streaming protocol, and each format's
+own contract (JUnit parses, GitHub escaping, CSV columns, JSON shape).
+
+The golden files are produced by the code and reviewed; after a reviewed change, record them
+again with `python -m tests.test_formats`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from hemscore.assessment import Assessment, assess
+from hemscore.formats import REGISTRY, RenderOptions, renderer, streaming
+from hemscore.formats.github import command, escape_data, escape_property
+from hemscore.profile import load_profile
+from hemscore.rules import load_ruleset
+
+from .conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+GOLDEN = Path(__file__).parent / "golden" / "formats"
+REGION = "tests/fixtures/pipeline/region.toml"  # relative, so paths in outputs are stable
+FIRM = "tests/fixtures/pipeline/firm.toml"
+
+#: golden file name -> extra CLI arguments (all on the region fixture)
+CASES: dict[str, list[str]] = {
+    "region.table.txt": ["--format", "table", "--detail"],
+    "region.json": ["--format", "json"],
+    "region.jsonl": ["--format", "jsonl"],
+    "region.csv": ["--format", "csv"],
+    "region.detail.csv": ["--format", "csv", "--detail"],
+    "region.md": ["--format", "markdown"],
+    "region.junit.xml": ["--format", "junit"],
+    "region.github.txt": ["--format", "github"],
+    "region.html": ["--format", "html"],
+    "region.svg": ["--format", "svg"],
+    "region.zh.md": ["--format", "markdown", "--lang", "zh"],
+}
+
+
+def cli_output(args: list[str]) -> tuple[int, str]:
+    """`hemscore assess REGION ARGS` from the repository root, no colour, 100 columns."""
+    import contextlib
+    import os
+
+    from hemscore.__main__ import main
+
+    saved = {k: os.environ.pop(k, None) for k in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    os.environ["COLUMNS"] = "100"
+    cwd = os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.chdir(ROOT)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["assess", REGION, *args])
+    finally:
+        os.chdir(cwd)
+        os.environ.pop("COLUMNS", None)
+        os.environ.update({k: v for k, v in saved.items() if v is not None})
+    return code, out.getvalue()
+
+
+def test_every_format_has_a_golden_file() -> None:
+    covered = {args[args.index("--format") + 1] for args in CASES.values()}
+    assert covered == set(REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_format_matches_golden(name: str) -> None:
+    golden = GOLDEN / name
+    assert golden.exists(), f"no golden file {name}: run `python -m tests.test_formats`"
+    code, out = cli_output(CASES[name])
+    assert code == 0
+    assert out == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_output_is_deterministic(name: str) -> None:
+    assert cli_output(CASES[name]) == cli_output(CASES[name])
+
+
+# --- the streaming protocol ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def assessments() -> list[Assessment]:
+    ruleset = load_ruleset()
+    return [assess(load_profile(str(FIXTURES / n), ruleset.metrics), ruleset)
+            for n in ("region.toml", "firm.toml")]
+
+
+STREAMING = ["table", "json", "jsonl", "csv", "markdown", "junit", "github"]
+
+
+def test_which_formats_stream() -> None:
+    assert sorted(n for n in REGISTRY if streaming(renderer(n))) == sorted(STREAMING)
+
+
+@pytest.mark.parametrize("name", STREAMING)
+@pytest.mark.parametrize("detail", [False, True])
+def test_streamed_pieces_join_to_the_whole_report(
+    name: str, detail: bool, assessments: list[Assessment]
+) -> None:
+    module = renderer(name)
+    stream = streaming(module)
+    assert stream is not None
+    options = RenderOptions(detail=detail, many=True)
+    pieces = [stream.begin(options)]
+    pieces += [stream.item(a, options, i) for i, a in enumerate(assessments)]
+    pieces.append(stream.end(options, len(assessments)))
+    assert "".join(pieces) == module.render(assessments, options)
+
+
+# --- json and jsonl --------------------------------------------------------------------------
+
+def test_json_is_one_object_for_one_and_a_list_for_several(assessments: list[Assessment]) -> None:
+    module = renderer("json")
+    one = json.loads(module.render(assessments[:1], RenderOptions()))
+    assert isinstance(one, dict) and one["schema_version"] == "1.0"
+    several = json.loads(module.render(assessments, RenderOptions()))
+    assert [x["profile"]["name"] for x in several] == ["Test Province, \"North\"", "Test Firm"]
+    forced = json.loads(module.render(assessments[:1], RenderOptions(many=True)))
+    assert isinstance(forced, list) and len(forced) == 1
+
+
+def test_jsonl_lines_are_the_json_objects(assessments: list[Assessment]) -> None:
+    lines = renderer("jsonl").render(assessments, RenderOptions()).splitlines()
+    whole = json.loads(renderer("json").render(assessments, RenderOptions()))
+    assert [json.loads(line) for line in lines] == whole
+    assert all("\n" not in line and ": " not in line[:40] for line in lines)
+
+
+# --- csv -------------------------------------------------------------------------------------
+
+def test_csv_has_one_row_per_profile(assessments: list[Assessment]) -> None:
+    rows = list(csv.DictReader(io.StringIO(renderer("csv").render(assessments, RenderOptions()))))
+    assert [r["name"] for r in rows] == ["Test Province, \"North\"", "Test Firm"]
+    assert list(rows[0]) == ["path", "name", "kind", "year", "overall", "grade", "coverage",
+                             "cluster", "technology", "exports", "talent", "policy"]
+    region = assessments[0]
+    assert float(rows[0]["overall"]) == pytest.approx(region.score, abs=1e-4)
+    assert rows[1]["overall"] == "" and rows[1]["grade"] == "?"  # too little data: no score
+
+
+def test_csv_detail_has_one_row_per_rule(assessments: list[Assessment]) -> None:
+    text = renderer("csv").render(assessments, RenderOptions(detail=True))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == sum(len(a.results) for a in assessments)
+    by_rule = {(r["name"], r["rule"]): r for r in rows}
+    te03 = by_rule[("Test Firm", "TE-03")]
+    assert te03["status"] == "fail" and te03["line"] == "8" and te03["value"] == "10.0"
+    assert by_rule[("Test Province, \"North\"", "PO-05")]["status"] == "waived"
+
+
+# --- junit -----------------------------------------------------------------------------------
+
+def test_junit_parses_with_one_testcase_per_rule(assessments: list[Assessment]) -> None:
+    root = ET.fromstring(renderer("junit").render(assessments, RenderOptions()))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == len(assessments)
+    for suite, a in zip(suites, assessments):
+        cases = suite.findall("testcase")
+        assert len(cases) == len(a.results) == int(suite.get("tests", ""))
+        assert [c.get("name", "").split()[0] for c in cases] == [r.id for r in a.results]
+        failures = [c for c in cases if c.find("failure") is not None]
+        skipped = [c for c in cases if c.find("skipped") is not None]
+        assert len(failures) == len(a.failing()) == int(suite.get("failures", ""))
+        assert len(skipped) == sum(r.status in ("missing", "waived") for r in a.results)
+        assert int(suite.get("skipped", "")) == len(skipped)
+
+
+def test_junit_uses_only_schema_attributes(assessments: list[Assessment]) -> None:
+    """Attributes of Jenkins' junit-10.xsd only, so strict consumers load the file."""
+    allowed = {
+        "testsuites": {"name", "tests", "failures", "errors", "skipped", "time", "disabled"},
+        "testsuite": {"name", "tests", "failures", "errors", "skipped", "time", "disabled",
+                      "timestamp", "hostname", "id", "package"},
+        "properties": set(), "property": {"name", "value"},
+        "testcase": {"name", "classname", "time", "assertions", "status"},
+        "failure": {"message", "type"}, "skipped": {"message"},
+    }
+    root = ET.fromstring(renderer("junit").render(assessments, RenderOptions()))
+    for el in root.iter():
+        assert set(el.attrib) <= allowed[el.tag], el.tag
+
+
+def test_junit_survives_control_characters(assessments: list[Assessment]) -> None:
+    from dataclasses import replace
+
+    a = assessments[1]
+    odd = replace(a, profile=replace(a.profile, name="bell\x07 & <tag>"))
+    root = ET.fromstring(renderer("junit").render([odd], RenderOptions()))
+    assert root.find("testsuite").get("name", "").startswith("bell\ufffd & <tag>")  # type: ignore[union-attr]
+
+
+# --- github ----------------------------------------------------------------------------------
+
+def test_github_escaping() -> None:
+    assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert command("error", "m: x, y", file="p,1.toml", line=3, title="T: t") == (
+        "::error file=p%2C1.toml,line=3,title=T%3A t::m: x, y\n"
+    )
+    assert command("warning", "m", file="<stdin>", line=3) == "::warning::m\n"
+
+
+def test_github_annotates_each_failing_rule_at_its_line(assessments: list[Assessment]) -> None:
+    firm = assessments[1]
+    lines = renderer("github").render([firm], RenderOptions()).splitlines()
+    assert lines[0].startswith("::notice file=tests/") or lines[0].startswith("::notice file=")
+    annotated = lines[1:]
+    assert len(annotated) == len(firm.failing())
+    for line, r in zip(annotated, firm.failing()):
+        level = "error" if r.rule.severity in ("high", "critical") else "warning"
+        assert line.startswith(f"::{level} ")
+        assert f",line={r.input.line}," in line  # type: ignore[union-attr]
+        assert f"title={r.id} " in line
+
+
+# --- html, svg and Rich ----------------------------------------------------------------------
+
+def test_svg_is_xml_and_html_has_a_title(assessments: list[Assessment]) -> None:
+    svg = renderer("svg").render(assessments[:1], RenderOptions())
+    assert ET.fromstring(svg).tag.endswith("svg")
+    page = renderer("html").render(assessments[:1], RenderOptions())
+    assert "<title>hemscore assessment — Test Province, &quot;North&quot;</title>" in page
+
+
+def test_only_table_html_svg_import_rich() -> None:
+    formats = Path(__file__).parent.parent / "src" / "hemscore" / "formats"
+    importing = sorted(p.name for p in formats.glob("*.py")
+                       if "from rich" in p.read_text() or "import rich" in p.read_text())
+    assert set(importing) <= {"table.py", "html.py", "svg.py"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "junit", "github"])
+def test_machine_formats_do_not_load_rich(fmt: str) -> None:
+    code = (
+        "import sys\nfrom hemscore.__main__ import main\n"
+        f"rc = main(['assess', {str(FIXTURES / 'firm.toml')!r}, '--format', {fmt!r}])\n"
+        "sys.stdout.flush()\n"
+        "print('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'NORICH')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.rstrip().endswith("NORICH")
+
+
+if __name__ == "__main__":
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for name, args in sorted(CASES.items()):
+        code, out = cli_output(args)
+        assert code == 0, name
+        (GOLDEN / name).write_text(out, encoding="utf-8")
+        print(f"wrote {GOLDEN / name}")

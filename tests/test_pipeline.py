@@ -1,0 +1,305 @@
+"""hemscore in pipelines: many inputs, stdin, streaming, atomic --output, gates, exit codes,
+progress and quiet. The done-when checks of issue 4 are here, run as a new user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, ROOT, write
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+REGION = FIXTURES / "region.toml"
+FIRM = FIXTURES / "firm.toml"
+BAD = FIXTURES / "bad" / "negative.toml"
+
+
+def examples() -> list[Path]:
+    """The example profiles (another engineer's folder), or our fixtures when it is absent."""
+    found = sorted(EXAMPLES.glob("*.toml"))
+    return found or [REGION, FIRM]
+
+
+def hemscore(*args: str, stdin: str | None = None, cwd: Path = ROOT,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a fresh process, as a shell would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "hemscore", *args], input=stdin, capture_output=True,
+        text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=120, check=False,
+    )
+
+
+# --- done when -------------------------------------------------------------------------------
+
+def test_jsonl_of_a_directory_has_one_line_per_profile() -> None:
+    """`hemscore assess examples/ --format jsonl | wc -l` equals the number of examples."""
+    folder = EXAMPLES if any(EXAMPLES.glob("*.toml")) else FIXTURES
+    expected = len(examples()) if folder == EXAMPLES else 2
+    if folder == FIXTURES:
+        pytest.skip("no examples/ yet")
+    r = hemscore("assess", "examples/", "--format", "jsonl")
+    assert r.returncode in (0, 1), r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == expected
+    assert [json.loads(line)["profile"]["path"] for line in lines] == [
+        f"examples/{p.name}" for p in examples()
+    ]
+
+
+def test_stdin_profile_gives_json() -> None:
+    """`cat examples/x.toml | hemscore assess - --format json` works."""
+    source = examples()[0]
+    r = hemscore("assess", "-", "--format", "json", stdin=source.read_text(encoding="utf-8"))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert isinstance(data, dict)
+    assert data["profile"]["path"] == "<stdin>"
+    assert data["schema_version"] == "1.0"
+
+
+def test_failed_run_leaves_existing_output_unchanged(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text('{"old": true}\n', encoding="utf-8")
+    r = hemscore("assess", str(REGION), str(BAD), "--format", "json", "--output", str(report))
+    assert r.returncode == 2
+    assert report.read_text(encoding="utf-8") == '{"old": true}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temp file left
+    assert "report.json not written" in r.stderr
+    assert r.stdout == ""
+
+
+def test_successful_run_replaces_output_atomically(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("old\n", encoding="utf-8")
+    report.chmod(0o640)
+    r = hemscore("assess", str(REGION), "--format", "json", "-o", str(report))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["profile"]["kind"] == "region"
+    assert report.stat().st_mode & 0o777 == 0o640  # the file keeps its mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+    assert r.stdout == ""
+
+
+def test_gate_failure_still_writes_the_report(tmp_path: Path) -> None:
+    report = tmp_path / "report.xml"
+    r = hemscore("assess", str(REGION), "--format", "junit", "--fail-under", "90", "-o", str(report))
+    assert r.returncode == 1
+    assert report.read_text(encoding="utf-8").startswith("<?xml")
+
+
+# --- many inputs -----------------------------------------------------------------------------
+
+def test_one_bad_input_does_not_stop_the_others(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("assess", REGION, BAD, FIRM, "--format", "jsonl")
+    assert r.code == 2
+    assert [json.loads(line)["profile"]["name"] for line in r.out.splitlines()] == [
+        'Test Province, "North"', "Test Firm",
+    ]
+    errors = [line for line in r.err.splitlines() if line.startswith("hemscore: error:")]
+    assert errors == [
+        f"hemscore: error: {BAD}:7: technology.rd_intensity_pct: must not be negative (got -3)"
+    ]
+
+
+def test_every_problem_of_a_file_on_its_own_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = write(tmp_path, "two.toml", '[profile]\nname = "x"\nkind = "firm"\nyear = 2020\n\n'
+              "[technology]\nrd_intensity_pct = -1.0\ncore_component_self_sufficiency_pct = 120.0\n")
+    r = run_cli("assess", p, "--format", "json")
+    assert r.code == 2 and r.out == ""
+    assert r.err.splitlines() == [
+        f"hemscore: error: {p}:7: technology.rd_intensity_pct: must not be negative (got -1)",
+        f"hemscore: error: {p}:8: technology.core_component_self_sufficiency_pct: must be at most 100 (got 120)",
+    ]
+
+
+def test_directories_expand_in_a_stable_order(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "z").mkdir(parents=True)
+    shutil.copy(FIRM, tmp_path / "b" / "1.toml")
+    shutil.copy(FIRM, tmp_path / "a" / "z" / "2.toml")
+    shutil.copy(FIRM, tmp_path / "a" / "3.toml")
+    (tmp_path / "a" / "notes.md").write_text("not a profile")
+    r = run_cli("assess", tmp_path, "--format", "jsonl")
+    assert r.code == 0, r.err
+    paths = [Path(json.loads(line)["profile"]["path"]).relative_to(tmp_path).as_posix()
+             for line in r.out.splitlines()]
+    assert paths == ["a/3.toml", "a/z/2.toml", "b/1.toml"]
+
+
+def test_json_shape_follows_the_command_line_not_the_results(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    one = run_cli("assess", FIRM, "--format", "json")
+    assert isinstance(json.loads(one.out), dict)
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(FIRM, folder / "firm.toml")
+    listed = run_cli("assess", folder, "--format", "json")
+    assert isinstance(json.loads(listed.out), list) and len(json.loads(listed.out)) == 1
+    # several paths where one fails: still a list (of the profiles that could be assessed)
+    partial = run_cli("assess", FIRM, BAD, "--format", "json")
+    assert partial.code == 2
+    assert [x["profile"]["name"] for x in json.loads(partial.out)] == ["Test Firm"]
+
+
+def test_nothing_on_stdout_when_nothing_could_be_assessed(run_cli) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("json", "jsonl", "csv", "junit", "table"):
+        r = run_cli("assess", BAD, FIXTURES / "bad" / "syntax.toml", "--format", fmt)
+        assert r.code == 2 and r.out == "", fmt
+
+
+def test_results_stream_before_later_inputs_are_read() -> None:
+    """A pipe sees the first profile's line while the second input (stdin) is still open."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hemscore", "assess", str(FIRM), "-", "--format", "jsonl"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()))  # type: ignore[union-attr]
+    reader.start()
+    reader.join(timeout=60)
+    try:
+        assert first and json.loads(first[0])["profile"]["name"] == "Test Firm"
+        proc.stdin.write(REGION.read_text(encoding="utf-8"))
+        proc.stdin.close()
+        rest = proc.stdout.read()
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert json.loads(rest)["profile"]["path"] == "<stdin>"
+    assert proc.returncode == 0
+
+
+def test_streaming_memory_does_not_grow_with_the_batch(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    def peak(n: int) -> int:
+        folder = tmp_path / f"batch{n}"
+        folder.mkdir()
+        for i in range(n):
+            shutil.copy(REGION, folder / f"p{i:04d}.toml")
+        out = tmp_path / f"out{n}.jsonl"
+        run_cli("assess", folder, "--format", "jsonl", "-q", "-o", out)  # warm caches, imports
+        tracemalloc.start()
+        r = run_cli("assess", folder, "--format", "jsonl", "-q", "-o", out)
+        _current, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert r.code == 0 and len(out.read_text().splitlines()) == n
+        return top
+
+    small, large = peak(20), peak(200)
+    assert large <= small * 1.2, (small, large)
+
+
+# --- gates -----------------------------------------------------------------------------------
+
+def test_fail_under_over_many_inputs(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("assess", REGION, FIRM, "--format", "jsonl", "--fail-under", "20")
+    assert r.code == 1
+    gate_lines = [line for line in r.err.splitlines() if "gate failed" in line]
+    assert gate_lines == [f"hemscore: gate failed: {FIRM}: overall no score (insufficient data) is below 20"]
+    assert len(r.out.splitlines()) == 2
+    assert run_cli("assess", REGION, "--format", "json", "--fail-under", "20").code == 0
+
+
+def test_fail_on_severity(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("assess", FIRM, "--format", "json", "--fail-on", "critical")
+    assert r.code == 1
+    assert "failing rule(s) of severity critical or higher: TE-03, TE-07" in r.err
+    ok = run_cli("assess", FIXTURES / "firm.toml", "--format", "json", "--fail-on", "critical",
+                 "--fail-under", "0")
+    assert ok.code == 1  # the firm still has failing critical rules
+
+
+def test_bad_input_exit_code_wins_over_a_gate(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("assess", FIRM, BAD, "--format", "json", "--fail-under", "99")
+    assert r.code == 2
+
+
+def test_exit_codes_and_gates_are_in_help(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("assess", "--help")
+    assert r.code == 0
+    text = " ".join(r.out.split())
+    for needle in ("--fail-under", "--fail-on", "Exit codes: 0", "1 a gate failed", "2 an input",
+                   "--quiet", "--output", "jsonl", "junit", "github"):
+        assert needle in text, needle
+
+
+# --- terminal manners ------------------------------------------------------------------------
+
+def test_quiet_keeps_errors_and_gates_only(run_cli) -> None:  # type: ignore[no-untyped-def]
+    loud = run_cli("assess", REGION, FIRM, "--format", "csv")
+    assert "2 profile(s) assessed" in loud.err
+    quiet = run_cli("assess", REGION, FIRM, BAD, "--format", "csv", "-q", "--fail-under", "50")
+    assert all(line.startswith(("hemscore: error:", "hemscore: gate failed:"))
+               for line in quiet.err.splitlines())
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    for i in range(25):
+        shutil.copy(FIRM, tmp_path / f"p{i:02d}.toml")
+    r = run_cli("assess", tmp_path, "--format", "jsonl")
+    assert "assessing" not in r.err and "\x1b" not in r.err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal_stderr_leaves_stdout_clean(tmp_path: Path) -> None:
+    import pty
+
+    for i in range(25):
+        shutil.copy(FIRM, tmp_path / f"p{i:02d}.toml")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hemscore", "assess", str(tmp_path), "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=slave, text=True, cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | {"TERM": "xterm"},
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    out, _ = proc.communicate(timeout=120)
+    reader.join(timeout=10)
+    os.close(master)
+    assert proc.returncode == 0
+    assert len(out.splitlines()) == 25 and all(line.startswith("{") for line in out.splitlines())
+    assert b"assessing" in b"".join(chunks)
+
+
+@pytest.mark.parametrize(("env", "colour"), [
+    ({"FORCE_COLOR": "1"}, True), ({"NO_COLOR": "1", "FORCE_COLOR": ""}, False), ({}, False),
+])
+def test_colour_follows_no_color_and_force_color(env: dict[str, str], colour: bool) -> None:
+    base = {k: "" for k in ("NO_COLOR", "FORCE_COLOR")}
+    r = hemscore("assess", str(FIRM), env={**base, **env})
+    assert ("\x1b[" in r.stdout) is colour
+
+
+def test_color_option_overrides_the_environment() -> None:
+    assert "\x1b[" in hemscore("assess", str(FIRM), "--color", "always", env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in hemscore("assess", str(FIRM), "--color", "never", env={"FORCE_COLOR": "1"}).stdout
+
+
+def test_shell_completion_is_available() -> None:
+    r = hemscore(env={"_HEMSCORE_COMPLETE": "complete_bash", "COMP_WORDS": "hemscore assess --format j",
+                      "COMP_CWORD": "3"})
+    assert r.stdout.split() == ["json", "jsonl", "junit"]
