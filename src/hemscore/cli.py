@@ -510,3 +510,6 @@ def run(argv: list[str]) -> int:
             raise
         say(f"hemscore: internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
         return EXIT_ERROR
+
+
+from . import cli_analysis  # noqa: E402,F401  (registers compare, plan, sensitivity, diff)

@@ -1,0 +1,412 @@
+"""The analysis commands: ``compare``, ``plan``, ``sensitivity`` and ``diff``.
+
+Registered on the one Typer app of :mod:`hemscore.cli` (imported at the end of that module).
+Each command parses its options, calls a pure core (compare.py, plan.py, sensitivity.py,
+diffing.py), renders with :mod:`hemscore.reports` and decides the exit code: 0 done, 1 a gate
+failed (a plan that cannot reach its target, a regression with ``--fail-on-regression``),
+2 bad input or usage. Heavy modules are imported inside the commands, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .cli import (
+    EXIT_ERROR,
+    EXIT_GATE,
+    Aggregation,
+    Color,
+    Lang,
+    LangOpt,
+    RulesOpt,
+    app,
+    report_error,
+    say,
+    term_width,
+    use_color,
+    write_output,
+)
+from .errors import HemscoreError, ProfileError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .assessment import Assessment
+    from .diffing import Snapshot
+    from .formats import RenderOptions
+    from .inputs import Source
+    from .plan import Plan
+    from .profile import Profile
+    from .rules import RuleSet
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class SensitivityFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+DiffFormat = PlanFormat
+
+AggregationOpt = Annotated[Aggregation, typer.Option(help="How diagnostics combine into the overall score.")]
+MinCoverageOpt = Annotated[float, typer.Option("--min-coverage", min=0.0, max=1.0, help="Least share of a diagnostic's rule weight with data for it to be scored.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Ignore the profiles' waivers.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the table report.")]
+
+
+def _options(fmt: str, lang: Lang, color: Color, output: Path | None, detail: bool = False) -> RenderOptions:
+    from .formats import RenderOptions
+
+    return RenderOptions(lang=lang.value, width=term_width(), detail=detail,
+                         color=use_color(color, sys.stdout) and fmt == "table" and output is None)
+
+
+def _check_waivers(profile: Profile, ruleset: RuleSet) -> None:
+    from .errors import did_you_mean
+
+    for rid in profile.waivers:
+        if ruleset.rule(rid) is None:
+            raise ProfileError(
+                f"waiver names no rule of {ruleset.name}{did_you_mean(rid, [r.id for r in ruleset.rules])}",
+                path=profile.path, key=f"waivers.{rid}",
+            )
+
+
+def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
+    from .profile import load_profile
+
+    if src.error is not None:
+        raise src.error
+    profile = load_profile(src.name, ruleset.metrics, text=src.text)
+    _check_waivers(profile, ruleset)
+    return profile
+
+
+def _assess_all(paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float,
+                strict: bool) -> list[Assessment]:
+    """Assess every input; report each bad one on stderr and exit 2 if there was any."""
+    from .assessment import assess
+    from .inputs import expand
+
+    results = []
+    failed = 0
+    for src in expand(paths):
+        try:
+            profile = _read_profile(src, ruleset)
+            results.append(assess(profile, ruleset, aggregation=aggregation.value,
+                                  min_coverage=min_coverage, strict=strict))
+        except HemscoreError as err:
+            report_error(err)
+            failed += 1
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+    if not results:
+        raise UsageError("no profiles to read")
+    return results
+
+
+COMPARE_EXAMPLES = """
+Examples:
+
+  hemscore compare examples/china-2022.toml examples/japan-2022.toml examples/us-2014.toml
+
+  hemscore compare examples/*.toml --detail --format markdown
+
+  hemscore compare examples/china-2022.toml examples/japan-2022.toml --relative-to examples/japan-2022.toml
+
+  hemscore compare examples/ --format csv > ranks.csv
+"""
+
+
+@app.command(epilog=COMPARE_EXAMPLES)
+def compare(
+    profiles: Annotated[list[str], typer.Argument(help="Profile files, directories (every *.toml below), or - for stdin.", show_default=False)],
+    relative_to: Annotated[str | None, typer.Option("--relative-to", help="Show every score as % of this profile's (= 100), banded like the EU Innovation Scoreboard.")] = None,
+    rules: RulesOpt = None,
+    detail: Annotated[bool, typer.Option("--detail", "-d", help="Compare every rule too, not only the overall and diagnostic scores.")] = False,
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    output: OutputOpt = None,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Profiles side by side: overall and diagnostic scores with ranks (1 = best) and leaders."""
+    from .compare import compare as run_compare
+    from .reports.compare import render
+    from .rules import load_ruleset
+
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    reference = None
+    if relative_to is not None:
+        reference = next((a for a in assessments if a.profile.path == relative_to), None)
+        if reference is None:
+            reference = _assess_all([relative_to], ruleset, aggregation, min_coverage, strict)[0]
+        if reference.score is None:
+            say(f"hemscore: note: {relative_to}: the reference has no overall score; relative values "
+                "are shown only where it has a score")
+    kinds = sorted({a.profile.kind for a in assessments})
+    if len(kinds) > 1:
+        from .reports._common import label
+
+        say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
+    result = run_compare(assessments, reference=reference, rules=detail)
+    write_output(render(result, fmt.value, _options(fmt.value, lang, color, output, detail)), output)
+
+
+PLAN_EXAMPLES = """
+Examples:
+
+  hemscore plan examples/china-2022.toml --target 70
+
+  hemscore plan examples/china-2022.toml --grade B --write china-grade-b.toml
+
+  hemscore assess china-grade-b.toml     # the plan is checked: this reaches grade B
+
+Exit codes: 0 the target is reached (or already was), 1 it cannot be reached, 2 bad input.
+"""
+
+
+@app.command(epilog=PLAN_EXAMPLES)
+def plan(
+    profile: Annotated[str, typer.Argument(help="The profile to plan for (a file, or - for stdin).", show_default=False)],
+    target: Annotated[float | None, typer.Option("--target", "-t", min=0.0, max=100.0, help="The overall score to reach.")] = None,
+    grade: Annotated[str | None, typer.Option("--grade", "-g", help="The grade to reach (its lowest score is the target).")] = None,
+    write: Annotated[Path | None, typer.Option("--write", "-w", help="Write the changed profile here (a new TOML file; every provenance kept, changed values marked target = true with the old value in was).")] = None,
+    rules: RulesOpt = None,
+    fmt: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """The least-effort changes of metric values that reach a target overall score or grade."""
+    from .inputs import expand
+    from .plan import make_plan
+    from .reports.plan import render
+    from .rules import load_ruleset
+
+    if (target is None) == (grade is None):
+        raise UsageError("give exactly one of --target SCORE or --grade G")
+    ruleset = load_ruleset(rules or None)
+    if grade is not None:
+        floors = dict(ruleset.grades)
+        if grade not in floors:
+            raise UsageError(f"unknown grade {grade!r}: {ruleset.name} has grades "
+                             f"{', '.join(g for g, _ in ruleset.grades)}")
+        target = floors[grade]
+    assert target is not None
+    sources = list(expand([profile]))
+    if len(sources) != 1:
+        raise UsageError("plan takes one profile file", path=profile)
+    prof = _read_profile(sources[0], ruleset)
+    if write is not None and sources[0].text is None and write.resolve() == Path(prof.path).resolve():
+        raise UsageError("--write would overwrite the measured profile with targets: write to a new file",
+                         path=str(write))
+    result = make_plan(prof, ruleset, target, aggregation=aggregation.value,
+                       min_coverage=min_coverage, strict=strict)
+    written = None
+    if write is not None and result.reached:
+        text = _planned_text(sources[0], result, target, grade)
+        _verify_written(text, str(write), ruleset, result, aggregation, min_coverage, strict)
+        write_output(text, write)
+        written = str(write)
+    sys.stdout.write(render(result, fmt.value, _options(fmt.value, lang, color, None), written))
+    if not result.reached:
+        if write is not None:
+            say(f"hemscore: nothing written to {write}: the plan does not reach {target:g}")
+        raise typer.Exit(EXIT_GATE)
+
+
+def _planned_text(src: Source, result: Plan, target: float, grade: str | None) -> str:
+    import tomli_w
+
+    from .plan import changed_document
+    from .tomlsource import read_toml
+
+    doc = read_toml(src.name, text=src.text, error=ProfileError)
+    goal = f"grade {grade} ({target:g})" if grade is not None else f"{target:g}"
+    header = (f"# Planned by `hemscore plan --target {target:g}` from {src.name}: overall "
+              f"{result.before.score:.1f} -> {result.after.score:.1f}, goal {goal}.\n"
+              "# Values marked target = true are targets, not data; `was` holds the measured value.\n\n")
+    return header + tomli_w.dumps(changed_document(doc.data, result))
+
+
+def _verify_written(text: str, path: str, ruleset: RuleSet, result: Plan, aggregation: Aggregation,
+                    min_coverage: float, strict: bool) -> None:
+    """Read the text about to be written back through the real loader and engine."""
+    from .assessment import assess
+    from .profile import load_profile
+
+    again = assess(load_profile(path, ruleset.metrics, text=text), ruleset, aggregation=aggregation.value,
+                   min_coverage=min_coverage, strict=strict)
+    if again.score is None or again.score < result.target:
+        raise HemscoreError(f"the written profile scores {again.score} instead of reaching "
+                            f"{result.target:g}; nothing written (please report this)", path=path)
+
+
+SENSITIVITY_EXAMPLES = """
+Examples:
+
+  hemscore sensitivity examples/*.toml
+
+  hemscore sensitivity examples/ --runs 5000 --seed 7 --format json
+
+  hemscore sensitivity p.toml --low 0.8 --high 1.2     # milder weight changes
+"""
+
+
+@app.command(epilog=SENSITIVITY_EXAMPLES)
+def sensitivity(
+    profiles: Annotated[list[str], typer.Argument(help="Profile files, directories (every *.toml below), or - for stdin.", show_default=False)],
+    runs: Annotated[int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Monte Carlo runs.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")] = 0,
+    low: Annotated[float, typer.Option("--low", min=0.0, help="Lowest factor a rule weight is scaled by.")] = 0.5,
+    high: Annotated[float, typer.Option("--high", min=0.0, help="Highest factor a rule weight is scaled by.")] = 1.5,
+    rules: RulesOpt = None,
+    fmt: Annotated[SensitivityFormat, typer.Option("--format", "-f", help="Output format.")] = SensitivityFormat.table,
+    output: OutputOpt = None,
+    aggregation: Annotated[Aggregation, typer.Option(help="Aggregation of the nominal score (the runs draw both).")] = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
+    from .reports.sensitivity import render
+    from .rules import load_ruleset
+    from .sensitivity import run
+
+    if low > high:
+        raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    result = run(assessments, runs=runs, seed=seed, low=low, high=high)
+    write_output(render(result, fmt.value, _options(fmt.value, lang, color, output)), output)
+
+
+DIFF_EXAMPLES = """
+Examples:
+
+  hemscore diff region-2021.toml region-2022.toml
+
+  hemscore assess p.toml --format json > before.json   # later:
+  hemscore diff before.json p.toml --fail-on-regression
+
+Exit codes: 0 done, 1 a regression with --fail-on-regression, 2 bad input.
+"""
+
+
+@app.command(epilog=DIFF_EXAMPLES)
+def diff(
+    old: Annotated[str, typer.Argument(help="The earlier profile (.toml) or assessment (.json from assess --format json).", show_default=False)],
+    new: Annotated[str, typer.Argument(help="The later profile or assessment.", show_default=False)],
+    fail_on_regression: Annotated[bool, typer.Option("--fail-on-regression", help="Gate: exit 1 when the overall score fell or a rule newly fails.")] = False,
+    rules: RulesOpt = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.table,
+    output: OutputOpt = None,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """What changed between two profiles or assessments, rule by rule (matched by id)."""
+    from .diffing import diff as run_diff
+    from .reports.diff import render
+
+    if old == "-" and new == "-":
+        raise UsageError("only one side of a diff can be read from stdin")
+    state: dict[str, RuleSet] = {}
+
+    def ruleset() -> RuleSet:  # loaded only when a side is a profile
+        if "rs" not in state:
+            from .rules import load_ruleset
+
+            state["rs"] = load_ruleset(rules or None)
+        return state["rs"]
+
+    sides = []
+    failed = 0
+    for path in (old, new):
+        try:
+            sides.append(_snapshot(path, ruleset, aggregation, min_coverage, strict, lang.value))
+        except HemscoreError as err:
+            report_error(err)
+            failed += 1
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+    result = run_diff(sides[0], sides[1])
+    write_output(render(result, fmt.value, _options(fmt.value, lang, color, output)), output)
+    reasons = result.regressions()
+    if fail_on_regression and reasons:
+        say(f"hemscore: gate failed: regression from {old} to {new}: {'; '.join(reasons)}")
+        raise typer.Exit(EXIT_GATE)
+
+
+def _snapshot(path: str, ruleset: Callable[[], RuleSet], aggregation: Aggregation, min_coverage: float,
+              strict: bool, lang: str) -> Snapshot:
+    """One side of a diff: a JSON assessment as written, or a profile assessed now."""
+    import json
+
+    from .assessment import assess
+    from .diffing import snapshot, snapshot_from_json
+    from .inputs import expand
+
+    sources = list(expand([path]))
+    if len(sources) != 1:
+        raise UsageError("diff compares one file with one file", path=path)
+    src = sources[0]
+    if src.error is not None:
+        raise src.error
+    text = src.text
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ProfileError("no such file", path=path) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"cannot read: {exc}", path=path) from None
+    if _is_json(path, text):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProfileError(f"not valid JSON: {exc.msg}", path=src.name, line=exc.lineno) from None
+        return snapshot_from_json(data, src.name)
+    rs = ruleset()
+    profile = _read_profile(type(src)(src.name, text=text), rs)
+    return snapshot(assess(profile, rs, aggregation=aggregation.value, min_coverage=min_coverage,
+                           strict=strict), lang)
+
+
+def _is_json(path: str, text: str) -> bool:
+    """A JSON assessment rather than a TOML profile: by extension, else by its first token
+    (``{``, or ``[`` opening a list of objects; a TOML file opens with a ``[table]`` header)."""
+    if path.endswith(".json"):
+        return True
+    if path.endswith(".toml"):
+        return False
+    import re
+
+    return re.match(r"\s*(\{|\[\s*[{\]])", text) is not None
