@@ -1,0 +1,118 @@
+"""Waivers end to end: a reason is required, a waived rule leaves the denominator, every report
+lists every waiver with its reason, ``--strict`` ignores them, an unknown rule is an error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hemscore.assessment import assess
+from hemscore.profile import load_profile
+
+from .analysis_helpers import ruleset
+
+BASE = """[profile]
+name = "Waiver Test"
+kind = "country"
+year = 2022
+
+[technology]
+rd_intensity_pct = 2.0
+ic_import_share_pct = 14.0
+core_component_self_sufficiency_pct = 30.0
+domestic_firms_market_share_pct = 20.0
+foreign_value_added_pct = 20.0
+export_control_exposure_pct = 3.0
+"""
+REASON = "chip imports are re-exported after assembly (see the customs note)"
+
+
+def profile(tmp_path: Path, waivers: str, name: str = "p.toml") -> Path:
+    p = tmp_path / name
+    p.write_text(BASE + ("\n[waivers]\n" + waivers if waivers else ""), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("waiver", ['TE-09 = ""', 'TE-09 = "   "', "TE-09 = true", "TE-09 = 3"])
+def test_done_when_a_waiver_without_a_reason_exits_2(run_cli, tmp_path: Path, waiver: str) -> None:  # type: ignore[no-untyped-def]
+    p = profile(tmp_path, waiver)
+    for cmd in (["assess"], ["compare"], ["sensitivity"], ["plan", "--target", "50"]):
+        r = run_cli(cmd[0], p, *cmd[1:])
+        assert r.code == 2, cmd
+        assert "waivers.TE-09" in r.err and "reason" in r.err
+        assert r.out == ""
+
+
+def test_waivers_must_be_a_table(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "p.toml"
+    p.write_text(BASE + '\nwaivers = "all of them"\n', encoding="utf-8")
+    r = run_cli("assess", p)
+    assert r.code == 2
+
+
+def test_a_waiver_naming_an_unknown_rule_is_an_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = profile(tmp_path, f'TE-99 = "{REASON}"')
+    for cmd in (["assess"], ["compare"], ["sensitivity"], ["plan", "--target", "50"], ["diff", p]):
+        r = run_cli(cmd[0], p, *cmd[1:])
+        assert r.code == 2, cmd
+        assert "waivers.TE-99" in r.err and "names no rule" in r.err
+
+
+def test_a_waived_rule_leaves_the_denominator(tmp_path: Path) -> None:
+    rs = ruleset()
+    waived = assess(load_profile(str(profile(tmp_path, f'TE-09 = "{REASON}"')), rs.metrics), rs)
+    # the same profile without the metric and without the rule in the weight: same score
+    plain = assess(load_profile(str(profile(tmp_path, "", "q.toml")), rs.metrics), rs)
+    tech_w = next(d for d in waived.diagnostics if d.id == "technology")
+    tech_p = next(d for d in plain.diagnostics if d.id == "technology")
+    te09 = rs.rule("TE-09")
+    assert te09 is not None
+    assert tech_w.applicable_weight == pytest.approx(tech_p.applicable_weight - te09.weight)
+    assert tech_w.assessed_weight == pytest.approx(tech_p.assessed_weight - te09.weight)
+    assert [r.id for r in waived.waived] == ["TE-09"]
+    assert waived.waived[0].reason == REASON
+    # waiving a failing rule raises the diagnostic score (TE-09 scores low here)
+    assert tech_w.score is not None and tech_p.score is not None and tech_w.score > tech_p.score
+
+
+def test_strict_ignores_waivers(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = profile(tmp_path, f'TE-09 = "{REASON}"')
+    lax = json.loads(run_cli("assess", p, "--format", "json").out)
+    strict = json.loads(run_cli("assess", p, "--strict", "--format", "json").out)
+    assert lax["waivers"] == [{"rule": "TE-09", "reason": REASON}]
+    assert strict["waivers"] == []
+    assert strict["waivers_ignored"] == [{"rule": "TE-09", "reason": REASON, "why": "strict"}]
+    te09 = next(r for d in strict["diagnostics"] for r in d["rules"] if r["id"] == "TE-09")
+    assert te09["status"] == "fail"
+    tech = [next(d for d in x["diagnostics"] if d["id"] == "technology") for x in (lax, strict)]
+    assert tech[1]["applicable_weight"] == tech[0]["applicable_weight"] + te09["weight"]
+    assert tech[1]["score"] != tech[0]["score"]
+
+
+def test_every_report_lists_every_waiver_with_its_reason(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # CL-01 exists but does not apply to a country: listed, marked as not applied
+    p = profile(tmp_path, f'TE-09 = "{REASON}"\nCL-01 = "no regional specialisation at country level"')
+    table = run_cli("assess", p, "--color", "never")
+    md = run_cli("assess", p, "--format", "markdown")
+    js = json.loads(run_cli("assess", p, "--format", "json").out)
+    for raw in (table.out, md.out):
+        out = " ".join(raw.split())  # the table wraps long lines
+        assert "Waivers" in out
+        assert "TE-09" in out and REASON in out
+        assert "no regional specialisation at country level" in out
+        assert "does not apply to this kind of profile" in out
+    assert js["waivers"] == [{"rule": "TE-09", "reason": REASON}]
+    assert js["waivers_ignored"] == [{"rule": "CL-01", "reason": "no regional specialisation at country level",
+                                      "why": "not_applicable"}]
+    strict = run_cli("assess", p, "--strict", "--format", "markdown")
+    assert "ignored: --strict" in strict.out
+
+
+def test_waivers_carry_into_the_analysis_commands(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = profile(tmp_path, f'TE-09 = "{REASON}"')
+    plan = json.loads(run_cli("plan", p, "--target", "60", "--format", "json").out)
+    assert all("TE-09" not in c["rules"] for c in plan["changes"])
+    d = json.loads(run_cli("diff", p, p, "--strict", "--format", "json").out)
+    assert d["rules"] == []
