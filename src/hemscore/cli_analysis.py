@@ -159,7 +159,7 @@ def compare(
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
     reference = None
     if relative_to is not None:
-        reference = next((a for a in assessments if a.profile.path == relative_to), None)
+        reference = next((a for a in assessments if _same_file(a.profile.path, relative_to)), None)
         if reference is None:
             reference = _assess_all([relative_to], ruleset, aggregation, min_coverage, strict)[0]
         if reference.score is None:
@@ -410,3 +410,9 @@ def _is_json(path: str, text: str) -> bool:
     import re
 
     return re.match(r"\s*(\{|\[\s*[{\]])", text) is not None
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    return a == b or (a != "<stdin>" and b != "-" and os.path.realpath(a) == os.path.realpath(b))

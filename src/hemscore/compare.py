@@ -133,7 +133,8 @@ def compare(
     items = tuple(assessments)
     ref_index = None
     if reference is not None:
-        ref_index = next((i for i, a in enumerate(items) if a.profile.path == reference.profile.path), None)
+        ref_index = next((i for i, a in enumerate(items)
+                          if a is reference or a.profile.path == reference.profile.path), None)
         if ref_index is not None:
             reference = items[ref_index]
     separate = reference is not None and ref_index is None

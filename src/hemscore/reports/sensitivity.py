@@ -89,6 +89,8 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
     con.print(t)
     con.print(Text(label(lang, "settings", runs=r.runs, seed=r.seed, low=f"{r.low:g}", high=f"{r.high:g}",
                          geo=r.geometric_runs), style="dim"))
+    if any(p.score is None for p in r.profiles):
+        con.print(Text(label(lang, "unscored_note"), style="dim"))
     return buf.getvalue()
 
 
