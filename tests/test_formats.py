@@ -253,6 +253,12 @@ def test_machine_formats_do_not_load_rich(fmt: str) -> None:
     assert out.rstrip().endswith("NORICH")
 
 
+def test_every_format_is_documented() -> None:
+    doc = (ROOT / "docs" / "pipelines.md").read_text(encoding="utf-8")
+    for name in REGISTRY:
+        assert f"| `{name}` |" in doc, name
+
+
 if __name__ == "__main__":
     GOLDEN.mkdir(parents=True, exist_ok=True)
     for name, args in sorted(CASES.items()):
