@@ -92,9 +92,22 @@ def _summary(d: Diff, lang: str) -> list[str]:
         lines.append(f"{label(lang, 'newly_failing')}: " + ", ".join(f"{c.id} {c.title}" for c in d.newly_failing))
     if d.fixed:
         lines.append(f"{label(lang, 'fixed')}: " + ", ".join(f"{c.id} {c.title}" for c in d.fixed))
-    reasons = d.regressions()
+    reasons = _reasons(d, lang)
     lines.append(f"{label(lang, 'regression')}: " + "; ".join(reasons) if reasons else label(lang, "no_regression"))
     return lines
+
+
+def _reasons(d: Diff, lang: str) -> list[str]:
+    """:meth:`Diff.regressions` in the report's language."""
+    reasons = []
+    if d.old.score is not None and d.new.score is None:
+        reasons.append(label(lang, "reason_gone"))
+    elif d.overall_delta is not None and d.overall_delta < 0:
+        reasons.append(label(lang, "reason_fell", n=f"{-d.overall_delta:.1f}"))
+    if d.newly_failing:
+        reasons.append(label(lang, "reason_fails", n=len(d.newly_failing),
+                             ids=", ".join(c.id for c in d.newly_failing)))
+    return reasons
 
 
 def _heads(lang: str) -> list[str]:
