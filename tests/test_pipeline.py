@@ -303,3 +303,20 @@ def test_shell_completion_is_available() -> None:
     r = hemscore(env={"_HEMSCORE_COMPLETE": "complete_bash", "COMP_WORDS": "hemscore assess --format j",
                       "COMP_CWORD": "3"})
     assert r.stdout.split() == ["json", "jsonl", "junit"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`hemscore assess big/ --format jsonl | head -1`: exit 0 and nothing on stderr."""
+    for i in range(40):
+        shutil.copy(REGION, tmp_path / f"p{i:02d}.toml")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hemscore", "assess", str(tmp_path), "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert json.loads(proc.stdout.readline())["profile"]["kind"] == "region"
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0
+    assert err == b""

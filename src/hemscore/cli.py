@@ -478,6 +478,8 @@ def run(argv: list[str]) -> int:
     """Run the CLI on ``argv`` and return the exit code; errors become one line on stderr."""
     from typer.exceptions import TyperException
 
+    from .output import OutputClosed
+
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     try:
@@ -499,7 +501,7 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         say("hemscore: interrupted")
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputClosed):  # e.g. `| head`: the reader has all it wants
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
         except OSError:

@@ -17,6 +17,14 @@ from typing import IO, Self
 from .errors import UsageError
 
 
+class OutputClosed(Exception):
+    """Standard output was closed by its reader (``| head``): stop writing, quietly.
+
+    Not an ``OSError``, so the option parser's own broken-pipe handling (exit 1, which means
+    "a gate failed" here) does not catch it; the CLI ends the run with exit 0.
+    """
+
+
 class ReportSink:
     """Receives a report piece by piece; ``commit()`` publishes it, ``discard()`` drops it.
 
@@ -54,8 +62,11 @@ class ReportSink:
             return
         if self._fh is None:
             # Looked up on every write: a progress bar may have redirected sys.stdout.
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                raise OutputClosed from None
             return
         try:
             self._fh.write(text)
