@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -179,17 +180,21 @@ def test_junit_parses_with_one_testcase_per_rule(assessments: list[Assessment]) 
 
 def test_junit_uses_only_schema_attributes(assessments: list[Assessment]) -> None:
     """Attributes of Jenkins' junit-10.xsd only, so strict consumers load the file."""
-    allowed = {
-        "testsuites": {"name", "tests", "failures", "errors", "skipped", "time", "disabled"},
-        "testsuite": {"name", "tests", "failures", "errors", "skipped", "time", "disabled",
-                      "timestamp", "hostname", "id", "package"},
+    allowed = {  # as declared in jenkinsci/xunit-plugin's junit-10.xsd
+        "testsuites": {"name", "time", "tests", "failures", "errors"},
+        "testsuite": {"name", "tests", "failures", "errors", "group", "time", "skipped",
+                      "timestamp", "hostname", "id", "package", "file", "log", "url"},
         "properties": set(), "property": {"name", "value"},
-        "testcase": {"name", "classname", "time", "assertions", "status"},
-        "failure": {"message", "type"}, "skipped": {"message"},
+        "testcase": {"name", "time", "classname", "group"},
+        "failure": {"message", "type"}, "skipped": {"message", "type"},
     }
+    required = {"testsuite": {"name", "tests", "failures", "errors"}, "testcase": {"name"},
+                "property": {"name", "value"}}
     root = ET.fromstring(renderer("junit").render(assessments, RenderOptions()))
     for el in root.iter():
         assert set(el.attrib) <= allowed[el.tag], el.tag
+        assert required.get(el.tag, set()) <= set(el.attrib), el.tag
+    assert all(re.fullmatch(r"[0-9.]*", s.get("time", "")) for s in root.iter("testsuite"))
 
 
 def test_junit_survives_control_characters(assessments: list[Assessment]) -> None:
