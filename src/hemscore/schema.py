@@ -92,7 +92,7 @@ def _bounds(m: Metric) -> dict[str, float]:
 
 
 def _n(x: float) -> float:
-    return int(x) if float(x).is_integer() else x  # type: ignore[return-value]
+    return int(x) if float(x).is_integer() else x
 
 
 def bare_schema(m: Metric, lang: str = "en") -> dict[str, Any]:
