@@ -7,8 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hemscore.assessment import assess
+from hemscore.catalogue import KINDS
 from hemscore.diffing import diff, snapshot, snapshot_from_json
 from hemscore.formats.json import assessment_to_dict
 from hemscore.profile import Profile
@@ -85,7 +87,7 @@ def test_bad_inputs_exit_2(run_cli, tmp_path: Path) -> None:  # type: ignore[no-
 
 
 @settings(max_examples=40, deadline=None)
-@given(profiles("country"))
+@given(st.sampled_from(KINDS).flatmap(profiles))
 def test_diff_of_a_profile_with_itself_is_empty(profile: Profile) -> None:
     a = assess(profile, ruleset())
     assert diff(snapshot(a), snapshot(a)).empty

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hemscore.assessment import assess
+from hemscore.catalogue import KINDS
 from hemscore.plan import BOOLEAN_EFFORT, changed_document, make_plan
 from hemscore.profile import Profile, load_profile
 
@@ -178,7 +179,7 @@ def test_replanning_keeps_the_measured_value_in_was(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(profiles("country"), st.floats(0, 100), st.sampled_from(["arithmetic", "geometric"]))
+@given(st.sampled_from(KINDS).flatmap(profiles), st.floats(0, 100), st.sampled_from(["arithmetic", "geometric"]))
 def test_plan_never_lowers_the_score(profile: Profile, target: float, aggregation: str) -> None:
     rs = ruleset()
     plan = make_plan(profile, rs, target, aggregation=aggregation)
