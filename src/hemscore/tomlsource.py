@@ -18,6 +18,12 @@ from .errors import HemscoreError
 
 #: Largest file hemscore reads, in bytes. Profiles and rule files are a few kilobytes.
 MAX_FILE_BYTES = 1_000_000
+#: Deepest dotted key or table header accepted (hemscore's own files need four levels).
+#: tomllib's time grows with the square of a key's depth: 40,000 levels take a minute.
+MAX_KEY_DEPTH = 100
+#: Key paths are indexed to this depth for messages; deeper keys match a shallower line.
+_INDEX_DEPTH = 8
+_DOTTED_RUN = re.compile(r"""(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)+""")
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _INLINE_KEY = re.compile(r"[{,]\s*([A-Za-z0-9_-]+)\s*=")
@@ -88,7 +94,7 @@ class LineIndex:
 
     def _add(self, path: tuple[str, ...], line: int) -> None:
         self._set.setdefault(path, line)
-        for n in range(1, len(path) + 1):
+        for n in range(1, min(len(path), _INDEX_DEPTH) + 1):
             self._under.setdefault(path[:n], line)
 
     def find(self, key_path: list[str]) -> int | None:
@@ -132,6 +138,10 @@ def read_toml(path: str | Path, *, text: str | None = None, error: type[Hemscore
         text = decode(raw, name, error)
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
+    line = _too_deep(text)
+    if line is not None:
+        raise error(f"invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep",
+                    path=name, line=line)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -146,6 +156,18 @@ def read_toml(path: str | Path, *, text: str | None = None, error: type[Hemscore
     return TomlDocument(name, text, data)
 
 
+def _too_deep(text: str) -> int | None:
+    """The first line with a dotted key deeper than MAX_KEY_DEPTH, checked before tomllib."""
+    if text.count(".") < MAX_KEY_DEPTH:
+        return None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw.count(".") >= MAX_KEY_DEPTH and any(
+            run.group().count(".") >= MAX_KEY_DEPTH for run in _DOTTED_RUN.finditer(raw)
+        ):
+            return number
+    return None
+
+
 def decode(raw: bytes, name: str, error: type[HemscoreError]) -> str:
     """Decode UTF-8 text, accepting (and dropping) a byte-order mark."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -153,5 +175,7 @@ def decode(raw: bytes, name: str, error: type[HemscoreError]) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise error("not UTF-8 text: it is UTF-16; save it as UTF-8", path=name) from None
         line = raw[: exc.start].count(b"\n") + 1
         raise error(f"not UTF-8 text (byte {exc.start})", path=name, line=line) from None
