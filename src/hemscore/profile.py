@@ -314,4 +314,4 @@ def _type_name(v: Any) -> str:
         return "a table"
     if isinstance(v, list):
         return "an array"
-    return type(v).__name__
+    return f"a {type(v).__name__}"  # a date, a datetime or a time
