@@ -57,11 +57,11 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
         out += ["", f"### {label(lang, 'waivers')}", ""]
         out += [f"- **{w.rule}**: {_cell(w.reason)}"
                 + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})") for w in a.waiver_notes]
-    out += ["", f"### {label(lang, 'recommendations')}", ""]
+    out += ["", f"### {label(lang, 'recommendations')} ({label(lang, 'ranked_by')})", ""]
     if not a.recommendations:
         out.append(label(lang, "no_recs"))
     for n, rec in enumerate(a.recommendations[: options.top], start=1):
-        gain = f" (+{rec.gain:.1f})" if rec.gain is not None else ""
+        gain = f" ({label(lang, 'gain_if_met', gain=f'{rec.gain:.1f}')})" if rec.gain is not None else ""
         out.append(f"{n}. **{rec.rule.id}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
                    f"{_cell(rec.rule.text(lang, 'recommendation'))} ({tx.paper(rec.rule.paper, lang)})")
     rest = len(a.recommendations) - options.top

@@ -107,6 +107,7 @@ def _highlights(a: Assessment, lang: str) -> Group | None:
 
 def _recommendations(a: Assessment, lang: str, top: int) -> Group:
     heading = Text(label(lang, "recommendations"), style="bold")
+    heading.append(f" ({label(lang, 'ranked_by')})", style="dim")
     if not a.recommendations:
         return Group(heading, Text(label(lang, "no_recs")))
     grid = Table.grid(padding=(0, 1))
@@ -115,7 +116,7 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
     for n, rec in enumerate(a.recommendations[:top], start=1):
         head = Text(rec.rule.id, style="bold") + Text(f" {rec.rule.text(lang, 'title')}")
         if rec.gain is not None:
-            head.append(f"  +{rec.gain:.1f} {label(lang, 'overall').lower()}", style="green")
+            head.append("  " + label(lang, "gain_if_met", gain=f"{rec.gain:.1f}"), style="green")
         body = Text(rec.rule.text(lang, "recommendation"))
         body.append(f" ({tx.paper(rec.rule.paper, lang)})", style="dim")
         grid.add_row(f"{n}.", Group(head, body))
