@@ -271,3 +271,17 @@ if __name__ == "__main__":
         assert code == 0, name
         (GOLDEN / name).write_text(out, encoding="utf-8")
         print(f"wrote {GOLDEN / name}")
+
+
+def test_csv_text_cells_cannot_become_formulas(tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import csv as csvlib
+    import io
+
+    p = tmp_path / "p.toml"
+    p.write_text('[profile]\nname = "=HYPERLINK(\\"http://x\\")"\nkind = "firm"\nyear = 2020\n'
+                 '[technology]\nrd_intensity_pct = { value = 5.0, source = "@SUM(A1)" }\n',
+                 encoding="utf-8")
+    summary = list(csvlib.reader(io.StringIO(run_cli("assess", p, "--format", "csv").out)))
+    assert summary[1][1] == "'=HYPERLINK(\"http://x\")"
+    detail = list(csvlib.DictReader(io.StringIO(run_cli("assess", p, "--format", "csv", "--detail").out)))
+    assert {row["source"] for row in detail if row["source"]} == {"'@SUM(A1)"}

@@ -3,6 +3,8 @@
 
 Numbers are rounded as in the JSON output (4 decimals); a score that cannot be computed is an
 empty cell; booleans are ``true``/``false``; coverage is a fraction 0–1. Rows end in ``\\n``.
+A text cell that a spreadsheet would run as a formula (starting with = + - @ or a tab) gets a
+leading apostrophe, so a profile name or source cannot become a formula.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ DETAIL_COLUMNS: tuple[str, ...] = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(v: Any) -> str:
     if v is None:
         return ""
@@ -37,7 +42,8 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         n = _num(v)
         return "" if n is None else repr(n)
-    return str(v)
+    text = str(v)
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def _rows(rows: list[list[Any]]) -> str:
