@@ -152,7 +152,7 @@ def builtin_catalogue() -> dict[str, Metric]:
     if _BUILTIN is None:
         from .tomlsource import read_toml
 
-        doc = read_toml(CATALOGUE_PATH, error=RuleError)
+        doc = read_toml(CATALOGUE_PATH, error=RuleError, cache=True)
         unknown = set(doc.data) - {"metrics"}
         if unknown:
             raise HemscoreError(f"unknown table {sorted(unknown)[0]}", path=doc.path)
