@@ -79,25 +79,10 @@ def _options(fmt: str, lang: Lang, color: Color, output: Path | None, detail: bo
                          color=use_color(color, sys.stdout) and fmt == "table" and output is None)
 
 
-def _check_waivers(profile: Profile, ruleset: RuleSet) -> None:
-    from .errors import did_you_mean
-
-    for rid in profile.waivers:
-        if ruleset.rule(rid) is None:
-            raise ProfileError(
-                f"waiver names no rule of {ruleset.name}{did_you_mean(rid, [r.id for r in ruleset.rules])}",
-                path=profile.path, key=f"waivers.{rid}",
-            )
-
-
 def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
-    from .profile import load_profile
+    from .validation import check_profile, read_source
 
-    if src.error is not None:
-        raise src.error
-    profile = load_profile(src.name, ruleset.metrics, text=src.text)
-    _check_waivers(profile, ruleset)
-    return profile
+    return check_profile(read_source(src), ruleset)
 
 
 def _assess_all(paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float,
