@@ -15,8 +15,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import tomllib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,11 @@ BAD = Path(__file__).parent / "bad"
 VALID = "ok/region.toml"  # a valid profile, relative to BAD: rule cases are run against it
 #: A rule file in the corpus asks for this file to be created, as code would; it is data.
 PWNED = Path("/tmp/hemscore-pwned")
+#: Children compile hemscore once into this cache instead of in every process, as an
+#: installed package would (some dev containers set PYTHONDONTWRITEBYTECODE).
+CHILD_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100",
+             "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "hemscore-test-pycache")}
+CHILD_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 HEADER = '[profile]\nname = "Generated"\nkind = "region"\nyear = 2022\n'
 PREFIX = "hemscore: error: "
 
@@ -252,17 +259,18 @@ def _(tmp: Path) -> Case:
 # --- running and checking ------------------------------------------------------------------
 
 CORPUS = corpus()
+Run = tuple[int, str, str]  # exit code, stdout, stderr
 FORMATS = tuple(f for f in ("json", "jsonl") if f in REGISTRY)
 
 
-def run_cli(args: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
+def run_cli(args: list[str], stdin: bytes = b"") -> Run:
     """``python -m hemscore <args>`` from tests/bad/: (exit code, stdout, stderr).
 
     The timeout turns a hang into a failure.
     """
     result = subprocess.run(
         [sys.executable, "-m", "hemscore", *args], input=stdin, cwd=BAD, capture_output=True,
-        timeout=120, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"},
+        timeout=120, env=CHILD_ENV,
     )
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
 
@@ -286,11 +294,32 @@ def params() -> list[object]:
     return out
 
 
-@pytest.mark.parametrize(("name", "fmt"), params())
-def test_bad_input(name: str, fmt: str, tmp_path: Path) -> None:
-    case = CORPUS[name] if name in CORPUS else GENERATED[name](tmp_path)
+@pytest.fixture(scope="session")
+def corpus_runs(request: pytest.FixtureRequest) -> dict[tuple[str, str], Future[Run]]:
+    """The selected corpus cases, started at once on every core (each still its own process)."""
     PWNED.unlink(missing_ok=True)
-    code, out, err = run_cli(["assess", *case.args, "--format", fmt], case.stdin)
+    wanted = [
+        (item.callspec.params["name"], item.callspec.params["fmt"])
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_bad_input"
+        and item.callspec.params["name"] in CORPUS
+    ]
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+    request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
+    return {
+        (name, fmt): pool.submit(run_cli, ["assess", *CORPUS[name].args, "--format", fmt])
+        for name, fmt in wanted
+    }
+
+
+@pytest.mark.parametrize(("name", "fmt"), params())
+def test_bad_input(name: str, fmt: str, tmp_path: Path, corpus_runs: dict[tuple[str, str], Future[Run]]) -> None:
+    if name in CORPUS:
+        case = CORPUS[name]
+        code, out, err = corpus_runs[(name, fmt)].result()
+    else:
+        case = GENERATED[name](tmp_path)
+        code, out, err = run_cli(["assess", *case.args, "--format", fmt], case.stdin)
     assert "Traceback" not in out + err, err
     assert code == 2, err
     lines = err.splitlines()
