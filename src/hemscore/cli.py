@@ -483,7 +483,7 @@ def run(argv: list[str]) -> int:
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     try:
-        code = app(args=argv, prog_name="hemscore", standalone_mode=False)
+        code = _app_for(argv)(args=argv, prog_name="hemscore", standalone_mode=False)
         return int(code or 0)
     except HemscoreError as err:
         report_error(err)
@@ -514,4 +514,34 @@ def run(argv: list[str]) -> int:
         return EXIT_ERROR
 
 
-from . import cli_analysis  # noqa: E402,F401  (registers compare, plan, sensitivity, diff)
+
+#: Commands registered by cli_analysis, imported only when one of them (or the full help) is asked for.
+ANALYSIS_COMMANDS = frozenset({"compare", "plan", "sensitivity", "diff"})
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app to run: when argv names one command, an app holding only that command.
+
+    Typer turns every registered command into a click command before parsing; building only
+    the one asked for keeps start-up close to that of a one-command program. Help, completion
+    and unknown commands get the full app, so they list everything.
+    """
+    name = argv[0] if argv else ""
+    if name in ANALYSIS_COMMANDS or not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
+        from . import cli_analysis  # noqa: F401  (registers compare, plan, sensitivity, diff)
+    if not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
+        return app
+    commands = [c for c in app.registered_commands
+                if (c.name or c.callback.__name__.replace("_", "-")) == name]  # type: ignore[union-attr]
+    groups = [g for g in app.registered_groups if g.typer_instance is not None
+              and g.typer_instance.info.name == name]
+    if not commands and not groups:
+        from . import cli_analysis  # noqa: F401,F811
+
+        return app
+    import copy
+
+    only = copy.copy(app)
+    only.registered_commands = commands
+    only.registered_groups = groups
+    return only
