@@ -193,5 +193,9 @@ def mean(values: Sequence[float], weights: Sequence[float], how: str) -> float |
     if how == "geometric":
         if any(v <= 0 for v in values):
             return 0.0
-        return math.exp(sum(w * math.log(v) for v, w in zip(values, weights)) / total)
-    return sum(v * w for v, w in zip(values, weights)) / total
+        m = math.exp(sum(w * math.log(v) for v, w in zip(values, weights)) / total)
+    else:
+        m = sum(v * w for v, w in zip(values, weights)) / total
+    # A mean lies between its values; rounding in exp/log (all 100s gave 100.00000000000004)
+    # must not carry a score past 100 or the geometric mean past the arithmetic one.
+    return min(max(values), max(min(values), m))
