@@ -225,6 +225,12 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _show(v: float) -> str:
+    """``v`` briefly, unless brevity would hide why it is out of range (100.00000000000001)."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(v)
+
+
 def _too_large(v: float) -> bool:
     """True for an integer too large to become a float (TOML integers are unbounded)."""
     try:
@@ -244,10 +250,10 @@ def _range_problem(metric: Metric, v: float) -> str | None:
     lo, hi = metric.min, metric.max
     if lo is not None and v < lo:
         if lo == 0:
-            return f"must not be negative (got {v:g})"
-        return f"must be at least {lo:g} (got {v:g})"
+            return f"must not be negative (got {_show(v)})"
+        return f"must be at least {lo:g} (got {_show(v)})"
     if hi is not None and v > hi:
-        return f"must be at most {hi:g} (got {v:g})"
+        return f"must be at most {hi:g} (got {_show(v)})"
     return None
 
 
@@ -282,11 +288,11 @@ def check_value(metric: Metric, value: Any) -> Any:
             if _too_large(v) or math.isnan(v) or math.isinf(v):
                 return _Invalid("must be a finite number", (label,))
             if not 0 <= v <= 100:
-                return _Invalid(f"a share must lie in 0–100 (got {v:g})", (label,))
+                return _Invalid(f"a share must lie in 0–100 (got {_show(v)})", (label,))
             out[label] = float(v)
         total = sum(out.values())
         if abs(total - 100.0) > SHARES_TOLERANCE:
-            return _Invalid(f"shares must sum to 100 ± {SHARES_TOLERANCE:g} (they sum to {total:g})")
+            return _Invalid(f"shares must sum to 100 ± {SHARES_TOLERANCE:g} (they sum to {_show(total)})")
         return out
     series: dict[int, float] = {}
     for label, v in value.items():
