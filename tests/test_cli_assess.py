@@ -141,7 +141,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, text: str | None, frag
     if text is not None:
         path.write_text(text, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "hemscore", "assess", str(path)], capture_output=True, text=True
+        [sys.executable, "-m", "hemscore", "assess", str(path)], capture_output=True, text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

@@ -519,6 +519,13 @@ def run(argv: list[str]) -> int:
 ANALYSIS_COMMANDS = frozenset({"compare", "plan", "sensitivity", "diff"})
 
 
+def _register_analysis() -> None:
+    """Importing cli_analysis registers compare, plan, sensitivity and diff on ``app``."""
+    import importlib
+
+    importlib.import_module(".cli_analysis", __package__)
+
+
 def _app_for(argv: list[str]) -> typer.Typer:
     """The app to run: when argv names one command, an app holding only that command.
 
@@ -528,7 +535,7 @@ def _app_for(argv: list[str]) -> typer.Typer:
     """
     name = argv[0] if argv else ""
     if name in ANALYSIS_COMMANDS or not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
-        from . import cli_analysis  # noqa: F401  (registers compare, plan, sensitivity, diff)
+        _register_analysis()
     if not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
         return app
     commands = [c for c in app.registered_commands
@@ -536,7 +543,7 @@ def _app_for(argv: list[str]) -> typer.Typer:
     groups = [g for g in app.registered_groups if g.typer_instance is not None
               and g.typer_instance.info.name == name]
     if not commands and not groups:
-        from . import cli_analysis  # noqa: F401,F811
+        _register_analysis()
 
         return app
     import copy

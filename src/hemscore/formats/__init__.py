@@ -54,7 +54,7 @@ class Renderer(Protocol):
 
 def renderer(name: str) -> Renderer:
     """The module that renders format ``name``."""
-    module: Renderer = importlib.import_module(REGISTRY[name])  # type: ignore[assignment]
+    module: Renderer = importlib.import_module(REGISTRY[name])
     return module
 
 

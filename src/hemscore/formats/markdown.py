@@ -22,10 +22,10 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
     out += [
         f"- **{label(lang, 'kind')}**: {label(lang, p.kind)} · **{label(lang, 'year')}**: {p.year}",
-        f"- **{label(lang, 'overall')}**: {overall}{' / 100' if a.score is not None else ''} · **{label(lang, 'grade')}**: {a.grade}"
-        f" · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%",
-        f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
-        f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}",
+        (f"- **{label(lang, 'overall')}**: {overall}{' / 100' if a.score is not None else ''}"
+         f" · **{label(lang, 'grade')}**: {a.grade} · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%"),
+        (f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
+         f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}"),
         "",
         f"### {label(lang, 'diagnostics')}",
         "",
@@ -36,9 +36,9 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
         out.append(f"| {_cell(a.ruleset.diagnostics[i].text(lang, 'title'))} | "
                    f"{tx.diag_score(a, i, lang)} | {d.coverage * 100:.0f}% |")
     out += ["", f"### {label(lang, 'rules')}", "",
-            f"| {label(lang, 'rule')} | {label(lang, 'metric')} | {label(lang, 'value')} | "
-            f"{label(lang, 'target')} | {label(lang, 'score')} | {label(lang, 'status')} | "
-            f"{label(lang, 'source')} | {label(lang, 'paper')} |",
+            (f"| {label(lang, 'rule')} | {label(lang, 'metric')} | {label(lang, 'value')} | "
+             f"{label(lang, 'target')} | {label(lang, 'score')} | {label(lang, 'status')} | "
+             f"{label(lang, 'source')} | {label(lang, 'paper')} |"),
             "|---|---|---:|---:|---:|---|---|---|"]
     for d in a.diagnostics:
         for r in d.rules:

@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -142,7 +142,7 @@ def _waivers(a: Assessment, lang: str) -> Group | None:
 
 def render_one(a: Assessment, options: RenderOptions) -> Group:
     lang = options.lang
-    parts = [_header(a, lang), Text(), _diagnostics(a, lang), _rules(a, lang, options.detail)]
+    parts: list[RenderableType] = [_header(a, lang), Text(), _diagnostics(a, lang), _rules(a, lang, options.detail)]
     if any(r.input is not None and r.input.is_estimate for r in a.results):
         parts.append(Text("* " + label(lang, "estimate"), style="dim"))
     highlights = _highlights(a, lang)
