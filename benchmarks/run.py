@@ -1,0 +1,241 @@
+"""hemscore's speed and memory, each figure a ratio against a baseline run in the same invocation.
+
+    python benchmarks/run.py            # the figures for benchmarks/README.md
+    python benchmarks/run.py --quick    # fewer runs and a smaller batch, for a quick look
+
+Run it with the interpreter hemscore is installed in (e.g. ``.venv/bin/python``). Absolute times
+drift between machines; ratios against baselines timed in the same run, interleaved with the
+commands they are compared to, drift much less. Standard library only, plus the installed
+hemscore (used to generate the batch profiles from its catalogue).
+
+Baselines:
+- interpreter floor: ``python -c "import tomllib"``
+- stack floor: ``benchmarks/stack_floor.py PROFILE``, a ten-line Typer program that loads the
+  profile with tomllib and prints it with json.dumps
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hemscore.catalogue import Metric
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+#: The environment of every timed command (set in main).
+ENV: dict[str, str] = dict(os.environ)
+
+
+def hemscore_cmd() -> list[str]:
+    """The installed ``hemscore`` script beside this interpreter, else ``python -m hemscore``."""
+    script = Path(PY).parent / "hemscore"
+    return [str(script)] if script.exists() else [PY, "-m", "hemscore"]
+
+
+def profile_path() -> Path:
+    for p in (ROOT / "examples/china-2022.toml", ROOT / "tests/bad/ok/region.toml"):
+        if p.exists():
+            return p
+    sys.exit("benchmarks: no profile to time (examples/china-2022.toml is missing)")
+
+
+def run_once(cmd: Sequence[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"benchmarks: {' '.join(cmd)} failed ({done.returncode}):\n{done.stderr.decode()}")
+    return elapsed
+
+
+def medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command, the runs interleaved so that load drift hits all alike."""
+    for cmd in commands.values():  # warm the file cache and .pyc files; not timed
+        run_once(cmd)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            times[name].append(run_once(cmd))
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def peak_rss_kb(cmd: Sequence[str]) -> int:
+    """Peak resident memory of ``cmd``, measured by a fresh wrapper process (ru_maxrss, KiB)."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([PY, "-c", probe, *cmd], capture_output=True, text=True, check=True, env=ENV)
+    return int(out.stdout.strip())
+
+
+# --- generated batch -----------------------------------------------------------------------
+
+
+def generate_profiles(folder: Path, count: int, seed: int = 6) -> None:
+    """``count`` valid region profiles with values drawn from the catalogue's ranges."""
+    from hemscore.catalogue import builtin_catalogue
+
+    metrics = [m for m in builtin_catalogue().values() if "region" in m.kinds]
+    rng = random.Random(seed)
+    for i in range(count):
+        by_section: dict[str, list[str]] = {}
+        for m in metrics:
+            if rng.random() < 0.2:
+                continue  # some metrics missing, as in real profiles
+            by_section.setdefault(m.diagnostic, []).append(_metric_line(m, rng))
+        lines = ["[profile]", f'name = "Generated region {i}"', 'kind = "region"', "year = 2022", ""]
+        for section, items in by_section.items():
+            lines += [f"[{section}]", *items, ""]
+        (folder / f"p{i:05d}.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _metric_line(m: Metric, rng: random.Random) -> str:
+    lo = m.min if m.min is not None else 0.0
+    hi = m.max if m.max is not None else lo + 5000.0
+    name, kind = m.name, m.type
+    if kind == "bool":
+        return f"{name} = {'true' if rng.random() < 0.5 else 'false'}"
+    if kind == "integer":
+        return f"{name} = {rng.randint(int(lo), int(min(hi, 500)))}"
+    if kind == "number":
+        return f"{name} = {{ value = {rng.uniform(lo, hi):.3f}, year = 2022, source = \"generated\" }}"
+    if kind == "shares":
+        cuts = sorted(rng.uniform(0, 100) for _ in range(3))
+        parts = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], 100 - cuts[2]]
+        return f"{name} = {{ " + ", ".join(f"L{j} = {v:.4f}" for j, v in enumerate(parts)) + " }"
+    years = range(2015, 2023)
+    return f"{name} = {{ " + ", ".join(f"{y} = {rng.uniform(1, 1000):.2f}" for y in years) + " }"
+
+
+LOAD_AND_VALIDATE = """\
+import sys, time
+from pathlib import Path
+from hemscore.catalogue import builtin_catalogue
+from hemscore.profile import load_profile
+metrics = builtin_catalogue()
+for p in sorted(Path(sys.argv[1]).glob("*.toml")):
+    load_profile(str(p), metrics)
+"""
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float | None
+    target: str  # "<= 1.3" or "< 0.8"
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None:
+            return "skipped"
+        op, limit = self.target.split()
+        ok = self.value <= float(limit) if op == "<=" else self.value < float(limit)
+        return "pass" if ok else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="5 runs and a 2,000-profile batch")
+    parser.add_argument("--runs", type=int, help="runs per cold-process figure (default 15)")
+    parser.add_argument("--batch", type=int, help="profiles in the large batch (default 10,000)")
+    parser.add_argument("--as-is", action="store_true",
+                        help="keep the environment as it is (by default bytecode is written to a "
+                             "temporary PYTHONPYCACHEPREFIX, as an installed package has it)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (5 if args.quick else 21)
+    big = args.batch or (2_000 if args.quick else 10_000)
+    small = big // 10
+
+    hs = hemscore_cmd()
+    profile = str(profile_path())
+    figures: list[Figure] = []
+    print(f"hemscore benchmarks: {runs} runs per cold-process figure, batch {big:,} vs {small:,}")
+    print(f"python {sys.version.split()[0]} at {PY}; profile {os.path.relpath(profile, ROOT)}")
+
+    with tempfile.TemporaryDirectory(prefix="hemscore-bench-") as tmp:
+        tmpdir = Path(tmp)
+        if not args.as_is:
+            # An installed wheel runs from compiled bytecode. With PYTHONDONTWRITEBYTECODE set
+            # (as in some dev containers) an editable install would recompile hemscore's
+            # modules in every process (~50 ms), while Typer and pydantic load compiled.
+            ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+            ENV["PYTHONPYCACHEPREFIX"] = str(tmpdir / "pycache")
+        print(f"bytecode: {'as the environment has it' if args.as_is else 'compiled once, in a temporary PYTHONPYCACHEPREFIX'}\n")
+        schema = tmpdir / "schema.json"
+        has_validate = subprocess.run([*hs, "schema", "-o", str(schema)], capture_output=True,
+                                      env=ENV).returncode == 0
+        cjs = shutil.which("check-jsonschema", path=f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        commands = {
+            "interpreter floor": [PY, "-c", "import tomllib"],
+            "stack floor": [PY, str(HERE / "stack_floor.py"), profile],
+            "assess json": [*hs, "assess", profile, "--format", "json"],
+            "assess table": [*hs, "assess", profile, "--color", "never"],
+            "--version": [*hs, "--version"],
+        }
+        if has_validate and cjs:
+            commands["validate"] = [*hs, "validate", profile]
+            commands["check-jsonschema"] = [cjs, "--schemafile", str(schema), profile]
+        t = medians(commands, runs)
+        for name, secs in t.items():
+            print(f"  {name:<20} {secs * 1000:8.1f} ms  (median of {runs})")
+        floor = t["stack floor"]
+        print(f"  stack floor / interpreter floor = {floor / t['interpreter floor']:.2f}\n")
+        figures += [
+            Figure("assess json / stack floor", t["assess json"] / floor, "<= 1.3"),
+            Figure("--version / stack floor", t["--version"] / floor, "<= 0.8"),
+            Figure("assess table / stack floor", t["assess table"] / floor, "<= 1.6"),
+        ]
+        if "validate" in t:
+            figures.append(Figure("validate / check-jsonschema", t["validate"] / t["check-jsonschema"], "< 0.8"))
+        else:
+            figures.append(Figure("validate / check-jsonschema", None, "< 0.8",
+                                  "hemscore validate/schema or check-jsonschema not available"))
+
+        batch_runs = 1 if args.quick else 3
+        for count in (big, small):
+            (tmpdir / f"b{count}").mkdir()
+            generate_profiles(tmpdir / f"b{count}", count)
+        folder = str(tmpdir / f"b{big}")
+        assess_batch = [*hs, "assess", folder, "--format", "jsonl", "--quiet"]
+        baseline = [PY, "-c", LOAD_AND_VALIDATE, folder]
+        bt = medians({"assess batch": assess_batch, "load+validate": baseline}, batch_runs)
+        per, base = bt["assess batch"] / big, bt["load+validate"] / big
+        print(f"  batch of {big:,}: assess jsonl {per * 1e6:.0f} µs/profile, "
+              f"tomllib.load + validate {base * 1e6:.0f} µs/profile (median of {batch_runs})")
+        figures.append(Figure(f"batch {big:,}: per profile / load+validate", per / base, "<= 2"))
+
+        rss_big = peak_rss_kb(assess_batch)
+        rss_small = peak_rss_kb([*hs, "assess", str(tmpdir / f"b{small}"), "--format", "jsonl", "--quiet"])
+        print(f"  peak memory: {rss_big / 1024:.1f} MiB at {big:,}, {rss_small / 1024:.1f} MiB at {small:,}\n")
+        figures.append(Figure(f"peak memory {big:,} / {small:,}", rss_big / rss_small, "<= 1.2"))
+
+    width = max(len(f.name) for f in figures)
+    print(f"{'figure':<{width}}  {'ratio':>6}  {'target':>7}  result")
+    for f in figures:
+        shown = "-" if f.value is None else f"{f.value:.2f}"
+        print(f"{f.name:<{width}}  {shown:>6}  {f.target:>7}  {f.verdict}{'  (' + f.note + ')' if f.note else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
