@@ -155,6 +155,6 @@ def builtin_catalogue() -> dict[str, Metric]:
         doc = read_toml(CATALOGUE_PATH, error=RuleError, cache=True)
         unknown = set(doc.data) - {"metrics"}
         if unknown:
-            raise HemscoreError(f"unknown table {sorted(unknown)[0]}", path=doc.path)
+            raise HemscoreError(f"unknown table {min(unknown)}", path=doc.path)
         _BUILTIN = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
     return _BUILTIN

@@ -113,10 +113,11 @@ def _validate(
             problem(f"kind must be one of {', '.join(KINDS)}"
                     + (did_you_mean(kind, KINDS) if isinstance(kind, str) else ""), "profile", "kind")
             kind = None
-        year = header.get("year")
-        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+        raw_year = header.get("year")
+        if isinstance(raw_year, int) and not isinstance(raw_year, bool) and 1900 <= raw_year <= 2100:
+            year = raw_year
+        else:
             problem("year is required (a whole number, 1900–2100)", "profile", "year")
-            year = 0
         country = header.get("country")
         if country is not None and not isinstance(country, str):
             problem("country must be a string", "profile", "country")
@@ -173,7 +174,7 @@ def _validate(
 
 def _metric_value(metric: Metric, raw: Any, doc: TomlDocument, problem: Any) -> MetricValue | None:
     section, key = metric.diagnostic, metric.name
-    keys = (section, key)
+    keys: tuple[str, ...] = (section, key)
     prov: dict[str, Any] = {}
     value = raw
     if isinstance(raw, dict) and _is_provenance(metric, raw):

@@ -10,8 +10,9 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .catalogue import DIAGNOSTICS, KINDS, LANGS, Metric, builtin_catalogue, parse_metrics
 from .errors import RuleError, did_you_mean
@@ -264,36 +265,39 @@ def _parse_diagnostics(specs: dict[str, tuple[Any, TomlDocument]]) -> tuple[Diag
     out = []
     for did in DIAGNOSTICS:
         spec, doc = specs.pop(did, ({}, None))
-        path = doc.path if doc else None
-
-        def fail(msg: str, *keys: str) -> RuleError:
-            return RuleError(msg, path=path, line=doc.line_of("diagnostics", did, *keys) if doc else None,
-                             key=".".join(["diagnostics", did, *keys]))
-
-        if not isinstance(spec, dict):
-            raise fail("must be a table")
-        for key in spec:
-            if key not in {"weight", "paper", "en", "zh", "enabled"}:
-                raise fail(f"unknown key{did_you_mean(key, ['weight', 'paper', 'en', 'zh', 'enabled'])}", key)
-        weight = spec.get("weight", 1.0)
-        if not _is_number(weight) or weight < 0 or not math.isfinite(weight):
-            raise fail("weight must be a number ≥ 0", "weight")
-        if spec.get("enabled", True) is False:
-            weight = 0.0
-        paper = _parse_paper(spec.get("paper", []), fail)
-        texts: dict[str, dict[str, str]] = {}
-        for lang in LANGS:
-            block = spec.get(lang, {})
-            if not isinstance(block, dict) or any(not isinstance(v, str) for v in block.values()):
-                raise fail("must be a table of texts", lang)
-            texts[lang] = dict(block)
-        out.append(Diagnostic(did, float(weight), paper, texts))
+        out.append(_parse_diagnostic(did, spec, doc))
     for did, (_spec, doc) in specs.items():
         raise RuleError(
             f"unknown diagnostic{did_you_mean(did, DIAGNOSTICS)}",
             path=doc.path, line=doc.line_of("diagnostics", did), key=f"diagnostics.{did}",
         )
     return tuple(out)
+
+
+def _parse_diagnostic(did: str, spec: Any, doc: TomlDocument | None) -> Diagnostic:
+    def fail(msg: str, *keys: str) -> RuleError:
+        return RuleError(msg, path=doc.path if doc else None,
+                         line=doc.line_of("diagnostics", did, *keys) if doc else None,
+                         key=".".join(["diagnostics", did, *keys]))
+
+    if not isinstance(spec, dict):
+        raise fail("must be a table")
+    for key in spec:
+        if key not in {"weight", "paper", "en", "zh", "enabled"}:
+            raise fail(f"unknown key{did_you_mean(key, ['weight', 'paper', 'en', 'zh', 'enabled'])}", key)
+    weight = spec.get("weight", 1.0)
+    if not _is_number(weight) or weight < 0:
+        raise fail("weight must be a number ≥ 0", "weight")
+    if spec.get("enabled", True) is False:
+        weight = 0.0
+    paper = _parse_paper(spec.get("paper", []), fail)
+    texts: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        block = spec.get(lang, {})
+        if not isinstance(block, dict) or any(not isinstance(v, str) for v in block.values()):
+            raise fail("must be a table of texts", lang)
+        texts[lang] = dict(block)
+    return Diagnostic(did, float(weight), paper, texts)
 
 
 def _parse_paper(value: Any, fail: Any) -> tuple[str, ...]:
@@ -307,7 +311,8 @@ def _parse_paper(value: Any, fail: Any) -> tuple[str, ...]:
     return tuple(s.removeprefix("§") for s in value)
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: Any) -> TypeGuard[float]:
+    """A finite int or float (not a bool)."""
     if not isinstance(v, (int, float)) or isinstance(v, bool):
         return False
     try:
@@ -449,12 +454,12 @@ def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) 
         raise fail("scores must be a list of numbers", "scores")
     if len(scores) != len(edges) + 1:
         raise fail(f"scores must have one more entry than edges ({len(edges) + 1}, not {len(scores)})", "scores")
-    if any(b <= a for a, b in zip(edges, edges[1:])):
+    if any(b <= a for a, b in pairwise(edges)):
         raise fail("bands out of order: edges must be strictly increasing", "edges")
     if any(not 0 <= s <= 100 for s in scores):
         raise fail("scores must lie in 0–100", "scores")
-    rising = all(b >= a for a, b in zip(scores, scores[1:]))
-    falling = all(b <= a for a, b in zip(scores, scores[1:]))
+    rising = all(b >= a for a, b in pairwise(scores))
+    falling = all(b <= a for a, b in pairwise(scores))
     if not (rising or falling) or scores[0] == scores[-1]:
         raise fail("bands out of order: scores must rise or fall steadily", "scores")
     target = spec.get("target")
