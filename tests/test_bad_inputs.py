@@ -270,7 +270,7 @@ def run_cli(args: list[str], stdin: bytes = b"") -> Run:
     """
     result = subprocess.run(
         [sys.executable, "-m", "hemscore", *args], input=stdin, cwd=BAD, capture_output=True,
-        timeout=120, env=CHILD_ENV,
+        timeout=120, env=CHILD_ENV, check=False,
     )
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
 
@@ -390,9 +390,10 @@ def test_debug_prints_the_traceback_from_the_command_line() -> None:
              "from hemscore.__main__ import main\n"
              "raise SystemExit(main(sys.argv[1:]))\n")
     args = ["assess", VALID, "--format", "json"]
-    quiet = subprocess.run([sys.executable, "-c", plant, *args], cwd=BAD, capture_output=True, text=True)
+    quiet = subprocess.run([sys.executable, "-c", plant, *args], cwd=BAD, capture_output=True,
+                           text=True, check=False)
     loud = subprocess.run([sys.executable, "-c", plant, *args, "--debug"], cwd=BAD,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
     assert "--debug" in quiet.stderr
     assert loud.returncode != 0

@@ -223,7 +223,7 @@ def test_json_output_is_identical_across_processes(tmp_path: Path) -> None:
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run([sys.executable, "-m", "hemscore", "assess", target, "--format", "json"],
-                              capture_output=True, env=env)
+                              capture_output=True, env=env, check=False)
         assert done.returncode in (0, 1), done.stderr
         outs.append(done.stdout)
     assert outs[0] == outs[1]
