@@ -223,6 +223,26 @@ def _(tmp: Path) -> Case:
                 (": cannot read: Too many levels of symbolic links",))
 
 
+@generated("named-pipe-in-directory")
+def _(tmp: Path) -> Case:
+    # reading a named pipe waits for a writer: a directory walk must refuse it, not hang
+    d = tmp / "profiles"
+    d.mkdir()
+    os.mkfifo(d / "pipe.toml")
+    return Case((str(d),), str(d / "pipe.toml"),
+                (": not a regular file (a named pipe, socket or device): skipped",))
+
+
+@generated("named-pipe-in-rules")
+def _(tmp: Path) -> Case:
+    d = tmp / "rules"
+    d.mkdir()
+    (d / "base.toml").write_bytes((BAD / "rules/weight-zero/base.toml").read_bytes())
+    os.mkfifo(d / "pipe.toml")
+    return Case((str(BAD / VALID), "--rules", str(d)), str(d / "pipe.toml"),
+                (": not a regular file (a named pipe, socket or device)",))
+
+
 @generated("missing-file")
 def _(tmp: Path) -> Case:
     p = str(tmp / "nowhere.toml")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import HemscoreError, ProfileError
-from .tomlsource import MAX_FILE_BYTES, decode
+from .tomlsource import MAX_FILE_BYTES, decode, special_file
 
 STDIN = "-"
+SPECIAL = "not a regular file (a named pipe, socket or device): skipped"
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def expand(paths: Sequence[str], *, stdin: object = None) -> Iterator[Source]:
     """Yield each input in a stable order; directories give every ``*.toml`` below them, sorted.
 
     Symbolic links to directories are not followed inside a directory walk, so a link loop
-    cannot trap the walk.
+    cannot trap the walk; a named pipe or device found there is an error, not read.
     """
     for raw in paths:
         if raw == STDIN:
@@ -41,7 +42,10 @@ def expand(paths: Sequence[str], *, stdin: object = None) -> Iterator[Source]:
             if not found:
                 yield Source(raw, error=ProfileError("no *.toml files in this directory", path=raw))
             for f in sorted(found, key=lambda s: Path(s).as_posix()):
-                yield Source(f)
+                if special_file(f):
+                    yield Source(f, error=ProfileError(SPECIAL, path=f))
+                else:
+                    yield Source(f)
         else:
             yield Source(raw)
 

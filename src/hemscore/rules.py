@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 from .catalogue import DIAGNOSTICS, KINDS, LANGS, Metric, builtin_catalogue, parse_metrics
 from .errors import RuleError, did_you_mean
 from .scoring import BandScale, LinearScale, Scale
-from .tomlsource import TomlDocument, read_toml
+from .tomlsource import TomlDocument, read_toml, special_file
 
 SEVERITY_WEIGHTS: dict[str, float] = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
 METHODS: tuple[str, ...] = ("linear", "bands", "boolean", "concentration", "trend")
@@ -142,6 +142,9 @@ def rule_files(paths: Sequence[str | Path]) -> list[Path]:
             )
             if not found:
                 raise RuleError("no *.toml rule files in this directory", path=str(p))
+            for f in found:
+                if special_file(f):  # a named pipe would block the read
+                    raise RuleError("not a regular file (a named pipe, socket or device)", path=str(f))
             out.extend(found)
         elif p.exists():
             out.append(p)

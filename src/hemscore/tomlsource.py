@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import stat
 import sys
 import tomllib
 import zlib
@@ -257,6 +258,19 @@ def _cache_file() -> Path | None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "hemscore")
     return Path(folder) / f"parsed-{sys.implementation.cache_tag}.marshal"
+
+
+def special_file(path: str | Path) -> bool:
+    """Whether a path found in a directory walk is a named pipe, socket or device.
+
+    Reading one would block or never end. A path the user names is read as given (a pipe from
+    ``<(...)`` or ``/dev/stdin`` is fine); a walk must not stop on one. A path that cannot be
+    examined is not special: reading it reports why.
+    """
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _too_deep(text: str) -> int | None:
