@@ -8,7 +8,7 @@ the coverage. Below the minimum coverage a diagnostic is "insufficient data", no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from .profile import MetricValue, Profile
@@ -214,17 +214,23 @@ def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage
     score = None
     if assessed_w > 0 and coverage + 1e-12 >= min_coverage:
         score = sum(r.weight * (r.score or 0.0) for r in assessed) / assessed_w
-    final = []
-    for r in results:
-        if r.assessed and assessed_w > 0:
-            r = replace(r, contribution=r.weight * (r.score or 0.0) / assessed_w)
-        final.append(r)
-    return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(final))
+    if assessed_w > 0:
+        for r in assessed:
+            # The results were made a moment ago in this assessment and nobody holds them yet;
+            # setting the field in place spares a copy per rule (a batch assesses millions).
+            object.__setattr__(r, "contribution", r.weight * (r.score or 0.0) / assessed_w)
+    return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(results))
 
 
-def _overall(diags: Sequence[DiagnosticScore], how: str) -> float | None:
-    scored = [d for d in diags if d.score is not None and d.weight > 0]
-    return mean([d.score for d in scored if d.score is not None], [d.weight for d in scored], how)
+def _overall(diags: Sequence[DiagnosticScore], how: str, changed: tuple[str, float] | None = None) -> float | None:
+    """Mean of the scored diagnostics; ``changed`` = (id, score) replaces one diagnostic's score."""
+    scores, weights = [], []
+    for d in diags:
+        score = changed[1] if changed is not None and d.id == changed[0] else d.score
+        if score is not None and d.weight > 0:
+            scores.append(score)
+            weights.append(d.weight)
+    return mean(scores, weights, how)
 
 
 def assess(
@@ -276,8 +282,7 @@ def _recommend(diags: Sequence[DiagnosticScore], overall: float | None, how: str
             gain = None
             if overall is not None and d.score is not None and d.assessed_weight > 0:
                 new_d = d.score + r.weight * (target_score - r.score) / d.assessed_weight
-                others = [x for x in diags if x.id != d.id]
-                new_overall = _overall([*others, replace(d, score=new_d)], how)
+                new_overall = _overall(diags, how, changed=(d.id, new_d))
                 gain = None if new_overall is None else new_overall - overall
             recs.append(Recommendation(r.rule, r.weight * (100.0 - r.score), gain, r))
     recs.sort(key=lambda x: (-x.priority, x.rule.id))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..assessment import Assessment, RuleResult
+from ..rules import Rule
 from . import RenderOptions
 
 SCHEMA_VERSION = "1.0"
@@ -33,8 +34,7 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def _scale(result: RuleResult) -> dict[str, Any]:
-    rule = result.rule
+def _scale(rule: Rule) -> dict[str, Any]:
     out: dict[str, Any] = {"method": rule.method}
     if rule.measure:
         out["measure"] = rule.measure
@@ -52,23 +52,41 @@ def _scale(result: RuleResult) -> dict[str, Any]:
     return out
 
 
+#: (id of rule, lang) -> (rule, its entries that do not depend on the profile). A batch renders
+#: the same few dozen rules for every profile, so these are built once per process.
+_STATIC: dict[tuple[int, str], tuple[Rule, tuple[Any, ...]]] = {}
+
+
+def _static(rule: Rule, lang: str) -> tuple[Any, ...]:
+    hit = _STATIC.get((id(rule), lang))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    entries = (
+        rule.text(lang, "title"), _jsonable(rule.target), _num(rule.weight), _scale(rule),
+        [f"§{s}" if s != "intro" else s for s in rule.paper],
+    )
+    _STATIC[(id(rule), lang)] = (rule, entries)
+    return entries
+
+
 def rule_to_dict(r: RuleResult, lang: str) -> dict[str, Any]:
     rule = r.rule
     mv = r.input
+    title, target, weight, scoring, paper = _static(rule, lang)
     return {
         "id": rule.id,
-        "title": rule.text(lang, "title"),
+        "title": title,
         "metric": rule.metric,
         "status": r.status,
         "value": _jsonable(r.value),
-        "target": _jsonable(rule.target),
+        "target": target,
         "score": _num(r.score),
         "passed": r.passed,
         "gap": _num(r.gap),
-        "weight": _num(rule.weight),
+        "weight": weight,
         "severity": rule.severity,
         "contribution": _num(r.contribution),
-        "scoring": _scale(r),
+        "scoring": scoring,
         "detail": _jsonable(r.detail) if r.detail else None,
         "reason": r.reason,
         "input": None if mv is None else {
@@ -79,7 +97,7 @@ def rule_to_dict(r: RuleResult, lang: str) -> dict[str, Any]:
             "target": mv.is_target,
             "line": mv.line,
         },
-        "paper": [f"§{s}" if s != "intro" else s for s in rule.paper],
+        "paper": paper,
         "basis": rule.basis,
         "threshold_source": rule.source,
     }

@@ -14,13 +14,17 @@ from . import RenderOptions
 from .json import assessment_to_dict
 
 
+# One encoder for the whole batch; the objects are trees built fresh, so no cycle check.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def begin(options: RenderOptions) -> str:
     return ""
 
 
 def item(a: Assessment, options: RenderOptions, index: int) -> str:
     obj = assessment_to_dict(a, options.lang)
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _ENCODER.encode(obj) + "\n"
 
 
 def end(options: RenderOptions, count: int) -> str:
