@@ -20,18 +20,16 @@ SCHEMA_VERSION = "1.0"
 def _num(x: float | None) -> float | None:
     if x is None:
         return None
-    r = round(float(x), 4)
-    return 0.0 if r == 0 else r
+    return round(float(x), 4) or 0.0  # `or` also turns -0.0 into 0.0
 
 
 def _jsonable(v: Any) -> Any:
-    if isinstance(v, bool) or v is None or isinstance(v, str):
-        return v
-    if isinstance(v, (int, float)):
-        return _num(v)
-    if isinstance(v, dict):
+    t = type(v)
+    if t is float or t is int:
+        return round(float(v), 4) or 0.0
+    if t is dict:
         return {str(k): _jsonable(x) for k, x in v.items()}
-    return v
+    return v  # bool, str, None
 
 
 def _scale(rule: Rule) -> dict[str, Any]:
