@@ -7,8 +7,10 @@ the coverage. Below the minimum coverage a diagnostic is "insufficient data", no
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from .profile import MetricValue, Profile
@@ -106,12 +108,16 @@ class Assessment:
     @property
     def strengths(self) -> tuple[RuleResult, ...]:
         """The best assessed rules, best first (see :func:`highlights`)."""
-        return highlights(self.results)[0]
+        return self._highlights[0]
 
     @property
     def weaknesses(self) -> tuple[RuleResult, ...]:
         """The worst assessed rules, worst first (see :func:`highlights`)."""
-        return highlights(self.results)[1]
+        return self._highlights[1]
+
+    @cached_property
+    def _highlights(self) -> tuple[tuple[RuleResult, ...], tuple[RuleResult, ...]]:
+        return highlights(self.results)
 
     @property
     def waiver_notes(self) -> tuple[WaiverNote, ...]:
@@ -153,11 +159,13 @@ def highlights(results: Sequence[RuleResult], n: int = HIGHLIGHTS) -> tuple[tupl
     (rounded up) and weaknesses the rest.
     """
     assessed = [r for r in results if r.score is not None]
-    best = sorted(assessed, key=lambda r: (-(r.score or 0.0), -r.weight, r.id))
-    strengths = tuple(best[: min(n, (len(assessed) + 1) // 2)])
+    n_best = min(n, (len(assessed) + 1) // 2)
+    n_worst = min(n, len(assessed) // 2)
+    best = heapq.nsmallest(n_best, assessed, key=lambda r: (-(r.score or 0.0), -r.weight, r.id))
+    strengths = tuple(best)
     taken = {r.id for r in strengths}
-    worst = sorted(assessed, key=lambda r: (r.score or 0.0, -r.weight, r.id))
-    weaknesses = tuple([r for r in worst if r.id not in taken][: min(n, len(assessed) // 2)])
+    worst = heapq.nsmallest(n_worst + n_best, assessed, key=lambda r: (r.score or 0.0, -r.weight, r.id))
+    weaknesses = tuple([r for r in worst if r.id not in taken][:n_worst])
     return strengths, weaknesses
 
 
