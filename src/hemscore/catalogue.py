@@ -8,6 +8,7 @@ the ``init`` template and the docs all derive from the :class:`Metric` records b
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -72,6 +73,22 @@ _METRIC_KEYS = {"type", "kinds", "better", "min", "max", "en", "zh"}
 _TEXT_KEYS = {"title", "unit", "description"}
 
 
+def parse_texts(spec: dict[str, Any], allowed: Collection[str], fail: Any) -> dict[str, dict[str, str]]:
+    """The ``en`` and ``zh`` text tables of a metric or rule: known keys, non-empty strings."""
+    texts: dict[str, dict[str, str]] = {}
+    for lang in LANGS:
+        block = spec.get(lang, {})
+        if not isinstance(block, dict):
+            raise fail("must be a table of texts", lang)
+        for key, value in block.items():
+            if key not in allowed:
+                raise fail(f"unknown key{did_you_mean(key, allowed)}", lang, key)
+            if not isinstance(value, str) or not value.strip():
+                raise fail("must be a non-empty string", lang, key)
+        texts[lang] = dict(block)
+    return texts
+
+
 def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -> Metric:
     """Validate one ``[metrics."<id>"]`` table into a :class:`Metric`."""
 
@@ -109,17 +126,7 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
     hi = float(spec["max"]) if "max" in spec else hi
     if lo is not None and hi is not None and lo > hi:
         raise fail("min is above max", "min")
-    texts: dict[str, dict[str, str]] = {}
-    for lang in LANGS:
-        block = spec.get(lang, {})
-        if not isinstance(block, dict):
-            raise fail("must be a table of texts", lang)
-        for key, value in block.items():
-            if key not in _TEXT_KEYS:
-                raise fail(f"unknown key{did_you_mean(key, _TEXT_KEYS)}", lang, key)
-            if not isinstance(value, str):
-                raise fail("must be a string", lang, key)
-        texts[lang] = dict(block)
+    texts = parse_texts(spec, _TEXT_KEYS, fail)
     if not texts["en"].get("title"):
         raise fail("en.title is required", "en")
     return Metric(

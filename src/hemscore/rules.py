@@ -14,7 +14,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .catalogue import DIAGNOSTICS, KINDS, LANGS, Metric, builtin_catalogue, parse_metrics
+from .catalogue import (
+    DIAGNOSTICS,
+    KINDS,
+    LANGS,
+    Metric,
+    builtin_catalogue,
+    parse_metrics,
+    parse_texts,
+)
 from .errors import RuleError, did_you_mean
 from .scoring import BandScale, LinearScale, Scale
 from .tomlsource import TomlDocument, read_toml, special_file
@@ -414,17 +422,7 @@ def _parse_rule(
     source = spec.get("source")
     if not isinstance(source, str) or not source.strip():
         raise fail("source is required: the publication, or the reason for a design choice", "source")
-    texts: dict[str, dict[str, str]] = {}
-    for lang in LANGS:
-        block = spec.get(lang, {})
-        if not isinstance(block, dict):
-            raise fail("must be a table of texts", lang)
-        for key, value in block.items():
-            if key not in TEXT_FIELDS:
-                raise fail(f"unknown key{did_you_mean(key, TEXT_FIELDS)}", lang, key)
-            if not isinstance(value, str) or not value.strip():
-                raise fail("must be a non-empty string", lang, key)
-        texts[lang] = dict(block)
+    texts = parse_texts(spec, TEXT_FIELDS, fail)
     for key in TEXT_FIELDS:
         if key not in texts["en"]:
             raise fail(f"en.{key} is required", "en")

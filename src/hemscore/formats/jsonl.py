@@ -13,7 +13,6 @@ from ..assessment import Assessment
 from . import RenderOptions
 from .json import assessment_to_dict
 
-
 # One encoder for the whole batch; the objects are trees built fresh, so no cycle check.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
