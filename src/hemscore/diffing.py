@@ -130,9 +130,7 @@ class RuleChange:
 
     @property
     def delta(self) -> float | None:
-        if self.old is None or self.new is None or self.old.score is None or self.new.score is None:
-            return None
-        return _r(self.new.score - self.old.score)
+        return _delta(self.old, self.new)
 
     @property
     def newly_failing(self) -> bool:
@@ -141,6 +139,13 @@ class RuleChange:
     @property
     def fixed(self) -> bool:
         return self.old is not None and self.old.status == "fail" and (self.new is None or self.new.status != "fail")
+
+
+def _delta(old: RuleSnap | DiagSnap | None, new: RuleSnap | DiagSnap | None) -> float | None:
+    """new − old score, or None when either side has no score."""
+    if old is None or new is None or old.score is None or new.score is None:
+        return None
+    return _r(new.score - old.score)
 
 
 def _key(d: DiagSnap | None) -> tuple[str, float | None] | None:
@@ -158,9 +163,7 @@ class DiagnosticChange:
 
     @property
     def delta(self) -> float | None:
-        if self.old is None or self.new is None or self.old.score is None or self.new.score is None:
-            return None
-        return _r(self.new.score - self.old.score)
+        return _delta(self.old, self.new)
 
     @property
     def changed(self) -> bool:
