@@ -1,6 +1,6 @@
 """Rule models and the loading of rule files into a :class:`RuleSet`.
 
-Rule files are TOML and pure data: they are parsed with tomllib and checked field by field;
+Rule files are TOML and pure data: they are parsed as TOML (tomli) and checked field by field;
 nothing in them is evaluated. Every problem names the file, the rule and, where it can, the line.
 """
 
