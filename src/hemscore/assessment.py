@@ -22,9 +22,14 @@ AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
 DEFAULT_MIN_COVERAGE = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RuleResult:
-    """One rule evaluated on one profile."""
+    """One rule evaluated on one profile.
+
+    Not frozen, but never changed once :func:`assess` returns: a batch makes millions of these,
+    and a frozen dataclass pays a call per field to build one. The engine sets
+    ``contribution`` while it assesses.
+    """
 
     rule: Rule
     status: Status
@@ -208,10 +213,9 @@ def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
     else:
         measure = float(raw)
     assert rule.scale is not None
-    score = rule.scale.score(measure)
-    passed = rule.scale.passes(measure)
-    return RuleResult(rule, "pass" if passed else "fail", value=measure, score=score,
-                      passed=passed, gap=rule.scale.gap(measure), input=mv, detail=detail)
+    score, passed, gap = rule.scale.evaluate(measure)
+    return RuleResult(rule, "pass" if passed else "fail", measure, score, passed, gap, None, mv,
+                      detail)
 
 
 def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage: float) -> DiagnosticScore:
@@ -224,21 +228,15 @@ def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage
         score = sum(r.weight * (r.score or 0.0) for r in assessed) / assessed_w
     if assessed_w > 0:
         for r in assessed:
-            # The results were made a moment ago in this assessment and nobody holds them yet;
-            # setting the field in place spares a copy per rule (a batch assesses millions).
-            object.__setattr__(r, "contribution", r.weight * (r.score or 0.0) / assessed_w)
+            # The results were made a moment ago in this assessment and nobody holds them yet.
+            r.contribution = r.weight * (r.score or 0.0) / assessed_w
     return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(results))
 
 
-def _overall(diags: Sequence[DiagnosticScore], how: str, changed: tuple[str, float] | None = None) -> float | None:
-    """Mean of the scored diagnostics; ``changed`` = (id, score) replaces one diagnostic's score."""
-    scores, weights = [], []
-    for d in diags:
-        score = changed[1] if changed is not None and d.id == changed[0] else d.score
-        if score is not None and d.weight > 0:
-            scores.append(score)
-            weights.append(d.weight)
-    return mean(scores, weights, how)
+def _overall(diags: Sequence[DiagnosticScore], how: str) -> float | None:
+    """Mean of the scored diagnostics (of weight > 0)."""
+    counted = [d for d in diags if d.score is not None and d.weight > 0]
+    return mean([d.score for d in counted], [d.weight for d in counted], how)  # type: ignore[misc]
 
 
 def assess(
@@ -281,16 +279,27 @@ def assess(
 
 
 def _recommend(diags: Sequence[DiagnosticScore], overall: float | None, how: str) -> tuple[Recommendation, ...]:
+    # The overall score with one diagnostic's score changed, as _overall would compute it: the
+    # scored diagnostics' scores in order, with the one at ``pos`` replaced.
+    counted = [d for d in diags if d.score is not None and d.weight > 0]
+    scores = [d.score for d in counted]
+    weights = [d.weight for d in counted]
+    position = {d.id: i for i, d in enumerate(counted)}
     recs = []
     for d in diags:
+        pos = position.get(d.id)
         for r in d.rules:
             if r.status != "fail" or r.score is None:
                 continue
             target_score = 100.0 if r.rule.scale is None else r.rule.scale.pass_score
             gain = None
             if overall is not None and d.score is not None and d.assessed_weight > 0:
-                new_d = d.score + r.weight * (target_score - r.score) / d.assessed_weight
-                new_overall = _overall(diags, how, changed=(d.id, new_d))
+                if pos is None:  # a diagnostic of weight 0 does not move the overall score
+                    new_overall = mean(scores, weights, how)  # type: ignore[arg-type]
+                else:
+                    changed = scores.copy()
+                    changed[pos] = d.score + r.weight * (target_score - r.score) / d.assessed_weight
+                    new_overall = mean(changed, weights, how)  # type: ignore[arg-type]
                 gain = None if new_overall is None else new_overall - overall
             recs.append(Recommendation(r.rule, r.weight * (100.0 - r.score), gain, r))
     recs.sort(key=lambda x: (-x.priority, x.rule.id))

@@ -31,19 +31,10 @@ class LinearScale:
         return self.best > self.worst
 
     def score(self, x: float) -> float:
-        w, t, b, ts = self.worst, self.target, self.best, self.target_score
-        if not self.higher_is_better:  # mirror so that larger is better
-            w, t, b, x = -w, -t, -b, -x
-        if x <= w:
-            return 0.0
-        if x >= b:
-            return 100.0
-        if x < t:
-            return ts * (x - w) / (t - w)
-        return ts + (100.0 - ts) * (x - t) / (b - t)
+        return self.evaluate(x)[0]
 
     def passes(self, x: float) -> bool:
-        return x >= self.target if self.higher_is_better else x <= self.target
+        return self.evaluate(x)[1]
 
     @property
     def pass_score(self) -> float:
@@ -51,7 +42,22 @@ class LinearScale:
 
     def gap(self, x: float) -> float:
         """How far ``x`` must move (in the measure's unit) to reach the target; 0 if it has."""
-        return max(0.0, self.target - x) if self.higher_is_better else max(0.0, x - self.target)
+        return self.evaluate(x)[2]
+
+    def evaluate(self, x: float) -> tuple[float, bool, float]:
+        """``(score, passes, gap)`` of ``x`` in one step (the engine's per-rule call)."""
+        w, t, b, ts = self.worst, self.target, self.best, self.target_score
+        if not b > w:  # lower is better: mirror so that larger is better (negation is exact)
+            w, t, b, x = -w, -t, -b, -x
+        if x <= w:
+            score = 0.0
+        elif x >= b:
+            score = 100.0
+        elif x < t:
+            score = ts * (x - w) / (t - w)
+        else:
+            score = ts + (100.0 - ts) * (x - t) / (b - t)
+        return score, x >= t, max(0.0, t - x)
 
     def value_for(self, score: float) -> float:
         """The least-moved value that scores ``score`` (inverse of :meth:`score`)."""
@@ -97,6 +103,12 @@ class BandScale:
         if self.passes(x):
             return 0.0
         return abs(self.target - x)
+
+    def evaluate(self, x: float) -> tuple[float, bool, float]:
+        """``(score(x), passes(x), gap(x))`` in one call (the engine's per-rule step)."""
+        score = self.score(x)
+        passed = score >= self.pass_score
+        return score, passed, 0.0 if passed else abs(self.target - x)
 
     def value_for(self, score: float) -> float:
         """The value nearest the bad end whose band scores at least ``score``."""
