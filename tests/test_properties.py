@@ -227,3 +227,52 @@ def test_json_output_is_identical_across_processes(tmp_path: Path) -> None:
         assert done.returncode in (0, 1), done.stderr
         outs.append(done.stdout)
     assert outs[0] == outs[1]
+
+
+# --- the fast paths of the JSON output equal the plain ones ----------------------------------
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10**9, 10**9).map(lambda n: (n + 0.5) / 10_000),  # halves: ties and near-ties
+    st.integers(-10**12, 10**12).map(lambda n: n / 100_000),
+))
+def test_round4_is_round_to_four_places(x: float) -> None:
+    expected = round(x, 4) or 0.0 if math.isfinite(x) else round(x, 4)
+    got = json_format.round4(x)
+    if math.isnan(expected):
+        assert math.isnan(got)
+    else:
+        assert got == expected and math.copysign(1, got) == math.copysign(1, expected), x
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_jsonl_writes_rounded_numbers_as_repr_does(x: float) -> None:
+    from hemscore.formats.jsonl import _float
+
+    r = json_format.round4(x)
+    assert _float(r) == repr(r)
+
+
+@PROPERTIES
+@given(profile_data(), st.sampled_from(["en", "zh"]))
+def test_jsonl_line_is_the_json_object_encoded_compactly(data: dict[str, Any], lang: str) -> None:
+    from hemscore.formats import jsonl
+
+    a = assess(load(data), RULESET)
+    plain = json.dumps(json_format.assessment_to_dict(a, lang), ensure_ascii=False, separators=(",", ":"))
+    assert jsonl.item(a, RenderOptions(lang=lang), 0) == plain + "\n"
+
+
+def test_jsonl_strings_that_look_like_placeholders_are_data() -> None:
+    from hemscore.formats import jsonl
+
+    for name in ("\x000\x00", "\x001\x00", "\x00x.y\x00"):
+        data = {"profile": {"name": name, "kind": "region", "year": 2022},
+                "cluster": {"location_quotient": {"value": 1.5, "source": "\x000\x00"}},
+                "waivers": {"CL-02": "\x002\x00"}}
+        a = assess(load(data), RULESET)
+        line = jsonl.item(a, RenderOptions(), 0)
+        assert json.loads(line) == json.loads(json_format.dumps(json_format.assessment_to_dict(a, "en")))
