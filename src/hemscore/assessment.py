@@ -166,11 +166,14 @@ def highlights(results: Sequence[RuleResult], n: int = HIGHLIGHTS) -> tuple[tupl
     assessed = [r for r in results if r.score is not None]
     n_best = min(n, (len(assessed) + 1) // 2)
     n_worst = min(n, len(assessed) // 2)
-    best = heapq.nsmallest(n_best, assessed, key=lambda r: (-(r.score or 0.0), -r.weight, r.id))
-    strengths = tuple(best)
-    taken = {r.id for r in strengths}
-    worst = heapq.nsmallest(n_worst + n_best, assessed, key=lambda r: (r.score or 0.0, -r.weight, r.id))
-    weaknesses = tuple([r for r in worst if r.id not in taken][:n_worst])
+    # Sort keys built inline and looked up by index: no Python call per rule (a batch does this
+    # for every profile).
+    best_keys = [(-r.score, -r.rule.weight, r.rule.id) for r in assessed]  # type: ignore[operator]
+    worst_keys = [(r.score, -r.rule.weight, r.rule.id) for r in assessed]
+    best = heapq.nsmallest(n_best, range(len(assessed)), key=best_keys.__getitem__)
+    strengths = tuple([assessed[i] for i in best])
+    worst = heapq.nsmallest(n_worst + n_best, range(len(assessed)), key=worst_keys.__getitem__)
+    weaknesses = tuple([assessed[i] for i in worst if i not in best][:n_worst])
     return strengths, weaknesses
 
 

@@ -17,8 +17,11 @@ from . import RenderOptions
 SCHEMA_VERSION = "1.0"
 
 
-def round4(x: float) -> float:
-    """``round(x, 4)``, with -0.0 as 0.0: the same float, at half the cost.
+def round4(x: float | None) -> float | None:
+    """``round(x, 4)``, with -0.0 as 0.0 and None for None, NaN or infinity: at half the cost.
+
+    JSON has no NaN or infinity; the engine never makes one, and should it ever, the output
+    says null rather than become invalid JSON.
 
     ``round(x, 4)`` goes through a decimal string, and a batch rounds a few hundred numbers per
     profile. Here, for ``y = x * 10⁴ >= 0``, ``y % 1`` is exact, so ``y - y % 1`` is ``floor(y)``
@@ -27,6 +30,8 @@ def round4(x: float) -> float:
     and dividing it by 10⁴ gives the float nearest that decimal, which is what ``round``
     returns. Near a half, and for large or non-finite x, ``round`` itself decides.
     """
+    if x is None:
+        return None
     y = x * 10000.0
     if 0.0 <= y < 1e11:
         f = y % 1.0
@@ -35,12 +40,13 @@ def round4(x: float) -> float:
         if f > 0.501:
             return (y - f + 1.0) / 10000.0
     elif -1e11 < y < 0.0:
-        return -round4(-x) or 0.0  # round() is symmetric (half to even)
+        return -round4(-x) or 0.0  # type: ignore[operator]  # round() is symmetric (half to even)
+    if x - x != 0.0:  # NaN or infinity
+        return None
     return round(float(x), 4) or 0.0  # `or` also turns -0.0 into 0.0
 
 
-def _num(x: float | None) -> float | None:
-    return None if x is None else round4(x)
+_num = round4  # the name the formats use
 
 
 def _jsonable(v: Any) -> Any:

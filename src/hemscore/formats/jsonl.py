@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from itertools import chain
-from operator import itemgetter
+from operator import call, itemgetter
 from typing import Any
 
 from ..assessment import Assessment, Recommendation, RuleResult
@@ -46,25 +45,13 @@ def _slot(name: str) -> str:
     return f"{_MARK}{name}{_MARK}"
 
 
-def _float(v: float) -> str:
-    """A number as the encoder writes it (``repr``), for the numbers hemscore outputs.
-
-    Every number in the output went through :func:`~hemscore.formats.json.round4`, so within
-    ±10¹¹ it is the float nearest a decimal with at most four places and at most 15 digits; its
-    shortest ``repr`` is then that decimal, which ``.4f`` (half the cost of ``repr``) gives with
-    trailing zeros. The tests hold the two equal.
-    """
-    if -1e11 < v < 1e11:
-        text = f"{v:.4f}".rstrip("0")
-        return text + "0" if text[-1] == "." else text
-    return float.__repr__(v) if v - v == 0.0 else _encode(v)  # inf and nan as the encoder has them
-
-
-#: How the encoder writes an entry, by type (None is handled before this is consulted).
-_BY_TYPE: dict[type, Callable[[Any], str]] = {
-    float: _float, str: _string, bool: {True: "true", False: "false"}.__getitem__,
-    int: int.__repr__,
+#: How the encoder writes a value, by type. Numbers come rounded by round4, so they are finite
+#: and ``repr`` is what the encoder writes; ``str.format`` on "null" ignores its argument.
+_TEXT: dict[type, Callable[[Any], str]] = {
+    float: float.__repr__, int: int.__repr__, str: _string, type(None): "null".format,
+    bool: {True: "true", False: "false"}.__getitem__, dict: _encode,
 }
+_text_for = _TEXT.__getitem__  # a KeyError (a type no entry has) falls back to the plain path
 
 
 class _Unsafe(Exception):
@@ -78,24 +65,22 @@ class _Template:
     :meth:`fill` puts the encoded values of such a tuple back in, in the order the text has them.
     """
 
-    __slots__ = ("pick", "texts")
+    __slots__ = ("frame", "pick")
 
     def __init__(self, obj: Any, count: int) -> None:
         parts = _PLACEHOLDER.split(_encode(obj))
         names = parts[1::2]
-        if sorted(names) != sorted(str(i) for i in range(count)):
+        if sorted(names) != sorted(str(i) for i in range(count)) or count < 2:
             raise _Unsafe
-        self.texts = tuple(parts[0::2])  # one more than the slots: the text after the last
-        positions = [int(n) for n in names]
-        pick = itemgetter(*positions)
-        self.pick: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
-            pick if len(positions) > 1 else lambda values: (pick(values),))
+        self.frame = parts  # fixed text at even places; the odd places are filled in
+        self.pick = itemgetter(*[int(n) for n in names])
 
     def fill(self, values: tuple[Any, ...]) -> str:
-        by_type = _BY_TYPE
-        encoded = ["null" if v is None else by_type.get(type(v), _encode)(v) for v in self.pick(values)]
-        encoded.append("")
-        return "".join(chain.from_iterable(zip(self.texts, encoded)))
+        # All in C: the value's type picks its writer, operator.call applies it.
+        picked = self.pick(values)
+        texts = self.frame.copy()
+        texts[1::2] = map(call, map(_text_for, map(type, picked)), picked)
+        return "".join(texts)
 
 
 #: (id of rule, lang) -> (rule, template with no input, template with an input, recommendation)
@@ -143,7 +128,7 @@ def _encode_line(a: Assessment, lang: str) -> str:
         line, count = _PLACEHOLDER.subn(lambda m: raw[int(m.group(1))], outline)
         if count == len(raw):  # else a profile's string reads as a placeholder
             return line
-    except (_Unsafe, ValueError, IndexError):
+    except (_Unsafe, KeyError, ValueError, IndexError):
         pass
     return _encode(assessment_to_dict(a, lang))
 
