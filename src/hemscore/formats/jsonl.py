@@ -38,7 +38,7 @@ _string = json.encoder.encode_basestring
 
 # A placeholder is a string no real entry holds (a NUL, which the encoder writes as \u0000).
 _MARK = "\x00"
-_PLACEHOLDER = re.compile(r'"\\u0000([\w.]+)\\u0000"')
+_PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
 
 
 def _slot(name: str) -> str:
