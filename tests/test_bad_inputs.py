@@ -346,12 +346,56 @@ def test_bad_input(name: str, fmt: str, tmp_path: Path, corpus_runs: dict[tuple[
     assert lines, "no message on stderr"
     for line in lines:
         assert line.startswith(PREFIX + case.names), f"{line!r} should name {case.names}"
-    messages = [line[len(PREFIX + case.names):] for line in lines]
+    check_messages(lines, case)
+    check_stdout(fmt, out)
+    assert not PWNED.exists(), "a rule file's text was executed"
+
+
+def check_messages(lines: list[str], case: Case) -> None:
+    """The stderr lines naming the case's file say what the case expects, in order."""
+    messages = [line[len(PREFIX + case.names):] for line in lines if line.startswith(PREFIX + case.names)]
     assert len(messages) == len(case.expect), messages
     for got, want in zip(messages, case.expect):
         assert got.startswith(want), f"expected {want!r}, got {got!r}"
-    check_stdout(fmt, out)
+
+
+# --- validate finds what assess finds ---------------------------------------------------------
+
+#: Cases validate rightly accepts: a rule set without rules is valid data (a folder may hold
+#: only metrics, with the rules given as paths); only scoring needs rules. A directory with no
+#: *.toml inside a walked directory is simply not an input.
+VALIDATE_ACCEPTS = {"rules/empty-rules.toml", "rules/no-rules", "profiles/no-toml-here"}
+
+
+def test_validate_reports_every_bad_profile_in_one_run() -> None:
+    code, out, err = run_cli(["validate", "profiles"])
+    assert code == 2 and "Traceback" not in out + err, err
+    lines = err.splitlines()
+    checked = 0
+    for name, case in CORPUS.items():
+        if name.startswith("profiles/") and case.args == (name,) and name not in VALIDATE_ACCEPTS:
+            check_messages([ln for ln in lines if ln.startswith(f"{PREFIX}{case.names}:")], case)
+            checked += 1
+    assert checked >= 60
+
+
+@pytest.mark.parametrize("name", [n for n in CORPUS if n.startswith("rules/") and n not in VALIDATE_ACCEPTS])
+def test_validate_reports_every_bad_rule_set(name: str, validate_runs: dict[str, Future[Run]]) -> None:
+    case = CORPUS[name]
+    code, out, err = validate_runs[name].result()
+    assert code == 2 and "Traceback" not in out + err, err
+    check_messages(err.splitlines(), case)
     assert not PWNED.exists(), "a rule file's text was executed"
+
+
+@pytest.fixture(scope="session")
+def validate_runs(request: pytest.FixtureRequest) -> dict[str, Future[Run]]:
+    """``hemscore validate`` on the selected rule cases, started at once on every core."""
+    wanted = [item.callspec.params["name"] for item in request.session.items
+              if getattr(item, "originalname", None) == "test_validate_reports_every_bad_rule_set"]
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+    request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
+    return {name: pool.submit(run_cli, ["validate", *CORPUS[name].args]) for name in wanted}
 
 
 def test_corpus_size() -> None:
