@@ -285,3 +285,21 @@ def test_csv_text_cells_cannot_become_formulas(tmp_path, run_cli) -> None:  # ty
     assert summary[1][1] == "'=HYPERLINK(\"http://x\")"
     detail = list(csvlib.DictReader(io.StringIO(run_cli("assess", p, "--format", "csv", "--detail").out)))
     assert {row["source"] for row in detail if row["source"]} == {"'@SUM(A1)"}
+
+
+def test_table_shows_brackets_in_texts_as_written(tmp_path: Path) -> None:
+    # Rule texts come from rule files anyone may write; Rich must not read them as markup
+    # (an unmatched "[/x]" used to stop the report with an error).
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    cluster = rules / "cluster.toml"
+    text = cluster.read_text(encoding="utf-8")
+    old = 'en.title = "Innovation cooperation among firms"'  # CL-04, scored for China
+    assert old in text
+    cluster.write_text(text.replace(old, 'en.title = "Share [/x] of [bold]firms"'), encoding="utf-8")
+    ruleset = load_ruleset([str(rules)])
+    a = assess(load_profile(str(ROOT / "examples/china-2022.toml"), ruleset.metrics), ruleset)
+    out = renderer("table").render([a], RenderOptions(width=140))
+    assert "Share [/x] of [bold]firms" in out

@@ -159,7 +159,7 @@ def console(options: RenderOptions, file: io.StringIO) -> Console:
     return Console(
         file=file, width=options.width, force_terminal=options.color,
         color_system="standard" if options.color else None, no_color=not options.color,
-        highlight=False, emoji=False, legacy_windows=False,
+        highlight=False, emoji=False, markup=False, legacy_windows=False,
     )
 
 
