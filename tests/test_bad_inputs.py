@@ -361,10 +361,9 @@ def check_messages(lines: list[str], case: Case) -> None:
 
 # --- validate finds what assess finds ---------------------------------------------------------
 
-#: Cases validate rightly accepts: a rule set without rules is valid data (a folder may hold
-#: only metrics, with the rules given as paths); only scoring needs rules. A directory with no
-#: *.toml inside a walked directory is simply not an input.
-VALIDATE_ACCEPTS = {"rules/empty-rules.toml", "rules/no-rules", "profiles/no-toml-here"}
+#: The case validate rightly accepts: a directory with no *.toml inside a walked directory is
+#: simply not an input.
+VALIDATE_ACCEPTS = {"profiles/no-toml-here"}
 
 
 def test_validate_reports_every_bad_profile_in_one_run() -> None:

@@ -82,6 +82,17 @@ def test_validate_checks_rule_files_together(tmp_path: Path, run_cli) -> None:  
     assert run_cli("validate", RULES / "ruleset.toml").code == 0  # no [[rules]] is fine here
 
 
+def test_validate_refuses_a_rule_set_with_no_rules(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # assess would stop with "no rules found"; validate says so too, unless rules come as paths
+    metrics = write(tmp_path, "metrics.toml", CUSTOM_METRIC)
+    profile = FIXTURES / "firm.toml"
+    alone = run_cli("validate", "--rules", metrics, profile)
+    assert alone.code == 2
+    assert f"hemscore: error: {metrics}: no rules found" in alone.err.splitlines()
+    rules = write(tmp_path, "rules.toml", CUSTOM_RULE)
+    assert run_cli("validate", "--rules", metrics, rules, profile).code == 0
+
+
 def test_validate_reports_each_bad_rule_file(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     one = write(tmp_path, "one.toml", CUSTOM_METRIC + CUSTOM_RULE.replace('"linear"', '"lineer"'))
     builtin = (CUSTOM_RULE.replace("talent.robot_density_count", "talent.rd_staff_pct")

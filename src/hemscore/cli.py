@@ -301,7 +301,8 @@ Examples:
 A TOML file with a top-level [[rules]], [ruleset], [metrics] or [diagnostics] table is checked as
 a rule file (together with the other rule files given and the --rules files); any other as a
 profile, against the metric catalogue of the rule set in use (--rules, else the built-in
-library). Nothing is scored. Exit codes: 0 every file is valid; 2 a file has a problem.
+library). A --rules set with no rules is a problem unless rule files come as paths. Nothing is
+scored. Exit codes: 0 every file is valid; 2 a file has a problem.
 """
 
 
@@ -324,14 +325,20 @@ def validate(
     else:
         base, ruleset = [], load_ruleset()
     checked = bad = 0
+    rule_paths = False
     with progress(expand(paths), quiet, "validating") as sources:
         for result in check_sources(sources, ruleset, base):
             checked += 1
+            rule_paths = rule_paths or result.kind == "rules"
             if result.error is not None:
                 bad += 1
                 report_error(result.error)
             elif not quiet:
                 say(f"ok: {result.name}")
+    if base and not ruleset.rules and not rule_paths:
+        # --rules gave metrics at most, and no rule file came as a path: assess would refuse it
+        bad += 1
+        report_error(RuleError("no rules found", path=base[0].path))
     if not quiet and checked > 1:
         say(f"hemscore: {checked} file(s) checked, {bad} with problems" if bad
             else f"hemscore: {checked} file(s) checked, all valid")
