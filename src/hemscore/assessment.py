@@ -236,10 +236,16 @@ def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage
     return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(results))
 
 
+def _scored(diags: Sequence[DiagnosticScore]) -> tuple[list[DiagnosticScore], list[float], list[float]]:
+    """The diagnostics the overall score counts (scored, weight > 0), their scores and weights."""
+    counted = [d for d in diags if d.score is not None and d.weight > 0]
+    return counted, [d.score for d in counted], [d.weight for d in counted]  # type: ignore[misc]
+
+
 def _overall(diags: Sequence[DiagnosticScore], how: str) -> float | None:
     """Mean of the scored diagnostics (of weight > 0)."""
-    counted = [d for d in diags if d.score is not None and d.weight > 0]
-    return mean([d.score for d in counted], [d.weight for d in counted], how)  # type: ignore[misc]
+    _, scores, weights = _scored(diags)
+    return mean(scores, weights, how)
 
 
 def assess(
@@ -284,9 +290,7 @@ def assess(
 def _recommend(diags: Sequence[DiagnosticScore], overall: float | None, how: str) -> tuple[Recommendation, ...]:
     # The overall score with one diagnostic's score changed, as _overall would compute it: the
     # scored diagnostics' scores in order, with the one at ``pos`` replaced.
-    counted = [d for d in diags if d.score is not None and d.weight > 0]
-    scores = [d.score for d in counted]
-    weights = [d.weight for d in counted]
+    counted, scores, weights = _scored(diags)
     position = {d.id: i for i, d in enumerate(counted)}
     recs = []
     for d in diags:
@@ -298,11 +302,11 @@ def _recommend(diags: Sequence[DiagnosticScore], overall: float | None, how: str
             gain = None
             if overall is not None and d.score is not None and d.assessed_weight > 0:
                 if pos is None:  # a diagnostic of weight 0 does not move the overall score
-                    new_overall = mean(scores, weights, how)  # type: ignore[arg-type]
+                    new_overall = mean(scores, weights, how)
                 else:
                     changed = scores.copy()
                     changed[pos] = d.score + r.weight * (target_score - r.score) / d.assessed_weight
-                    new_overall = mean(changed, weights, how)  # type: ignore[arg-type]
+                    new_overall = mean(changed, weights, how)
                 gain = None if new_overall is None else new_overall - overall
             recs.append(Recommendation(r.rule, r.weight * (100.0 - r.score), gain, r))
     recs.sort(key=lambda x: (-x.priority, x.rule.id))

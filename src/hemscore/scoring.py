@@ -97,15 +97,13 @@ class BandScale:
         return self.score(self.target)
 
     def passes(self, x: float) -> bool:
-        return self.score(x) >= self.pass_score
+        return self.evaluate(x)[1]
 
     def gap(self, x: float) -> float:
-        if self.passes(x):
-            return 0.0
-        return abs(self.target - x)
+        return self.evaluate(x)[2]
 
     def evaluate(self, x: float) -> tuple[float, bool, float]:
-        """``(score(x), passes(x), gap(x))`` in one call (the engine's per-rule step)."""
+        """``(score, passes, gap)`` of ``x`` in one step (the engine's per-rule call)."""
         score = self.score(x)
         passed = score >= self.pass_score
         return score, passed, 0.0 if passed else abs(self.target - x)
