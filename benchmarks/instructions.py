@@ -1,0 +1,68 @@
+"""The batch figure in instructions instead of seconds: repeatable on a busy machine.
+
+    python benchmarks/instructions.py          # needs valgrind; about 3 minutes
+
+Wall times on a shared machine swing by a third between runs; ``valgrind --tool=callgrind``
+counts the instructions a process executes, the same count every run. Each command runs on 100
+and on 300 generated profiles; the difference divided by 200 is the cost of one profile, with
+start-up taken out. The ratios are the batch rows of ``run.py`` counted this way.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import ENV, LOAD_AND_VALIDATE, PY, generate_profiles, hemscore_cmd
+
+SMALL, LARGE = 100, 300
+
+
+def instructions(cmd: list[str]) -> int:
+    """Instructions the command executes, as callgrind counts them."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                          capture_output=True, text=True, env=ENV, check=True)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-500:]}")
+    return int(found.group(1))
+
+
+def per_profile(make_cmd: Callable[[str], list[str]], folders: dict[int, str]) -> float:
+    counts = {n: instructions(make_cmd(folder)) for n, folder in folders.items()}
+    return (counts[LARGE] - counts[SMALL]) / (LARGE - SMALL)
+
+
+def main() -> int:
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed", file=sys.stderr)
+        return 2
+    hs = hemscore_cmd()
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = {}
+        for n in (SMALL, LARGE):
+            folder = Path(tmp) / f"b{n}"
+            folder.mkdir()
+            generate_profiles(folder, n)
+            folders[n] = str(folder)
+        assess = per_profile(lambda f: [*hs, "assess", f, "--format", "jsonl", "--quiet"], folders)
+        base = per_profile(lambda f: [PY, "-c", LOAD_AND_VALIDATE, f, "tomllib"], folders)
+        own = per_profile(lambda f: [PY, "-c", LOAD_AND_VALIDATE, f, "hemscore"], folders)
+    print(f"instructions per profile ({LARGE} minus {SMALL} profiles, divided by {LARGE - SMALL}):")
+    print(f"  assess --format jsonl               {assess / 1e6:6.2f} M")
+    print(f"  tomllib.loads + validate            {base / 1e6:6.2f} M")
+    print(f"  hemscore's reader (tomli) + validate {own / 1e6:5.2f} M")
+    print(f"batch / load+validate      {assess / base:.2f}  (target of the wall-clock row: <= 2)")
+    print(f"batch / own load+validate  {assess / own:.2f}  (no target)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
