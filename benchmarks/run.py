@@ -125,8 +125,8 @@ def _metric_line(m: Metric, rng: random.Random) -> str:
 
 # The batch baseline: read each file, parse it with the standard library's tomllib, and
 # validate it with hemscore's own profile checks (the same code ``assess`` runs), nothing else.
-# PARSER=hemscore swaps tomllib for hemscore's reader (compiled tomli) for the second,
-# informative figure: what scoring and output add on top of hemscore's own parsing.
+# A second argument "hemscore" (instead of "tomllib") swaps in hemscore's reader (compiled
+# tomli), for the informative figure: what scoring and output add on top of its own parsing.
 LOAD_AND_VALIDATE = """\
 import sys, tomllib
 from pathlib import Path

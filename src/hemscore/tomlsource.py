@@ -2,9 +2,9 @@
 
 The parser is tomli, the project the standard library's tomllib comes from, in its compiled
 build (the same TOML 1.0 language and messages, in fewer instructions); tomllib stands in if
-tomli is missing. Neither gives positions, so the line of a key is found again by a light scan of the text:
-table headers (``[a.b]``, ``[[a]]``), dotted keys and inline tables. It is a best effort used
-only for messages; when it cannot tell, the message names the key without a line.
+tomli is missing. Neither gives positions, so the line of a key is found again by a light scan
+of the text: table headers (``[a.b]``, ``[[a]]``), dotted keys and inline tables. It is a best
+effort used only for messages; when it cannot tell, the message names the key without a line.
 """
 
 from __future__ import annotations
