@@ -27,8 +27,13 @@ SMALL, LARGE = 100, 300
 
 def instructions(cmd: list[str]) -> int:
     """Instructions the command executes, as callgrind counts them."""
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
-                          capture_output=True, text=True, env=ENV, check=True)
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    )
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:
         raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-500:]}")

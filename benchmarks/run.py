@@ -55,7 +55,9 @@ def profile_path() -> Path:
 
 def run_once(cmd: Sequence[str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, check=False)
+    done = subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"benchmarks: {' '.join(cmd)} failed ({done.returncode}):\n{done.stderr.decode()}")
@@ -80,7 +82,9 @@ def peak_rss_kb(cmd: Sequence[str]) -> int:
         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    out = subprocess.run([PY, "-c", probe, *cmd], capture_output=True, text=True, check=True, env=ENV)
+    out = subprocess.run(
+        [PY, "-c", probe, *cmd], capture_output=True, text=True, check=True, env=ENV
+    )
     return int(out.stdout.strip())
 
 
@@ -99,7 +103,13 @@ def generate_profiles(folder: Path, count: int, seed: int = 6) -> None:
             if rng.random() < 0.2:
                 continue  # some metrics missing, as in real profiles
             by_section.setdefault(m.diagnostic, []).append(_metric_line(m, rng))
-        lines = ["[profile]", f'name = "Generated region {i}"', 'kind = "region"', "year = 2022", ""]
+        lines = [
+            "[profile]",
+            f'name = "Generated region {i}"',
+            'kind = "region"',
+            "year = 2022",
+            "",
+        ]
         for section, items in by_section.items():
             lines += [f"[{section}]", *items, ""]
         (folder / f"p{i:05d}.toml").write_text("\n".join(lines), encoding="utf-8")
@@ -114,7 +124,9 @@ def _metric_line(m: Metric, rng: random.Random) -> str:
     if kind == "integer":
         return f"{name} = {rng.randint(int(lo), int(min(hi, 500)))}"
     if kind == "number":
-        return f"{name} = {{ value = {rng.uniform(lo, hi):.3f}, year = 2022, source = \"generated\" }}"
+        return (
+            f'{name} = {{ value = {rng.uniform(lo, hi):.3f}, year = 2022, source = "generated" }}'
+        )
     if kind == "shares":
         cuts = sorted(rng.uniform(0, 100) for _ in range(3))
         parts = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], 100 - cuts[2]]
@@ -168,13 +180,18 @@ class Figure:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="5 runs and a 2,000-profile batch")
     parser.add_argument("--runs", type=int, help="runs per cold-process figure (default 15)")
     parser.add_argument("--batch", type=int, help="profiles in the large batch (default 10,000)")
-    parser.add_argument("--as-is", action="store_true",
-                        help="keep the environment as it is (by default bytecode is written to a "
-                             "temporary PYTHONPYCACHEPREFIX, as an installed package has it)")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="keep the environment as it is (by default bytecode is written to a "
+        "temporary PYTHONPYCACHEPREFIX, as an installed package has it)",
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (5 if args.quick else 21)
     big = args.batch or (2_000 if args.quick else 10_000)
@@ -194,11 +211,19 @@ def main(argv: list[str] | None = None) -> int:
             # modules in every process (~50 ms), while Typer and pydantic load compiled.
             ENV.pop("PYTHONDONTWRITEBYTECODE", None)
             ENV["PYTHONPYCACHEPREFIX"] = str(tmpdir / "pycache")
-        print(f"bytecode: {'as the environment has it' if args.as_is else 'compiled once, in a temporary PYTHONPYCACHEPREFIX'}\n")
+        print(
+            f"bytecode: {'as the environment has it' if args.as_is else 'compiled once, in a temporary PYTHONPYCACHEPREFIX'}\n"
+        )
         schema = tmpdir / "schema.json"
-        has_validate = subprocess.run([*hs, "schema", "-o", str(schema)], capture_output=True,
-                                      env=ENV, check=False).returncode == 0
-        cjs = shutil.which("check-jsonschema", path=f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        has_validate = (
+            subprocess.run(
+                [*hs, "schema", "-o", str(schema)], capture_output=True, env=ENV, check=False
+            ).returncode
+            == 0
+        )
+        cjs = shutil.which(
+            "check-jsonschema", path=f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        )
         commands = {
             "interpreter floor": [PY, "-c", "import tomllib"],
             "stack floor": [PY, str(HERE / "stack_floor.py"), profile],
@@ -220,10 +245,20 @@ def main(argv: list[str] | None = None) -> int:
             Figure("assess table / stack floor", t["assess table"] / floor, "<= 1.6"),
         ]
         if "validate" in t:
-            figures.append(Figure("validate / check-jsonschema", t["validate"] / t["check-jsonschema"], "< 0.8"))
+            figures.append(
+                Figure(
+                    "validate / check-jsonschema", t["validate"] / t["check-jsonschema"], "< 0.8"
+                )
+            )
         else:
-            figures.append(Figure("validate / check-jsonschema", None, "< 0.8",
-                                  "hemscore validate/schema or check-jsonschema not available"))
+            figures.append(
+                Figure(
+                    "validate / check-jsonschema",
+                    None,
+                    "< 0.8",
+                    "hemscore validate/schema or check-jsonschema not available",
+                )
+            )
 
         batch_runs = 1 if args.quick else 3
         for count in (big, small):
@@ -233,26 +268,48 @@ def main(argv: list[str] | None = None) -> int:
         assess_batch = [*hs, "assess", folder, "--format", "jsonl", "--quiet"]
         baseline = [PY, "-c", LOAD_AND_VALIDATE, folder, "tomllib"]
         own_parse = [PY, "-c", LOAD_AND_VALIDATE, folder, "hemscore"]
-        bt = medians({"assess batch": assess_batch, "load+validate": baseline,
-                      "own load+validate": own_parse}, batch_runs)
-        per, base, own = (bt[k] / big for k in ("assess batch", "load+validate", "own load+validate"))
-        print(f"  batch of {big:,}: assess jsonl {per * 1e6:.0f} µs/profile; "
-              f"tomllib.loads + validate {base * 1e6:.0f} µs/profile; "
-              f"hemscore's reader (tomli) + validate {own * 1e6:.0f} µs/profile (median of {batch_runs})")
+        bt = medians(
+            {
+                "assess batch": assess_batch,
+                "load+validate": baseline,
+                "own load+validate": own_parse,
+            },
+            batch_runs,
+        )
+        per, base, own = (
+            bt[k] / big for k in ("assess batch", "load+validate", "own load+validate")
+        )
+        print(
+            f"  batch of {big:,}: assess jsonl {per * 1e6:.0f} µs/profile; "
+            f"tomllib.loads + validate {base * 1e6:.0f} µs/profile; "
+            f"hemscore's reader (tomli) + validate {own * 1e6:.0f} µs/profile (median of {batch_runs})"
+        )
         figures.append(Figure(f"batch {big:,}: per profile / load+validate", per / base, "<= 2"))
-        figures.append(Figure(f"batch {big:,}: per profile / own load+validate", per / own, "info",
-                              "no target: scoring and output over hemscore's own parsing"))
+        figures.append(
+            Figure(
+                f"batch {big:,}: per profile / own load+validate",
+                per / own,
+                "info",
+                "no target: scoring and output over hemscore's own parsing",
+            )
+        )
 
         rss_big = peak_rss_kb(assess_batch)
-        rss_small = peak_rss_kb([*hs, "assess", str(tmpdir / f"b{small}"), "--format", "jsonl", "--quiet"])
-        print(f"  peak memory: {rss_big / 1024:.1f} MiB at {big:,}, {rss_small / 1024:.1f} MiB at {small:,}\n")
+        rss_small = peak_rss_kb(
+            [*hs, "assess", str(tmpdir / f"b{small}"), "--format", "jsonl", "--quiet"]
+        )
+        print(
+            f"  peak memory: {rss_big / 1024:.1f} MiB at {big:,}, {rss_small / 1024:.1f} MiB at {small:,}\n"
+        )
         figures.append(Figure(f"peak memory {big:,} / {small:,}", rss_big / rss_small, "<= 1.2"))
 
     width = max(len(f.name) for f in figures)
     print(f"{'figure':<{width}}  {'ratio':>6}  {'target':>7}  result")
     for f in figures:
         shown = "-" if f.value is None else f"{f.value:.2f}"
-        print(f"{f.name:<{width}}  {shown:>6}  {f.target:>7}  {f.verdict}{'  (' + f.note + ')' if f.note else ''}")
+        print(
+            f"{f.name:<{width}}  {shown:>6}  {f.target:>7}  {f.verdict}{'  (' + f.note + ')' if f.note else ''}"
+        )
     return 0
 
 

@@ -48,8 +48,13 @@ def _number_metrics(kind: str) -> list[tuple[str, float, float, bool]]:
 
 
 def _bool_metrics(kind: str) -> list[str]:
-    return sorted({r.metric for r in ruleset().rules
-                   if kind in r.kinds and ruleset().metrics[r.metric].type == "bool"})
+    return sorted(
+        {
+            r.metric
+            for r in ruleset().rules
+            if kind in r.kinds and ruleset().metrics[r.metric].type == "bool"
+        }
+    )
 
 
 #: Most metrics present, so that most random profiles clear the coverage floor.

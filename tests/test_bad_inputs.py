@@ -33,8 +33,12 @@ VALID = "ok/region.toml"  # a valid profile, relative to BAD: rule cases are run
 PWNED = Path("/tmp/hemscore-pwned")
 #: Children compile hemscore once into this cache instead of in every process, as an
 #: installed package would (some dev containers set PYTHONDONTWRITEBYTECODE).
-CHILD_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100",
-             "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "hemscore-test-pycache")}
+CHILD_ENV = {
+    **os.environ,
+    "NO_COLOR": "1",
+    "COLUMNS": "100",
+    "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "hemscore-test-pycache"),
+}
 CHILD_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 HEADER = '[profile]\nname = "Generated"\nkind = "region"\nyear = 2022\n'
 PREFIX = "hemscore: error: "
@@ -60,7 +64,7 @@ def expect_lines(path: Path) -> tuple[str, ...]:
     for line in path.read_bytes().removeprefix(b"\xef\xbb\xbf").splitlines():
         if not line.startswith(b"# expect: "):
             break
-        out.append(line[len(b"# expect: "):].decode("utf-8").rstrip("\r"))
+        out.append(line[len(b"# expect: ") :].decode("utf-8").rstrip("\r"))
     return tuple(out)
 
 
@@ -104,6 +108,7 @@ def generated(name: str) -> Callable[[Builder], Builder]:
     def register(fn: Builder) -> Builder:
         GENERATED[f"generated/{name}"] = fn
         return fn
+
     return register
 
 
@@ -116,20 +121,31 @@ def _write(path: Path, text: str | bytes) -> str:
 def _(tmp: Path) -> Case:
     body = HEADER + "# padding\n"
     p = _write(tmp / "big.toml", body + "#" * (MAX_FILE_BYTES + 1 - len(body) - 1) + "\n")
-    return Case((p,), p, (f": file is {MAX_FILE_BYTES + 1:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",))
+    return Case(
+        (p,),
+        p,
+        (f": file is {MAX_FILE_BYTES + 1:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",),
+    )
 
 
 @generated("over-size-limit-stdin")
 def _(tmp: Path) -> Case:
-    return Case(("-",), "<stdin>", (f": input is over the {MAX_FILE_BYTES:,}-byte limit",),
-                stdin=(HEADER + "#" * MAX_FILE_BYTES).encode())
+    return Case(
+        ("-",),
+        "<stdin>",
+        (f": input is over the {MAX_FILE_BYTES:,}-byte limit",),
+        stdin=(HEADER + "#" * MAX_FILE_BYTES).encode(),
+    )
 
 
 @generated("over-size-limit-rules")
 def _(tmp: Path) -> Case:
     p = _write(tmp / "rules.toml", "#" * (MAX_FILE_BYTES + 10))
-    return Case((str(BAD / VALID), "--rules", p), p,
-                (f": file is {MAX_FILE_BYTES + 10:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",))
+    return Case(
+        (str(BAD / VALID), "--rules", p),
+        p,
+        (f": file is {MAX_FILE_BYTES + 10:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",),
+    )
 
 
 @generated("endless-device")
@@ -137,27 +153,35 @@ def _(tmp: Path) -> Case:
     # stat says 0 bytes; only a bounded read stops it
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
-    return Case(("/dev/zero",), "/dev/zero", (f": input is over the {MAX_FILE_BYTES:,}-byte limit",))
+    return Case(
+        ("/dev/zero",), "/dev/zero", (f": input is over the {MAX_FILE_BYTES:,}-byte limit",)
+    )
 
 
 @generated("deep-inline-tables")
 def _(tmp: Path) -> Case:
-    p = _write(tmp / "deep.toml", HEADER + "\n[technology]\nrd_intensity_pct = "
-               + "{ a = " * 5000 + "1" + " }" * 5000 + "\n")
+    p = _write(
+        tmp / "deep.toml",
+        HEADER + "\n[technology]\nrd_intensity_pct = " + "{ a = " * 5000 + "1" + " }" * 5000 + "\n",
+    )
     return Case((p,), p, (": invalid TOML: nested too deeply",))
 
 
 @generated("deep-arrays")
 def _(tmp: Path) -> Case:
-    p = _write(tmp / "deep.toml", HEADER + "\n[cluster]\nlocation_quotient = "
-               + "[" * 5000 + "]" * 5000 + "\n")
+    p = _write(
+        tmp / "deep.toml",
+        HEADER + "\n[cluster]\nlocation_quotient = " + "[" * 5000 + "]" * 5000 + "\n",
+    )
     return Case((p,), p, (": invalid TOML: nested too deeply",))
 
 
 @generated("deep-table-header")
 def _(tmp: Path) -> Case:
     # tomllib's time is quadratic in a key's depth: 1 MB of it would take hours unrefused
-    p = _write(tmp / "deep.toml", HEADER + "\n[technology." + ".".join(["a"] * 300_000) + "]\nx = 1\n")
+    p = _write(
+        tmp / "deep.toml", HEADER + "\n[technology." + ".".join(["a"] * 300_000) + "]\nx = 1\n"
+    )
     return Case((p,), p, (f":6: invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep",))
 
 
@@ -177,8 +201,11 @@ def _(tmp: Path) -> Case:
 @generated("deep-rules-header")
 def _(tmp: Path) -> Case:
     p = _write(tmp / "rules.toml", "[[rules." + ".".join(["r"] * 1000) + "]]\nid = 1\n")
-    return Case((str(BAD / VALID), "--rules", p), p,
-                (f":1: invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep",))
+    return Case(
+        (str(BAD / VALID), "--rules", p),
+        p,
+        (f":1: invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep",),
+    )
 
 
 @generated("unreadable-file")
@@ -199,7 +226,9 @@ def _(tmp: Path) -> Case:
     d.mkdir()
     (d / "up").symlink_to("..")
     (d / "self.toml").symlink_to("self.toml")
-    return Case((str(d),), str(d / "self.toml"), (": cannot read: Too many levels of symbolic links",))
+    return Case(
+        (str(d),), str(d / "self.toml"), (": cannot read: Too many levels of symbolic links",)
+    )
 
 
 @generated("symlink-loop-only")
@@ -219,8 +248,11 @@ def _(tmp: Path) -> Case:
     (d / "base.toml").write_bytes((BAD / "rules/weight-zero/base.toml").read_bytes())
     (d / "up").symlink_to("..")
     (d / "self.toml").symlink_to("self.toml")
-    return Case((str(BAD / VALID), "--rules", str(d)), str(d / "self.toml"),
-                (": cannot read: Too many levels of symbolic links",))
+    return Case(
+        (str(BAD / VALID), "--rules", str(d)),
+        str(d / "self.toml"),
+        (": cannot read: Too many levels of symbolic links",),
+    )
 
 
 @generated("named-pipe-in-directory")
@@ -229,8 +261,11 @@ def _(tmp: Path) -> Case:
     d = tmp / "profiles"
     d.mkdir()
     os.mkfifo(d / "pipe.toml")
-    return Case((str(d),), str(d / "pipe.toml"),
-                (": not a regular file (a named pipe, socket or device): skipped",))
+    return Case(
+        (str(d),),
+        str(d / "pipe.toml"),
+        (": not a regular file (a named pipe, socket or device): skipped",),
+    )
 
 
 @generated("named-pipe-in-rules")
@@ -239,8 +274,11 @@ def _(tmp: Path) -> Case:
     d.mkdir()
     (d / "base.toml").write_bytes((BAD / "rules/weight-zero/base.toml").read_bytes())
     os.mkfifo(d / "pipe.toml")
-    return Case((str(BAD / VALID), "--rules", str(d)), str(d / "pipe.toml"),
-                (": not a regular file (a named pipe, socket or device)",))
+    return Case(
+        (str(BAD / VALID), "--rules", str(d)),
+        str(d / "pipe.toml"),
+        (": not a regular file (a named pipe, socket or device)",),
+    )
 
 
 @generated("missing-file")
@@ -262,8 +300,12 @@ def _(tmp: Path) -> Case:
 
 @generated("stdin-binary-garbage")
 def _(tmp: Path) -> Case:
-    return Case(("-",), "<stdin>", (":1: not UTF-8 text (byte 3)",),
-                stdin=b"\x00\x01\x02\xfe\xff" + bytes(range(256)) * 4)
+    return Case(
+        ("-",),
+        "<stdin>",
+        (":1: not UTF-8 text (byte 3)",),
+        stdin=b"\x00\x01\x02\xfe\xff" + bytes(range(256)) * 4,
+    )
 
 
 @generated("stdin-text-garbage")
@@ -273,7 +315,9 @@ def _(tmp: Path) -> Case:
 
 @generated("stdin-empty")
 def _(tmp: Path) -> Case:
-    return Case(("-",), "<stdin>", (": empty profile: expected a [profile] table and metric tables",))
+    return Case(
+        ("-",), "<stdin>", (": empty profile: expected a [profile] table and metric tables",)
+    )
 
 
 # --- running and checking ------------------------------------------------------------------
@@ -289,8 +333,13 @@ def run_cli(args: list[str], stdin: bytes = b"") -> Run:
     The timeout turns a hang into a failure.
     """
     result = subprocess.run(
-        [sys.executable, "-m", "hemscore", *args], input=stdin, cwd=BAD, capture_output=True,
-        timeout=120, env=CHILD_ENV, check=False,
+        [sys.executable, "-m", "hemscore", *args],
+        input=stdin,
+        cwd=BAD,
+        capture_output=True,
+        timeout=120,
+        env=CHILD_ENV,
+        check=False,
     )
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
 
@@ -309,7 +358,9 @@ def check_stdout(fmt: str, out: str) -> None:
 def params() -> list[object]:
     out = []
     for name, case in CORPUS.items():
-        out += [pytest.param(name, fmt, id=f"{name}-{fmt}") for fmt in case.formats if fmt in FORMATS]
+        out += [
+            pytest.param(name, fmt, id=f"{name}-{fmt}") for fmt in case.formats if fmt in FORMATS
+        ]
     out += [pytest.param(name, "json", id=f"{name}-json") for name in GENERATED]
     return out
 
@@ -333,7 +384,9 @@ def corpus_runs(request: pytest.FixtureRequest) -> dict[tuple[str, str], Future[
 
 
 @pytest.mark.parametrize(("name", "fmt"), params())
-def test_bad_input(name: str, fmt: str, tmp_path: Path, corpus_runs: dict[tuple[str, str], Future[Run]]) -> None:
+def test_bad_input(
+    name: str, fmt: str, tmp_path: Path, corpus_runs: dict[tuple[str, str], Future[Run]]
+) -> None:
     if name in CORPUS:
         case = CORPUS[name]
         code, out, err = corpus_runs[(name, fmt)].result()
@@ -353,7 +406,9 @@ def test_bad_input(name: str, fmt: str, tmp_path: Path, corpus_runs: dict[tuple[
 
 def check_messages(lines: list[str], case: Case) -> None:
     """The stderr lines naming the case's file say what the case expects, in order."""
-    messages = [line[len(PREFIX + case.names):] for line in lines if line.startswith(PREFIX + case.names)]
+    messages = [
+        line[len(PREFIX + case.names) :] for line in lines if line.startswith(PREFIX + case.names)
+    ]
     assert len(messages) == len(case.expect), messages
     for got, want in zip(messages, case.expect):
         assert got.startswith(want), f"expected {want!r}, got {got!r}"
@@ -378,8 +433,12 @@ def test_validate_reports_every_bad_profile_in_one_run() -> None:
     assert checked >= 60
 
 
-@pytest.mark.parametrize("name", [n for n in CORPUS if n.startswith("rules/") and n not in VALIDATE_ACCEPTS])
-def test_validate_reports_every_bad_rule_set(name: str, validate_runs: dict[str, Future[Run]]) -> None:
+@pytest.mark.parametrize(
+    "name", [n for n in CORPUS if n.startswith("rules/") and n not in VALIDATE_ACCEPTS]
+)
+def test_validate_reports_every_bad_rule_set(
+    name: str, validate_runs: dict[str, Future[Run]]
+) -> None:
     case = CORPUS[name]
     code, out, err = validate_runs[name].result()
     assert code == 2 and "Traceback" not in out + err, err
@@ -390,8 +449,11 @@ def test_validate_reports_every_bad_rule_set(name: str, validate_runs: dict[str,
 @pytest.fixture(scope="session")
 def validate_runs(request: pytest.FixtureRequest) -> dict[str, Future[Run]]:
     """``hemscore validate`` on the selected rule cases, started at once on every core."""
-    wanted = [item.callspec.params["name"] for item in request.session.items
-              if getattr(item, "originalname", None) == "test_validate_reports_every_bad_rule_set"]
+    wanted = [
+        item.callspec.params["name"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_validate_reports_every_bad_rule_set"
+    ]
     pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
     request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
     return {name: pool.submit(run_cli, ["validate", *CORPUS[name].args]) for name in wanted}
@@ -427,15 +489,19 @@ def _boom(*args: object, **kwargs: object) -> None:
     raise ZeroDivisionError("planted bug")
 
 
-def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from hemscore import __main__, assessment
 
     monkeypatch.setattr(assessment, "assess", _boom)
     code = __main__.main(["assess", str(BAD / VALID), "--format", "json"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err == ("hemscore: internal error: ZeroDivisionError: planted bug "
-                   "(run again with --debug for the traceback)\n")
+    assert err == (
+        "hemscore: internal error: ZeroDivisionError: planted bug "
+        "(run again with --debug for the traceback)\n"
+    )
 
 
 def test_debug_raises_a_real_bug(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -447,16 +513,24 @@ def test_debug_raises_a_real_bug(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_debug_prints_the_traceback_from_the_command_line() -> None:
-    plant = ("import sys, hemscore.assessment as a\n"
-             "def boom(*_, **__): raise ZeroDivisionError('planted bug')\n"
-             "a.assess = boom\n"
-             "from hemscore.__main__ import main\n"
-             "raise SystemExit(main(sys.argv[1:]))\n")
+    plant = (
+        "import sys, hemscore.assessment as a\n"
+        "def boom(*_, **__): raise ZeroDivisionError('planted bug')\n"
+        "a.assess = boom\n"
+        "from hemscore.__main__ import main\n"
+        "raise SystemExit(main(sys.argv[1:]))\n"
+    )
     args = ["assess", VALID, "--format", "json"]
-    quiet = subprocess.run([sys.executable, "-c", plant, *args], cwd=BAD, capture_output=True,
-                           text=True, check=False)
-    loud = subprocess.run([sys.executable, "-c", plant, *args, "--debug"], cwd=BAD,
-                          capture_output=True, text=True, check=False)
+    quiet = subprocess.run(
+        [sys.executable, "-c", plant, *args], cwd=BAD, capture_output=True, text=True, check=False
+    )
+    loud = subprocess.run(
+        [sys.executable, "-c", plant, *args, "--debug"],
+        cwd=BAD,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
     assert "--debug" in quiet.stderr
     assert loud.returncode != 0

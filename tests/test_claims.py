@@ -41,7 +41,9 @@ def test_zte_2018_weakest_diagnostic_is_technology() -> None:
 
 def test_kyushu_scores_higher_on_cluster_than_china() -> None:
     """Paper §1.1 vs §2.1: China's clusters are incomplete; Kyushu is the model cluster."""
-    assert diag(example("kyushu-silicon-island"), "cluster") > diag(example("china-2022"), "cluster")
+    assert diag(example("kyushu-silicon-island"), "cluster") > diag(
+        example("china-2022"), "cluster"
+    )
 
 
 def test_zhongguancun_passes_talent_but_fails_park_cluster_linkage() -> None:

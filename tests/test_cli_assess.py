@@ -31,7 +31,7 @@ def sample_value(m: Metric) -> str:
     if m.type == "integer":
         return "3"
     if m.type == "shares":
-        return '{ A = 50.0, B = 30.0, C = 20.0 }'
+        return "{ A = 50.0, B = 30.0, C = 20.0 }"
     if m.type == "series":
         return '{ value = { 2016 = 10.0, 2017 = 12.0, 2018 = 13.0, 2019 = 12.5 }, source = "estimate: test" }'
     lo = m.min if m.min is not None else 0.0
@@ -53,7 +53,9 @@ def full_profile(kind: str) -> str:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_catalogue_metric_is_accepted_and_fully_covered(kind: str, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_every_catalogue_metric_is_accepted_and_fully_covered(
+    kind: str, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, f"{kind}.toml", full_profile(kind))
     r = run_cli("assess", path, "--format", "json")
     assert r.code == 0, r.err
@@ -72,7 +74,9 @@ def test_table_report(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyp
     assert max(len(line) for line in r.out.splitlines()) <= 100
 
 
-def test_table_report_fits_80_columns(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_table_report_fits_80_columns(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "80")
     r = run_cli("assess", write(tmp_path, "p.toml", full_profile("region")))
     assert r.code == 0
@@ -141,7 +145,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, text: str | None, frag
     if text is not None:
         path.write_text(text, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "hemscore", "assess", str(path)], capture_output=True, text=True,
+        [sys.executable, "-m", "hemscore", "assess", str(path)],
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert proc.returncode == 2

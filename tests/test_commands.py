@@ -50,6 +50,7 @@ en.recommendation = "Buy robots."
 
 # --- validate --------------------------------------------------------------------------------
 
+
 def test_validate_good_profiles_and_the_rule_library(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("validate", *GOOD, RULES)
     assert r.code == 0, r.err
@@ -95,8 +96,11 @@ def test_validate_refuses_a_rule_set_with_no_rules(tmp_path: Path, run_cli) -> N
 
 def test_validate_reports_each_bad_rule_file(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     one = write(tmp_path, "one.toml", CUSTOM_METRIC + CUSTOM_RULE.replace('"linear"', '"lineer"'))
-    builtin = (CUSTOM_RULE.replace("talent.robot_density_count", "talent.rd_staff_pct")
-               .replace("best = 300", "best = 100").replace("target = 100", "target = 50"))
+    builtin = (
+        CUSTOM_RULE.replace("talent.robot_density_count", "talent.rd_staff_pct")
+        .replace("best = 300", "best = 100")
+        .replace("target = 100", "target = 50")
+    )
     two = write(tmp_path, "two.toml", builtin.replace("XX-01", "XX-02").replace('"low"', '"dire"'))
     good = write(tmp_path, "good.toml", builtin.replace("XX-01", "XX-03"))
     r = run_cli("validate", one, two, good)
@@ -107,8 +111,11 @@ def test_validate_reports_each_bad_rule_file(tmp_path: Path, run_cli) -> None:  
 
 
 def test_validate_checks_waivers_against_the_rules(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    p = write(tmp_path, "w.toml", '[profile]\nname = "W"\nkind = "firm"\nyear = 2020\n\n'
-              '[waivers]\n"TE-3" = "typo"\n')
+    p = write(
+        tmp_path,
+        "w.toml",
+        '[profile]\nname = "W"\nkind = "firm"\nyear = 2020\n\n[waivers]\n"TE-3" = "typo"\n',
+    )
     r = run_cli("validate", p)
     assert r.code == 2 and 'did you mean "TE-03"' in r.err
 
@@ -124,12 +131,17 @@ def test_validate_reads_stdin() -> None:
 
 def test_pre_commit_hook_is_declared() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    for needle in ("id: hemscore-validate", "entry: hemscore validate", "language: python",
-                   r"files: '\.toml$'"):
+    for needle in (
+        "id: hemscore-validate",
+        "entry: hemscore validate",
+        "language: python",
+        r"files: '\.toml$'",
+    ):
         assert needle in text, needle
 
 
 # --- schema ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def schema() -> dict:  # type: ignore[type-arg]
@@ -173,10 +185,16 @@ def test_schema_rejects_bad_profiles(path: Path, schema: dict) -> None:  # type:
 def test_schema_describes_metrics_from_the_catalogue(schema: dict) -> None:  # type: ignore[type-arg]
     rd = schema["properties"]["technology"]["properties"]["rd_intensity_pct"]
     assert rd["title"] == "R&D intensity"
-    assert "% of GDP" in rd["description"] and "Applies to: country, region, cluster, firm" in rd["description"]
+    assert (
+        "% of GDP" in rd["description"]
+        and "Applies to: country, region, cluster, firm" in rd["description"]
+    )
     ruleset = load_ruleset()
-    names = {f"{d}.{m}" for d in ("cluster", "technology", "exports", "talent", "policy")
-             for m in schema["properties"][d]["properties"]}
+    names = {
+        f"{d}.{m}"
+        for d in ("cluster", "technology", "exports", "talent", "policy")
+        for m in schema["properties"][d]["properties"]
+    }
     assert names == set(ruleset.metrics)
 
 
@@ -184,8 +202,15 @@ def test_schema_includes_custom_metrics(tmp_path: Path, run_cli) -> None:  # typ
     write(tmp_path / "", "metrics.toml", CUSTOM_METRIC)
     write(tmp_path, "rules.toml", CUSTOM_RULE)
     out = tmp_path / "schema.json"
-    r = run_cli("schema", "--rules", tmp_path / "metrics.toml", "--rules", tmp_path / "rules.toml",
-                "-o", out)
+    r = run_cli(
+        "schema",
+        "--rules",
+        tmp_path / "metrics.toml",
+        "--rules",
+        tmp_path / "rules.toml",
+        "-o",
+        out,
+    )
     assert r.code == 0 and r.out == ""
     s = json.loads(out.read_text(encoding="utf-8"))
     robots = s["properties"]["talent"]["properties"]["robot_density_count"]
@@ -202,8 +227,18 @@ def test_schema_value_forms(schema: dict) -> None:  # type: ignore[type-arg]
     v = jsonschema.Draft202012Validator(schema)
     base = {"profile": {"name": "R", "kind": "region", "year": 2020}}
     good = [
-        {"technology": {"rd_intensity_pct": {"value": 2.0, "year": 2020, "source": "x", "note": "y",
-                                             "target": True, "was": 1.5}}},
+        {
+            "technology": {
+                "rd_intensity_pct": {
+                    "value": 2.0,
+                    "year": 2020,
+                    "source": "x",
+                    "note": "y",
+                    "target": True,
+                    "was": 1.5,
+                }
+            }
+        },
         {"technology": {"critical_input_origin_shares": {"US": 60.0, "other": 40.0}}},
         {"technology": {"critical_input_origin_shares": {"value": {"US": 100.0}, "year": 2020}}},
         {"exports": {"new_product_sales_series": {"2019": 1.0, "2020": 2.0}}},
@@ -211,12 +246,12 @@ def test_schema_value_forms(schema: dict) -> None:  # type: ignore[type-arg]
         {"waivers": {"TE-01": "no data kept"}},
     ]
     bad = [
-        {"technology": {"rd_intensity_pct": {"year": 2020}}},                       # no value
-        {"technology": {"rd_intensity_pct": {"value": 2.0, "sauce": "x"}}},          # unknown key
-        {"exports": {"new_product_sales_series": {"value": {"FY19": 1.0}}}},        # not a year
-        {"cluster": {"firm_count": 1.5}},                                            # not integer
+        {"technology": {"rd_intensity_pct": {"year": 2020}}},  # no value
+        {"technology": {"rd_intensity_pct": {"value": 2.0, "sauce": "x"}}},  # unknown key
+        {"exports": {"new_product_sales_series": {"value": {"FY19": 1.0}}}},  # not a year
+        {"cluster": {"firm_count": 1.5}},  # not integer
         {"waivers": {"TE-99": "no such rule"}},
-        {"waivers": {"TE-01": " "}},                                                 # no reason
+        {"waivers": {"TE-01": " "}},  # no reason
     ]
     for extra in good:
         assert v.is_valid({**base, **extra}), extra
@@ -227,10 +262,13 @@ def test_schema_value_forms(schema: dict) -> None:  # type: ignore[type-arg]
 def test_schema_in_chinese(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("schema", "--lang", "zh")
     s = json.loads(r.out)
-    assert s["properties"]["technology"]["properties"]["rd_intensity_pct"]["title"] == "研发投入强度"
+    assert (
+        s["properties"]["technology"]["properties"]["rd_intensity_pct"]["title"] == "研发投入强度"
+    )
 
 
 # --- init ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -273,13 +311,16 @@ def test_init_refuses_to_overwrite_without_force(tmp_path: Path, run_cli) -> Non
 
 def test_init_comments_carry_units_and_meaning(run_cli) -> None:  # type: ignore[no-untyped-def]
     text = run_cli("init", "--kind", "firm", "--year", "2024").out
-    assert "# R&D intensity (unit: % of GDP (country, region) or % of revenue (cluster, firm))" in text
+    assert (
+        "# R&D intensity (unit: % of GDP (country, region) or % of revenue (cluster, firm))" in text
+    )
     assert "Scored by: TE-02 (high)" in text
     zh = run_cli("init", "--kind", "firm", "--lang", "zh", "--year", "2024").out
     assert "# 研发投入强度（单位：" in zh or "# 研发投入强度 (单位" in zh
 
 
 # --- rules -----------------------------------------------------------------------------------
+
 
 def test_rules_lists_and_filters(run_cli) -> None:  # type: ignore[no-untyped-def]
     ruleset = load_ruleset()
@@ -289,19 +330,28 @@ def test_rules_lists_and_filters(run_cli) -> None:  # type: ignore[no-untyped-de
     assert [line.split()[0] for line in lines[1:]] == [x.id for x in ruleset.rules]
     tech = run_cli("rules", "--diagnostic", "technology", "--kind", "firm", "--format", "json")
     data = json.loads(tech.out)
-    assert [x["id"] for x in data] == [x.id for x in ruleset.rules
-                                      if x.diagnostic == "technology" and "firm" in x.kinds]
+    assert [x["id"] for x in data] == [
+        x.id for x in ruleset.rules if x.diagnostic == "technology" and "firm" in x.kinds
+    ]
     assert set(data[0]) >= {"id", "diagnostic", "metric", "severity", "weight", "method", "title"}
 
 
 def test_rules_show_prints_the_full_explanation(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("rules", "show", "TE-01")
     assert r.code == 0
-    for heading in ("# TE-01: R&D intensity of the economy", "## What it measures",
-                    "## Why it matters", "## How it is scored", "## Basis and source",
-                    "## What to do"):
+    for heading in (
+        "# TE-01: R&D intensity of the economy",
+        "## What it measures",
+        "## Why it matters",
+        "## How it is scored",
+        "## Basis and source",
+        "## What to do",
+    ):
         assert heading in r.out, heading
-    assert "a value of 1 or less scores 0, 3 (the target) scores 70, and 4.5 or more scores 100" in r.out
+    assert (
+        "a value of 1 or less scores 0, 3 (the target) scores 70, and 4.5 or more scores 100"
+        in r.out
+    )
     assert "Paper: §1.2, §3.2" in r.out
     assert "Barcelona" in r.out  # the source
 
@@ -317,7 +367,10 @@ def test_rules_show_json_and_chinese(run_cli) -> None:  # type: ignore[no-untype
 def test_rules_show_unknown_id_suggests(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("rules", "show", "TE-1")
     assert r.code == 2
-    assert r.err.strip() == 'hemscore: error: unknown rule "TE-1" (did you mean "TE-01"?) (hemscore rules lists them)'
+    assert (
+        r.err.strip()
+        == 'hemscore: error: unknown rule "TE-1" (did you mean "TE-01"?) (hemscore rules lists them)'
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -343,8 +396,10 @@ def test_band_pass_condition_matches_the_engine() -> None:
         eps = 1e-6
         how = (m.group(1), m.group(3))
         inside, outside = {
-            ("of", " or more"): (x, x - eps), ("of", " or less"): (x, x + eps),
-            ("below", None): (x - eps, x), ("above", None): (x + eps, x),
+            ("of", " or more"): (x, x - eps),
+            ("of", " or less"): (x, x + eps),
+            ("below", None): (x - eps, x),
+            ("above", None): (x + eps, x),
         }[how]
         assert scale.passes(inside) and not scale.passes(outside), rule.id
 

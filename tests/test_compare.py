@@ -37,11 +37,22 @@ def test_rank_laws(scores: list[float | None]) -> None:
         assert min(r for _, r in present) == 1
 
 
-@pytest.mark.parametrize(("relative", "expected"), [
-    (125.01, "leader"), (125.0, "strong"), (100.0, "strong"), (99.99, "moderate"),
-    (70.0, "moderate"), (69.99, "emerging"), (0.0, "emerging"), (None, None),
-])
-def test_bands_follow_the_eu_innovation_scoreboard(relative: float | None, expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        (125.01, "leader"),
+        (125.0, "strong"),
+        (100.0, "strong"),
+        (99.99, "moderate"),
+        (70.0, "moderate"),
+        (69.99, "emerging"),
+        (0.0, "emerging"),
+        (None, None),
+    ],
+)
+def test_bands_follow_the_eu_innovation_scoreboard(
+    relative: float | None, expected: str | None
+) -> None:
     assert band(relative) == expected
 
 
@@ -59,7 +70,14 @@ def test_compare_core_ranks_and_leaders() -> None:
     scores = [a.score for a in items]
     assert [cell.rank for cell in overall.cells] == ranks(scores)
     assert overall.leaders == tuple(i for i, r in enumerate(ranks(scores)) if r == 1)
-    assert [r.id for r in c.rows] == ["overall", "cluster", "technology", "exports", "talent", "policy"]
+    assert [r.id for r in c.rows] == [
+        "overall",
+        "cluster",
+        "technology",
+        "exports",
+        "talent",
+        "policy",
+    ]
     detailed = compare(items, rules=True)
     assert any(r.level == "rule" for r in detailed.rows)
     # a rule row covers only rules that apply to at least one profile

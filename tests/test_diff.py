@@ -67,8 +67,11 @@ def test_a_json_assessment_diffs_against_its_profile_as_empty(run_cli, tmp_path:
 
 def test_rules_are_matched_by_id_not_position() -> None:
     a = snapshot(assessed(OLD))
-    shuffled = replace(a, rules=dict(reversed(list(a.rules.items()))),
-                       diagnostics=dict(reversed(list(a.diagnostics.items()))))
+    shuffled = replace(
+        a,
+        rules=dict(reversed(list(a.rules.items()))),
+        diagnostics=dict(reversed(list(a.diagnostics.items()))),
+    )
     assert diff(a, shuffled).empty
 
 

@@ -82,7 +82,9 @@ def profile(body: str, kind: str = "country"):  # type: ignore[no-untyped-def]
 
 
 def test_weighted_mean_and_contributions() -> None:
-    p, rs = profile("[technology]\nrd_intensity_pct = 3.0\ncore_component_self_sufficiency_pct = 10\n")
+    p, rs = profile(
+        "[technology]\nrd_intensity_pct = 3.0\ncore_component_self_sufficiency_pct = 10\n"
+    )
     a = assess(p, rs)
     tech = a.diagnostics[1]
     assert tech.id == "technology"
@@ -166,7 +168,15 @@ def test_recommendations_ranked_by_weight_times_shortfall() -> None:
 
 def test_grade_bands() -> None:
     rs = ruleset()
-    assert [rs.grade(s) for s in (100, 80, 79.9, 60, 40, 39.9, 0)] == ["A", "A", "B", "B", "C", "D", "D"]
+    assert [rs.grade(s) for s in (100, 80, 79.9, 60, 40, 39.9, 0)] == [
+        "A",
+        "A",
+        "B",
+        "B",
+        "C",
+        "D",
+        "D",
+    ]
 
 
 def test_waivers_leave_the_denominator_and_strict_ignores_them() -> None:

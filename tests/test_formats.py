@@ -90,11 +90,14 @@ def test_output_is_deterministic(name: str) -> None:
 
 # --- the streaming protocol ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def assessments() -> list[Assessment]:
     ruleset = load_ruleset()
-    return [assess(load_profile(str(FIXTURES / n), ruleset.metrics), ruleset)
-            for n in ("region.toml", "firm.toml")]
+    return [
+        assess(load_profile(str(FIXTURES / n), ruleset.metrics), ruleset)
+        for n in ("region.toml", "firm.toml")
+    ]
 
 
 STREAMING = ["table", "json", "jsonl", "csv", "markdown", "junit", "github"]
@@ -121,12 +124,13 @@ def test_streamed_pieces_join_to_the_whole_report(
 
 # --- json and jsonl --------------------------------------------------------------------------
 
+
 def test_json_is_one_object_for_one_and_a_list_for_several(assessments: list[Assessment]) -> None:
     module = renderer("json")
     one = json.loads(module.render(assessments[:1], RenderOptions()))
     assert isinstance(one, dict) and one["schema_version"] == "1.0"
     several = json.loads(module.render(assessments, RenderOptions()))
-    assert [x["profile"]["name"] for x in several] == ["Test Province, \"North\"", "Test Firm"]
+    assert [x["profile"]["name"] for x in several] == ['Test Province, "North"', "Test Firm"]
     forced = json.loads(module.render(assessments[:1], RenderOptions(many=True)))
     assert isinstance(forced, list) and len(forced) == 1
 
@@ -140,11 +144,24 @@ def test_jsonl_lines_are_the_json_objects(assessments: list[Assessment]) -> None
 
 # --- csv -------------------------------------------------------------------------------------
 
+
 def test_csv_has_one_row_per_profile(assessments: list[Assessment]) -> None:
     rows = list(csv.DictReader(io.StringIO(renderer("csv").render(assessments, RenderOptions()))))
-    assert [r["name"] for r in rows] == ["Test Province, \"North\"", "Test Firm"]
-    assert list(rows[0]) == ["path", "name", "kind", "year", "overall", "grade", "coverage",
-                             "cluster", "technology", "exports", "talent", "policy"]
+    assert [r["name"] for r in rows] == ['Test Province, "North"', "Test Firm"]
+    assert list(rows[0]) == [
+        "path",
+        "name",
+        "kind",
+        "year",
+        "overall",
+        "grade",
+        "coverage",
+        "cluster",
+        "technology",
+        "exports",
+        "talent",
+        "policy",
+    ]
     region = assessments[0]
     assert float(rows[0]["overall"]) == pytest.approx(region.score, abs=1e-4)
     assert rows[1]["overall"] == "" and rows[1]["grade"] == "?"  # too little data: no score
@@ -157,10 +174,11 @@ def test_csv_detail_has_one_row_per_rule(assessments: list[Assessment]) -> None:
     by_rule = {(r["name"], r["rule"]): r for r in rows}
     te03 = by_rule[("Test Firm", "TE-03")]
     assert te03["status"] == "fail" and te03["line"] == "8" and te03["value"] == "10.0"
-    assert by_rule[("Test Province, \"North\"", "PO-05")]["status"] == "waived"
+    assert by_rule[('Test Province, "North"', "PO-05")]["status"] == "waived"
 
 
 # --- junit -----------------------------------------------------------------------------------
+
 
 def test_junit_parses_with_one_testcase_per_rule(assessments: list[Assessment]) -> None:
     root = ET.fromstring(renderer("junit").render(assessments, RenderOptions()))
@@ -182,14 +200,33 @@ def test_junit_uses_only_schema_attributes(assessments: list[Assessment]) -> Non
     """Attributes of Jenkins' junit-10.xsd only, so strict consumers load the file."""
     allowed = {  # as declared in jenkinsci/xunit-plugin's junit-10.xsd
         "testsuites": {"name", "time", "tests", "failures", "errors"},
-        "testsuite": {"name", "tests", "failures", "errors", "group", "time", "skipped",
-                      "timestamp", "hostname", "id", "package", "file", "log", "url"},
-        "properties": set(), "property": {"name", "value"},
+        "testsuite": {
+            "name",
+            "tests",
+            "failures",
+            "errors",
+            "group",
+            "time",
+            "skipped",
+            "timestamp",
+            "hostname",
+            "id",
+            "package",
+            "file",
+            "log",
+            "url",
+        },
+        "properties": set(),
+        "property": {"name", "value"},
         "testcase": {"name", "time", "classname", "group"},
-        "failure": {"message", "type"}, "skipped": {"message", "type"},
+        "failure": {"message", "type"},
+        "skipped": {"message", "type"},
     }
-    required = {"testsuite": {"name", "tests", "failures", "errors"}, "testcase": {"name"},
-                "property": {"name", "value"}}
+    required = {
+        "testsuite": {"name", "tests", "failures", "errors"},
+        "testcase": {"name"},
+        "property": {"name", "value"},
+    }
     root = ET.fromstring(renderer("junit").render(assessments, RenderOptions()))
     for el in root.iter():
         assert set(el.attrib) <= allowed[el.tag], el.tag
@@ -207,6 +244,7 @@ def test_junit_survives_control_characters(assessments: list[Assessment]) -> Non
 
 
 # --- github ----------------------------------------------------------------------------------
+
 
 def test_github_escaping() -> None:
     assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
@@ -232,6 +270,7 @@ def test_github_annotates_each_failing_rule_at_its_line(assessments: list[Assess
 
 # --- html, svg and Rich ----------------------------------------------------------------------
 
+
 def test_svg_is_xml_and_html_has_a_title(assessments: list[Assessment]) -> None:
     svg = renderer("svg").render(assessments[:1], RenderOptions())
     assert ET.fromstring(svg).tag.endswith("svg")
@@ -241,8 +280,11 @@ def test_svg_is_xml_and_html_has_a_title(assessments: list[Assessment]) -> None:
 
 def test_only_table_html_svg_import_rich() -> None:
     formats = Path(__file__).parent.parent / "src" / "hemscore" / "formats"
-    importing = sorted(p.name for p in formats.glob("*.py")
-                       if "from rich" in p.read_text() or "import rich" in p.read_text())
+    importing = sorted(
+        p.name
+        for p in formats.glob("*.py")
+        if "from rich" in p.read_text() or "import rich" in p.read_text()
+    )
     assert set(importing) <= {"table.py", "html.py", "svg.py"}
 
 
@@ -254,7 +296,9 @@ def test_machine_formats_do_not_load_rich(fmt: str) -> None:
         "sys.stdout.flush()\n"
         "print('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'NORICH')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.rstrip().endswith("NORICH")
 
 
@@ -278,12 +322,16 @@ def test_csv_text_cells_cannot_become_formulas(tmp_path, run_cli) -> None:  # ty
     import io
 
     p = tmp_path / "p.toml"
-    p.write_text('[profile]\nname = "=HYPERLINK(\\"http://x\\")"\nkind = "firm"\nyear = 2020\n'
-                 '[technology]\nrd_intensity_pct = { value = 5.0, source = "@SUM(A1)" }\n',
-                 encoding="utf-8")
+    p.write_text(
+        '[profile]\nname = "=HYPERLINK(\\"http://x\\")"\nkind = "firm"\nyear = 2020\n'
+        '[technology]\nrd_intensity_pct = { value = 5.0, source = "@SUM(A1)" }\n',
+        encoding="utf-8",
+    )
     summary = list(csvlib.reader(io.StringIO(run_cli("assess", p, "--format", "csv").out)))
-    assert summary[1][1] == "'=HYPERLINK(\"http://x\")"
-    detail = list(csvlib.DictReader(io.StringIO(run_cli("assess", p, "--format", "csv", "--detail").out)))
+    assert summary[1][1] == '\'=HYPERLINK("http://x")'
+    detail = list(
+        csvlib.DictReader(io.StringIO(run_cli("assess", p, "--format", "csv", "--detail").out))
+    )
     assert {row["source"] for row in detail if row["source"]} == {"'@SUM(A1)"}
 
 
@@ -298,7 +346,9 @@ def test_table_shows_brackets_in_texts_as_written(tmp_path: Path) -> None:
     text = cluster.read_text(encoding="utf-8")
     old = 'en.title = "Innovation cooperation among firms"'  # CL-04, scored for China
     assert old in text
-    cluster.write_text(text.replace(old, 'en.title = "Share [/x] of [bold]firms"'), encoding="utf-8")
+    cluster.write_text(
+        text.replace(old, 'en.title = "Share [/x] of [bold]firms"'), encoding="utf-8"
+    )
     ruleset = load_ruleset([str(rules)])
     a = assess(load_profile(str(ROOT / "examples/china-2022.toml"), ruleset.metrics), ruleset)
     out = renderer("table").render([a], RenderOptions(width=140))

@@ -30,10 +30,44 @@ from hemscore.validation import check_profile
 ROOT = Path(__file__).parent.parent
 SEED = 20_260_601
 MUTANTS = 1_500  # about 3 seconds
-TOKENS = [b"=", b"[", b"]", b"[[", b"{", b"}", b",", b'"', b"'", b'"""', b".", b"#", b"\n",
-          b"nan", b"inf", b"-inf", b"-1", b"1e309", b"0x10", b"true", b"2022-01-01", b"1" * 400,
-          b"\x00", b"\xff", b"\xef\xbb\xbf", b"\r", b"\t", b"value = ", b"[profile]", b"[waivers]",
-          b"kind = ", b'"firm"', b"year", b"{ value = 1 }", b"\\u0000", "é".encode()]
+TOKENS = [
+    b"=",
+    b"[",
+    b"]",
+    b"[[",
+    b"{",
+    b"}",
+    b",",
+    b'"',
+    b"'",
+    b'"""',
+    b".",
+    b"#",
+    b"\n",
+    b"nan",
+    b"inf",
+    b"-inf",
+    b"-1",
+    b"1e309",
+    b"0x10",
+    b"true",
+    b"2022-01-01",
+    b"1" * 400,
+    b"\x00",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"\t",
+    b"value = ",
+    b"[profile]",
+    b"[waivers]",
+    b"kind = ",
+    b'"firm"',
+    b"year",
+    b"{ value = 1 }",
+    b"\\u0000",
+    "é".encode(),
+]
 
 
 def seeds() -> list[bytes]:
@@ -48,7 +82,7 @@ def mutate(raw: bytes, rng: random.Random) -> bytes:
         op = rng.randrange(7)
         if op == 0 and raw:  # flip a byte
             i = rng.randrange(len(raw))
-            raw = raw[:i] + bytes([rng.randrange(256)]) + raw[i + 1:]
+            raw = raw[:i] + bytes([rng.randrange(256)]) + raw[i + 1 :]
         elif op == 1 and len(lines) > 1:  # delete a line
             del lines[rng.randrange(len(lines))]
             raw = b"\n".join(lines)
@@ -109,7 +143,9 @@ def test_fuzz_loader_and_engine(tmp_path: Path) -> None:
         except Exception:  # noqa: BLE001 - any other exception is the finding
             crash = tmp_path / f"crash-{n}.toml"
             crash.write_bytes(raw)
-            pytest.fail(f"input {n} crashed the loader or engine (saved to {crash}):\n{raw[:300]!r}")
+            pytest.fail(
+                f"input {n} crashed the loader or engine (saved to {crash}):\n{raw[:300]!r}"
+            )
     # the mutations must reach both outcomes, or the fuzzing tests nothing
     assert outcomes[0] > 50 and outcomes[2] > 50, outcomes
 
@@ -129,8 +165,14 @@ def test_fuzz_through_the_cli(tmp_path: Path) -> None:
         (["assess", "-", "--format", "json"], bytes(rng.randrange(256) for _ in range(500))),
     ]
     for args, stdin in runs:
-        done = subprocess.run([sys.executable, "-m", "hemscore", *args], input=stdin,
-                              capture_output=True, env=env, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "hemscore", *args],
+            input=stdin,
+            capture_output=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
         out, err = done.stdout.decode(), done.stderr.decode()
         assert done.returncode in (0, 1, 2), err
         assert "Traceback" not in out + err and "internal error" not in err, err

@@ -30,7 +30,9 @@ def test_every_rule_documents_itself_in_both_languages(rule) -> None:  # type: i
     assert rule.paper, f"{rule.id} cites no paper section"
     assert rule.basis in ("published", "design") and rule.source
     why = rule.texts["en"]["why"]
-    assert any(f"§{s}" in why for s in rule.paper if s != "intro"), f"{rule.id}: why names no section"
+    assert any(f"§{s}" in why for s in rule.paper if s != "intro"), (
+        f"{rule.id}: why names no section"
+    )
 
 
 def test_every_catalogue_metric_is_scored() -> None:
@@ -53,7 +55,13 @@ def test_special_metrics_get_their_rules() -> None:
 
 
 def test_every_method_is_used() -> None:
-    assert {r.method for r in LIBRARY.rules} == {"linear", "bands", "boolean", "concentration", "trend"}
+    assert {r.method for r in LIBRARY.rules} == {
+        "linear",
+        "bands",
+        "boolean",
+        "concentration",
+        "trend",
+    }
 
 
 def test_every_diagnostic_has_rules_and_titles() -> None:
@@ -65,8 +73,20 @@ def test_every_diagnostic_has_rules_and_titles() -> None:
 def _fingerprint() -> str:
     parts = []
     for r in LIBRARY.rules:
-        parts.append((r.id, r.metric, r.diagnostic, r.kinds, r.weight, r.method, r.measure,
-                      r.years, r.expected, repr(r.scale)))
+        parts.append(
+            (
+                r.id,
+                r.metric,
+                r.diagnostic,
+                r.kinds,
+                r.weight,
+                r.method,
+                r.measure,
+                r.years,
+                r.expected,
+                repr(r.scale),
+            )
+        )
     parts.append(("grades", LIBRARY.grades))
     parts.append(("diagnostics", [(d.id, d.weight) for d in LIBRARY.diagnostics]))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -84,8 +104,10 @@ def test_version_changes_whenever_a_band_or_weight_changes() -> None:
             "bands, weights or grades changed: bump the version in rules/ruleset.toml"
         )
     else:
-        pytest.fail(f"rule set is {LIBRARY.version}, fingerprint recorded for {recorded['version']}: "
-                    "run `python -m tests.test_library` to record it")
+        pytest.fail(
+            f"rule set is {LIBRARY.version}, fingerprint recorded for {recorded['version']}: "
+            "run `python -m tests.test_library` to record it"
+        )
 
 
 @pytest.mark.skipif(not PAPER.exists(), reason="the paper (../shared) is not beside this checkout")

@@ -28,16 +28,24 @@ def examples() -> list[Path]:
     return found or [REGION, FIRM]
 
 
-def hemscore(*args: str, stdin: str | None = None, cwd: Path = ROOT,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def hemscore(
+    *args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real command in a fresh process, as a shell would run it."""
     return subprocess.run(
-        [sys.executable, "-m", "hemscore", *args], input=stdin, capture_output=True,
-        text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=120, check=False,
+        [sys.executable, "-m", "hemscore", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
     )
 
 
 # --- done when -------------------------------------------------------------------------------
+
 
 def test_jsonl_of_a_directory_has_one_line_per_profile() -> None:
     """`hemscore assess examples/ --format jsonl | wc -l` equals the number of examples."""
@@ -90,18 +98,22 @@ def test_successful_run_replaces_output_atomically(tmp_path: Path) -> None:
 
 def test_gate_failure_still_writes_the_report(tmp_path: Path) -> None:
     report = tmp_path / "report.xml"
-    r = hemscore("assess", str(REGION), "--format", "junit", "--fail-under", "90", "-o", str(report))
+    r = hemscore(
+        "assess", str(REGION), "--format", "junit", "--fail-under", "90", "-o", str(report)
+    )
     assert r.returncode == 1
     assert report.read_text(encoding="utf-8").startswith("<?xml")
 
 
 # --- many inputs -----------------------------------------------------------------------------
 
+
 def test_one_bad_input_does_not_stop_the_others(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("assess", REGION, BAD, FIRM, "--format", "jsonl")
     assert r.code == 2
     assert [json.loads(line)["profile"]["name"] for line in r.out.splitlines()] == [
-        'Test Province, "North"', "Test Firm",
+        'Test Province, "North"',
+        "Test Firm",
     ]
     errors = [line for line in r.err.splitlines() if line.startswith("hemscore: error:")]
     assert errors == [
@@ -110,8 +122,12 @@ def test_one_bad_input_does_not_stop_the_others(run_cli) -> None:  # type: ignor
 
 
 def test_every_problem_of_a_file_on_its_own_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    p = write(tmp_path, "two.toml", '[profile]\nname = "x"\nkind = "firm"\nyear = 2020\n\n'
-              "[technology]\nrd_intensity_pct = -1.0\ncore_component_self_sufficiency_pct = 120.0\n")
+    p = write(
+        tmp_path,
+        "two.toml",
+        '[profile]\nname = "x"\nkind = "firm"\nyear = 2020\n\n'
+        "[technology]\nrd_intensity_pct = -1.0\ncore_component_self_sufficiency_pct = 120.0\n",
+    )
     r = run_cli("assess", p, "--format", "json")
     assert r.code == 2 and r.out == ""
     assert r.err.splitlines() == [
@@ -129,8 +145,10 @@ def test_directories_expand_in_a_stable_order(tmp_path: Path, run_cli) -> None: 
     (tmp_path / "a" / "notes.md").write_text("not a profile")
     r = run_cli("assess", tmp_path, "--format", "jsonl")
     assert r.code == 0, r.err
-    paths = [Path(json.loads(line)["profile"]["path"]).relative_to(tmp_path).as_posix()
-             for line in r.out.splitlines()]
+    paths = [
+        Path(json.loads(line)["profile"]["path"]).relative_to(tmp_path).as_posix()
+        for line in r.out.splitlines()
+    ]
     assert paths == ["a/3.toml", "a/z/2.toml", "b/1.toml"]
 
 
@@ -158,7 +176,11 @@ def test_results_stream_before_later_inputs_are_read() -> None:
     """A pipe sees the first profile's line while the second input (stdin) is still open."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "hemscore", "assess", str(FIRM), "-", "--format", "jsonl"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.stdin is not None and proc.stdout is not None
     first: list[str] = []
@@ -205,11 +227,14 @@ def test_streaming_memory_does_not_grow_with_the_batch(tmp_path: Path, run_cli) 
 
 # --- gates -----------------------------------------------------------------------------------
 
+
 def test_fail_under_over_many_inputs(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("assess", REGION, FIRM, "--format", "jsonl", "--fail-under", "20")
     assert r.code == 1
     gate_lines = [line for line in r.err.splitlines() if "gate failed" in line]
-    assert gate_lines == [f"hemscore: gate failed: {FIRM}: overall no score (insufficient data) is below 20"]
+    assert gate_lines == [
+        f"hemscore: gate failed: {FIRM}: overall no score (insufficient data) is below 20"
+    ]
     assert len(r.out.splitlines()) == 2
     assert run_cli("assess", REGION, "--format", "json", "--fail-under", "20").code == 0
 
@@ -218,8 +243,16 @@ def test_fail_on_severity(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("assess", FIRM, "--format", "json", "--fail-on", "critical")
     assert r.code == 1
     assert "failing rule(s) of severity critical or higher: TE-03, TE-07" in r.err
-    ok = run_cli("assess", FIXTURES / "firm.toml", "--format", "json", "--fail-on", "critical",
-                 "--fail-under", "0")
+    ok = run_cli(
+        "assess",
+        FIXTURES / "firm.toml",
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+        "--fail-under",
+        "0",
+    )
     assert ok.code == 1  # the firm still has failing critical rules
 
 
@@ -232,19 +265,32 @@ def test_exit_codes_and_gates_are_in_help(run_cli) -> None:  # type: ignore[no-u
     r = run_cli("assess", "--help")
     assert r.code == 0
     text = " ".join(r.out.split())
-    for needle in ("--fail-under", "--fail-on", "Exit codes: 0", "1 a gate failed", "2 an input",
-                   "--quiet", "--output", "jsonl", "junit", "github"):
+    for needle in (
+        "--fail-under",
+        "--fail-on",
+        "Exit codes: 0",
+        "1 a gate failed",
+        "2 an input",
+        "--quiet",
+        "--output",
+        "jsonl",
+        "junit",
+        "github",
+    ):
         assert needle in text, needle
 
 
 # --- terminal manners ------------------------------------------------------------------------
 
+
 def test_quiet_keeps_errors_and_gates_only(run_cli) -> None:  # type: ignore[no-untyped-def]
     loud = run_cli("assess", REGION, FIRM, "--format", "csv")
     assert "2 profile(s) assessed" in loud.err
     quiet = run_cli("assess", REGION, FIRM, BAD, "--format", "csv", "-q", "--fail-under", "50")
-    assert all(line.startswith(("hemscore: error:", "hemscore: gate failed:"))
-               for line in quiet.err.splitlines())
+    assert all(
+        line.startswith(("hemscore: error:", "hemscore: gate failed:"))
+        for line in quiet.err.splitlines()
+    )
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -263,8 +309,12 @@ def test_progress_bar_on_a_terminal_stderr_leaves_stdout_clean(tmp_path: Path) -
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "hemscore", "assess", str(tmp_path), "--format", "jsonl"],
-        stdout=subprocess.PIPE, stderr=slave, text=True, cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | {"TERM": "xterm"},
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        text=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+        | {"TERM": "xterm"},
     )
     os.close(slave)
     chunks: list[bytes] = []
@@ -289,9 +339,14 @@ def test_progress_bar_on_a_terminal_stderr_leaves_stdout_clean(tmp_path: Path) -
     assert b"assessing" in b"".join(chunks)
 
 
-@pytest.mark.parametrize(("env", "colour"), [
-    ({"FORCE_COLOR": "1"}, True), ({"NO_COLOR": "1", "FORCE_COLOR": ""}, False), ({}, False),
-])
+@pytest.mark.parametrize(
+    ("env", "colour"),
+    [
+        ({"FORCE_COLOR": "1"}, True),
+        ({"NO_COLOR": "1", "FORCE_COLOR": ""}, False),
+        ({}, False),
+    ],
+)
 def test_colour_follows_no_color_and_force_color(env: dict[str, str], colour: bool) -> None:
     base = {k: "" for k in ("NO_COLOR", "FORCE_COLOR")}
     r = hemscore("assess", str(FIRM), env={**base, **env})
@@ -299,13 +354,23 @@ def test_colour_follows_no_color_and_force_color(env: dict[str, str], colour: bo
 
 
 def test_color_option_overrides_the_environment() -> None:
-    assert "\x1b[" in hemscore("assess", str(FIRM), "--color", "always", env={"NO_COLOR": "1"}).stdout
-    assert "\x1b[" not in hemscore("assess", str(FIRM), "--color", "never", env={"FORCE_COLOR": "1"}).stdout
+    assert (
+        "\x1b[" in hemscore("assess", str(FIRM), "--color", "always", env={"NO_COLOR": "1"}).stdout
+    )
+    assert (
+        "\x1b["
+        not in hemscore("assess", str(FIRM), "--color", "never", env={"FORCE_COLOR": "1"}).stdout
+    )
 
 
 def test_shell_completion_is_available() -> None:
-    r = hemscore(env={"_HEMSCORE_COMPLETE": "complete_bash", "COMP_WORDS": "hemscore assess --format j",
-                      "COMP_CWORD": "3"})
+    r = hemscore(
+        env={
+            "_HEMSCORE_COMPLETE": "complete_bash",
+            "COMP_WORDS": "hemscore assess --format j",
+            "COMP_CWORD": "3",
+        }
+    )
     assert r.stdout.split() == ["json", "jsonl", "junit"]
 
 
@@ -315,7 +380,9 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
         shutil.copy(REGION, tmp_path / f"p{i:02d}.toml")
     proc = subprocess.Popen(
         [sys.executable, "-m", "hemscore", "assess", str(tmp_path), "--format", "jsonl"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     assert proc.stdout is not None and proc.stderr is not None
     assert json.loads(proc.stdout.readline())["profile"]["kind"] == "region"

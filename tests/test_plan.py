@@ -82,7 +82,9 @@ def test_plan_core_reaches_target_and_reports_engine_score() -> None:
     # cheap fixes first: a failing rule is moved before any passing one
     assert all(c.effort > 0 for c in plan.changes)
     assert {n.why for n in plan.not_planned} <= {"missing", "table", "conflict"}
-    assert any(n.why == "table" for n in plan.not_planned)  # the series rules are said to be skipped
+    assert any(
+        n.why == "table" for n in plan.not_planned
+    )  # the series rules are said to be skipped
 
 
 def test_effort_is_distance_over_band_width() -> None:
@@ -113,7 +115,9 @@ def test_booleans_flip_at_half_a_band_and_integers_stay_whole() -> None:
 def test_already_at_target_changes_nothing(run_cli) -> None:  # type: ignore[no-untyped-def]
     a = assessed(fixture("us-like.toml"))
     assert a.score is not None
-    r = run_cli("plan", fixture("us-like.toml"), "--target", str(int(a.score) - 1), "--format", "json")
+    r = run_cli(
+        "plan", fixture("us-like.toml"), "--target", str(int(a.score) - 1), "--format", "json"
+    )
     assert r.code == 0
     data = json.loads(r.out)
     assert data["changes"] == [] and data["reached"] is True
@@ -132,8 +136,11 @@ def test_unreachable_target_exits_1_and_says_why(run_cli, tmp_path: Path) -> Non
 
 def test_no_overall_score_cannot_be_planned(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     thin = tmp_path / "thin.toml"
-    thin.write_text('[profile]\nname = "Thin"\nkind = "country"\nyear = 2022\n\n'
-                    "[technology]\nrd_intensity_pct = 2.0\n", encoding="utf-8")
+    thin.write_text(
+        '[profile]\nname = "Thin"\nkind = "country"\nyear = 2022\n\n'
+        "[technology]\nrd_intensity_pct = 2.0\n",
+        encoding="utf-8",
+    )
     r = run_cli("plan", thin, "--target", "50", "--format", "json")
     assert r.code == 1
     data = json.loads(r.out)
@@ -165,7 +172,9 @@ def test_refuses_to_overwrite_the_measured_profile(run_cli, tmp_path: Path) -> N
 def test_replanning_keeps_the_measured_value_in_was(tmp_path: Path) -> None:
     rs = ruleset()
     first = make_plan(load_profile(str(fixture("china-like.toml")), rs.metrics), rs, 60)
-    doc = changed_document(tomllib.loads(fixture("china-like.toml").read_text(encoding="utf-8")), first)
+    doc = changed_document(
+        tomllib.loads(fixture("china-like.toml").read_text(encoding="utf-8")), first
+    )
     import tomli_w
 
     p = tmp_path / "plan1.toml"
@@ -179,7 +188,11 @@ def test_replanning_keeps_the_measured_value_in_was(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(KINDS).flatmap(profiles), st.floats(0, 100), st.sampled_from(["arithmetic", "geometric"]))
+@given(
+    st.sampled_from(KINDS).flatmap(profiles),
+    st.floats(0, 100),
+    st.sampled_from(["arithmetic", "geometric"]),
+)
 def test_plan_never_lowers_the_score(profile: Profile, target: float, aggregation: str) -> None:
     rs = ruleset()
     plan = make_plan(profile, rs, target, aggregation=aggregation)

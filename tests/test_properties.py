@@ -56,8 +56,11 @@ def _number(m: Metric) -> st.SearchStrategy[float]:
 @st.composite
 def _shares(draw: st.DrawFn) -> dict[str, float]:
     labels = draw(st.lists(st.sampled_from(SHARE_LABELS), min_size=1, max_size=6, unique=True))
-    weights = draw(st.lists(st.floats(min_value=0.01, max_value=100.0), min_size=len(labels),
-                            max_size=len(labels)))
+    weights = draw(
+        st.lists(
+            st.floats(min_value=0.01, max_value=100.0), min_size=len(labels), max_size=len(labels)
+        )
+    )
     total = sum(weights)
     return {label: min(100.0, 100.0 * w / total) for label, w in zip(labels, weights)}
 
@@ -95,11 +98,13 @@ def value_of(m: Metric) -> st.SearchStrategy[Any]:
 def profile_data(draw: st.DrawFn) -> dict[str, Any]:
     """A valid profile as TOML data."""
     kind = draw(st.sampled_from(KINDS))
-    data: dict[str, Any] = {"profile": {
-        "name": draw(st.text(min_size=1, max_size=20).filter(lambda s: s.strip())),
-        "kind": kind,
-        "year": draw(st.integers(min_value=1900, max_value=2100)),
-    }}
+    data: dict[str, Any] = {
+        "profile": {
+            "name": draw(st.text(min_size=1, max_size=20).filter(lambda s: s.strip())),
+            "kind": kind,
+            "year": draw(st.integers(min_value=1900, max_value=2100)),
+        }
+    }
     applicable = sorted(mid for mid, m in METRICS.items() if kind in m.kinds)
     chosen = draw(st.lists(st.sampled_from(applicable), unique=True, max_size=len(applicable)))
     for mid in chosen:
@@ -127,11 +132,15 @@ def _no_constants(name: str) -> None:
 
 
 @PROPERTIES
-@given(profile_data(), st.sampled_from(["arithmetic", "geometric"]), st.floats(0.0, 1.0), st.booleans())
+@given(
+    profile_data(), st.sampled_from(["arithmetic", "geometric"]), st.floats(0.0, 1.0), st.booleans()
+)
 def test_engine_never_crashes_and_scores_stay_in_range(
     data: dict[str, Any], aggregation: str, min_coverage: float, strict: bool
 ) -> None:
-    a = assess(load(data), RULESET, aggregation=aggregation, min_coverage=min_coverage, strict=strict)
+    a = assess(
+        load(data), RULESET, aggregation=aggregation, min_coverage=min_coverage, strict=strict
+    )
     for r in a.results:
         assert r.score is None or 0.0 <= r.score <= 100.0, (r.id, r.score)
     for d in a.diagnostics:
@@ -144,7 +153,9 @@ def test_engine_never_crashes_and_scores_stay_in_range(
 
 @PROPERTIES
 @given(profile_data(), st.floats(0.0, 1.0))
-def test_geometric_overall_never_exceeds_arithmetic(data: dict[str, Any], min_coverage: float) -> None:
+def test_geometric_overall_never_exceeds_arithmetic(
+    data: dict[str, Any], min_coverage: float
+) -> None:
     profile = load(data)
     arith = assess(profile, RULESET, aggregation="arithmetic", min_coverage=min_coverage).score
     geo = assess(profile, RULESET, aggregation="geometric", min_coverage=min_coverage).score
@@ -154,9 +165,13 @@ def test_geometric_overall_never_exceeds_arithmetic(data: dict[str, Any], min_co
 
 
 ORDERED = sorted(
-    (mid for mid, m in METRICS.items()
-     if m.type in ("number", "integer") and m.better in ("higher", "lower")
-     and any(r.metric == mid for r in RULESET.rules)),
+    (
+        mid
+        for mid, m in METRICS.items()
+        if m.type in ("number", "integer")
+        and m.better in ("higher", "lower")
+        and any(r.metric == mid for r in RULESET.rules)
+    ),
 )
 
 
@@ -218,12 +233,18 @@ def test_json_output_is_byte_identical_across_runs(data: dict[str, Any]) -> None
 def test_json_output_is_identical_across_processes(tmp_path: Path) -> None:
     # set and dict order must not leak into output: two processes, two hash seeds
     examples = Path(__file__).parent.parent / "examples"
-    target = str(examples) if examples.is_dir() else str(Path(__file__).parent / "bad/ok/region.toml")
+    target = (
+        str(examples) if examples.is_dir() else str(Path(__file__).parent / "bad/ok/region.toml")
+    )
     outs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-m", "hemscore", "assess", target, "--format", "json"],
-                              capture_output=True, env=env, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "hemscore", "assess", target, "--format", "json"],
+            capture_output=True,
+            env=env,
+            check=False,
+        )
         assert done.returncode in (0, 1), done.stderr
         outs.append(done.stdout)
     assert outs[0] == outs[1]
@@ -233,11 +254,15 @@ def test_json_output_is_identical_across_processes(tmp_path: Path) -> None:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(-10**9, 10**9).map(lambda n: (n + 0.5) / 10_000),  # halves: ties and near-ties
-    st.integers(-10**12, 10**12).map(lambda n: n / 100_000),
-))
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(-(10**9), 10**9).map(
+            lambda n: (n + 0.5) / 10_000
+        ),  # halves: ties and near-ties
+        st.integers(-(10**12), 10**12).map(lambda n: n / 100_000),
+    )
+)
 def test_round4_is_round_to_four_places(x: float) -> None:
     got = json_format.round4(x)
     if not math.isfinite(x):
@@ -255,7 +280,9 @@ def test_jsonl_line_is_the_json_object_encoded_compactly(data: dict[str, Any], l
     from hemscore.formats import jsonl
 
     a = assess(load(data), RULESET)
-    plain = json.dumps(json_format.assessment_to_dict(a, lang), ensure_ascii=False, separators=(",", ":"))
+    plain = json.dumps(
+        json_format.assessment_to_dict(a, lang), ensure_ascii=False, separators=(",", ":")
+    )
     assert jsonl.item(a, RenderOptions(lang=lang), 0) == plain + "\n"
 
 
@@ -263,9 +290,13 @@ def test_jsonl_strings_that_look_like_placeholders_are_data() -> None:
     from hemscore.formats import jsonl
 
     for name in ("\x000\x00", "\x001\x00", "\x00x.y\x00"):
-        data = {"profile": {"name": name, "kind": "region", "year": 2022},
-                "cluster": {"location_quotient": {"value": 1.5, "source": "\x000\x00"}},
-                "waivers": {"CL-02": "\x002\x00"}}
+        data = {
+            "profile": {"name": name, "kind": "region", "year": 2022},
+            "cluster": {"location_quotient": {"value": 1.5, "source": "\x000\x00"}},
+            "waivers": {"CL-02": "\x002\x00"},
+        }
         a = assess(load(data), RULESET)
         line = jsonl.item(a, RenderOptions(), 0)
-        assert json.loads(line) == json.loads(json_format.dumps(json_format.assessment_to_dict(a, "en")))
+        assert json.loads(line) == json.loads(
+            json_format.dumps(json_format.assessment_to_dict(a, "en"))
+        )

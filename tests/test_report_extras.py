@@ -18,11 +18,22 @@ def _result(rule_id: str, score: float) -> RuleResult:
 
 def test_highlights_rank_by_score_then_weight_then_id() -> None:
     # TE-03 is critical (10), TE-01 high (7.5), TE-08 medium (5)
-    rs = [_result("TE-08", 100), _result("TE-01", 100), _result("TE-03", 100),
-          _result("TE-09", 0), _result("TE-04", 0), _result("TA-01", 50), _result("TA-02", 40)]
+    rs = [
+        _result("TE-08", 100),
+        _result("TE-01", 100),
+        _result("TE-03", 100),
+        _result("TE-09", 0),
+        _result("TE-04", 0),
+        _result("TA-01", 50),
+        _result("TA-02", 40),
+    ]
     strengths, weaknesses = highlights(rs)
     assert [r.id for r in strengths] == ["TE-03", "TE-01", "TE-08"]
-    assert [r.id for r in weaknesses] == ["TE-04", "TE-09", "TA-02"]  # TE-04 high before TE-09 medium
+    assert [r.id for r in weaknesses] == [
+        "TE-04",
+        "TE-09",
+        "TA-02",
+    ]  # TE-04 high before TE-09 medium
 
 
 def test_highlights_never_overlap() -> None:

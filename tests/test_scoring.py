@@ -54,7 +54,8 @@ HHI = BandScale(edges=(1500, 2500), scores=(100, 60, 20), target=1500, edge="low
 
 
 @pytest.mark.parametrize(
-    ("x", "expected"), [(0, 20), (49, 20), (50, 50), (199, 50), (200, 75), (499, 75), (500, 100), (10**6, 100)]
+    ("x", "expected"),
+    [(0, 20), (49, 20), (50, 50), (199, 50), (200, 75), (499, 75), (500, 100), (10**6, 100)],
 )
 def test_bands_rising(x: float, expected: float) -> None:
     assert FIRMS.score(x) == expected
@@ -93,7 +94,9 @@ def test_cagr_uses_the_earliest_year_in_the_window_when_one_is_missing() -> None
     assert result[0] == pytest.approx(10.0)
 
 
-@pytest.mark.parametrize("series", [{}, {2019: 5.0}, {2010: 1.0, 2019: 2.0}, {2018: 0.0, 2019: 3.0}])
+@pytest.mark.parametrize(
+    "series", [{}, {2019: 5.0}, {2010: 1.0, 2019: 2.0}, {2018: 0.0, 2019: 3.0}]
+)
 def test_cagr_undefined(series: dict[int, float]) -> None:
     assert cagr_pct(series) is None
 

@@ -67,7 +67,9 @@ def test_no_spread_without_weight_change_and_one_aggregation() -> None:
         assert min(a.score, geo) - 1e-9 <= p.score.low <= p.score.high <= max(a.score, geo) + 1e-9
 
 
-@pytest.mark.parametrize("args", [["--low", "1.5", "--high", "0.5"], ["--runs", "0"], ["--low", "-1"]])
+@pytest.mark.parametrize(
+    "args", [["--low", "1.5", "--high", "0.5"], ["--runs", "0"], ["--low", "-1"]]
+)
 def test_bad_settings_exit_2(run_cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("sensitivity", LIKE[0], *args)
     assert r.code == 2 and r.err.startswith("hemscore: error:")
@@ -88,8 +90,13 @@ def test_thousand_runs_over_ten_profiles_is_fast() -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(profiles("country"), min_size=1, max_size=4), st.integers(0, 2**32),
-       st.integers(1, 60), st.floats(0.0, 1.0), st.floats(1.0, 3.0))
+@given(
+    st.lists(profiles("country"), min_size=1, max_size=4),
+    st.integers(0, 2**32),
+    st.integers(1, 60),
+    st.floats(0.0, 1.0),
+    st.floats(1.0, 3.0),
+)
 def test_intervals_contain_the_median(profs, seed: int, runs: int, low: float, high: float) -> None:  # type: ignore[no-untyped-def]
     items = [assess(p, ruleset()) for p in profs]
     r = run(items, runs=runs, seed=seed, low=low, high=high)

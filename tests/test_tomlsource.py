@@ -28,19 +28,22 @@ method = "linear"
 """
 
 
-@pytest.mark.parametrize(("path", "line"), [
-    (["profile"], 1),
-    (["profile", "name"], 2),
-    (["technology", "rd_intensity_pct"], 5),
-    (["technology", "rd_intensity_pct", "year"], 5),  # inside an inline table
-    (["technology", "quoted.key"], 6),
-    (["technology", "a", "b", "c"], 7),
-    (["technology", "a"], 7),  # a prefix of a dotted key
-    (["technology", "missing"], 4),  # falls back to the table
-    (["rules", "1", "method"], 14),  # in the second [[rules]]
-    (["rules", "0", "method"], 9),  # not set there: the table's header
-    (["nowhere"], None),
-])
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (["profile"], 1),
+        (["profile", "name"], 2),
+        (["technology", "rd_intensity_pct"], 5),
+        (["technology", "rd_intensity_pct", "year"], 5),  # inside an inline table
+        (["technology", "quoted.key"], 6),
+        (["technology", "a", "b", "c"], 7),
+        (["technology", "a"], 7),  # a prefix of a dotted key
+        (["technology", "missing"], 4),  # falls back to the table
+        (["rules", "1", "method"], 14),  # in the second [[rules]]
+        (["rules", "0", "method"], 9),  # not set there: the table's header
+        (["nowhere"], None),
+    ],
+)
 def test_line_index(path: list[str], line: int | None) -> None:
     assert LineIndex(TEXT).find(path) == line
 
@@ -50,7 +53,8 @@ def test_depth_guard_names_the_line() -> None:
     with pytest.raises(ProfileError) as exc:
         read_toml("deep.toml", text=deep, error=ProfileError)
     assert str(exc.value) == (
-        f"deep.toml:3: invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep")
+        f"deep.toml:3: invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep"
+    )
 
 
 def test_depth_just_under_the_limit_parses() -> None:

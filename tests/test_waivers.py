@@ -93,7 +93,9 @@ def test_strict_ignores_waivers(run_cli, tmp_path: Path) -> None:  # type: ignor
 
 def test_every_report_lists_every_waiver_with_its_reason(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # CL-01 exists but does not apply to a country: listed, marked as not applied
-    p = profile(tmp_path, f'TE-09 = "{REASON}"\nCL-01 = "no regional specialisation at country level"')
+    p = profile(
+        tmp_path, f'TE-09 = "{REASON}"\nCL-01 = "no regional specialisation at country level"'
+    )
     table = run_cli("assess", p, "--color", "never")
     md = run_cli("assess", p, "--format", "markdown")
     js = json.loads(run_cli("assess", p, "--format", "json").out)
@@ -104,8 +106,13 @@ def test_every_report_lists_every_waiver_with_its_reason(run_cli, tmp_path: Path
         assert "no regional specialisation at country level" in out
         assert "does not apply to this kind of profile" in out
     assert js["waivers"] == [{"rule": "TE-09", "reason": REASON}]
-    assert js["waivers_ignored"] == [{"rule": "CL-01", "reason": "no regional specialisation at country level",
-                                      "why": "not_applicable"}]
+    assert js["waivers_ignored"] == [
+        {
+            "rule": "CL-01",
+            "reason": "no regional specialisation at country level",
+            "why": "not_applicable",
+        }
+    ]
     strict = run_cli("assess", p, "--strict", "--format", "markdown")
     assert "ignored: --strict" in strict.out
 

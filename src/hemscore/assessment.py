@@ -156,7 +156,9 @@ class WaiverNote:
 HIGHLIGHTS = 3
 
 
-def highlights(results: Sequence[RuleResult], n: int = HIGHLIGHTS) -> tuple[tuple[RuleResult, ...], tuple[RuleResult, ...]]:
+def highlights(
+    results: Sequence[RuleResult], n: int = HIGHLIGHTS
+) -> tuple[tuple[RuleResult, ...], tuple[RuleResult, ...]]:
     """Strengths and weaknesses: the ``n`` best and ``n`` worst assessed rules (COINr style).
 
     Ranked by score; ties go to the heavier rule, then to the smaller id. The two lists never
@@ -185,14 +187,25 @@ def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
     detail: dict[str, Any] | None = None
     if rule.method == "boolean":
         passed = raw is rule.expected
-        return RuleResult(rule, "pass" if passed else "fail", value=raw,
-                          score=100.0 if passed else 0.0, passed=passed, gap=None, input=mv)
+        return RuleResult(
+            rule,
+            "pass" if passed else "fail",
+            value=raw,
+            score=100.0 if passed else 0.0,
+            passed=passed,
+            gap=None,
+            input=mv,
+        )
     measure: float
     if rule.method == "concentration":
         named = {k: v for k, v in raw.items() if not is_residual(k)}
         if not named:
-            return RuleResult(rule, "missing", input=mv,
-                              reason="the table holds only a residual share, no named party")
+            return RuleResult(
+                rule,
+                "missing",
+                input=mv,
+                reason="the table holds only a residual share, no named party",
+            )
         measure = hhi(raw) if rule.measure == "hhi" else largest_share(raw)
         residual = sum(v for k, v in raw.items() if is_residual(k))
         detail = {"residual_pct": residual} if residual else {}
@@ -203,25 +216,34 @@ def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
         if rule.measure == "cagr":
             growth = cagr_pct(raw, rule.years)
             if growth is None:
-                return RuleResult(rule, "missing", input=mv,
-                                  reason=f"the series needs two positive values within {rule.years} years of its latest")
+                return RuleResult(
+                    rule,
+                    "missing",
+                    input=mv,
+                    reason=f"the series needs two positive values within {rule.years} years of its latest",
+                )
             measure = growth[0]
             detail = {"from_year": growth[1], "to_year": growth[2]}
         else:
             peak = peak_pct(raw)
             if peak is None:
-                return RuleResult(rule, "missing", input=mv, reason="the series has no positive peak")
+                return RuleResult(
+                    rule, "missing", input=mv, reason="the series has no positive peak"
+                )
             measure = peak[0]
             detail = {"peak_year": peak[1], "latest_year": max(raw)}
     else:
         measure = float(raw)
     assert rule.scale is not None
     score, passed, gap = rule.scale.evaluate(measure)
-    return RuleResult(rule, "pass" if passed else "fail", measure, score, passed, gap, None, mv,
-                      detail)
+    return RuleResult(
+        rule, "pass" if passed else "fail", measure, score, passed, gap, None, mv, detail
+    )
 
 
-def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage: float) -> DiagnosticScore:
+def _diagnostic(
+    did: str, weight: float, results: list[RuleResult], min_coverage: float
+) -> DiagnosticScore:
     applicable = sum(r.weight for r in results if r.status != "waived")
     assessed = [r for r in results if r.assessed]
     assessed_w = sum(r.weight for r in assessed)
@@ -236,7 +258,9 @@ def _diagnostic(did: str, weight: float, results: list[RuleResult], min_coverage
     return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(results))
 
 
-def _scored(diags: Sequence[DiagnosticScore]) -> tuple[list[DiagnosticScore], list[float], list[float]]:
+def _scored(
+    diags: Sequence[DiagnosticScore],
+) -> tuple[list[DiagnosticScore], list[float], list[float]]:
     """The diagnostics the overall score counts (scored, weight > 0), their scores and weights."""
     counted = [d for d in diags if d.score is not None and d.weight > 0]
     return counted, [d.score for d in counted], [d.weight for d in counted]  # type: ignore[misc]
@@ -265,8 +289,9 @@ def assess(
         if profile.kind not in rule.kinds:
             continue
         if rule.id in waivers:
-            result = RuleResult(rule, "waived", reason=waivers[rule.id],
-                                input=profile.values.get(rule.metric))
+            result = RuleResult(
+                rule, "waived", reason=waivers[rule.id], input=profile.values.get(rule.metric)
+            )
         else:
             result = evaluate_rule(rule, profile.values.get(rule.metric))
         by_diag[rule.diagnostic].append(result)
@@ -281,13 +306,22 @@ def assess(
     overall = _overall(diags, aggregation) if coverage + 1e-12 >= min_coverage else None
     recommendations = _recommend(diags, overall, aggregation)
     return Assessment(
-        profile=profile, ruleset=ruleset, aggregation=aggregation, min_coverage=min_coverage,
-        score=overall, grade=ruleset.grade(overall), coverage=coverage, diagnostics=diags,
-        recommendations=recommendations, strict=strict,
+        profile=profile,
+        ruleset=ruleset,
+        aggregation=aggregation,
+        min_coverage=min_coverage,
+        score=overall,
+        grade=ruleset.grade(overall),
+        coverage=coverage,
+        diagnostics=diags,
+        recommendations=recommendations,
+        strict=strict,
     )
 
 
-def _recommend(diags: Sequence[DiagnosticScore], overall: float | None, how: str) -> tuple[Recommendation, ...]:
+def _recommend(
+    diags: Sequence[DiagnosticScore], overall: float | None, how: str
+) -> tuple[Recommendation, ...]:
     # The overall score with one diagnostic's score changed, as _overall would compute it: the
     # scored diagnostics' scores in order, with the one at ``pos`` replaced.
     counted, scores, weights = _scored(diags)

@@ -73,7 +73,9 @@ _METRIC_KEYS = {"type", "kinds", "better", "min", "max", "en", "zh"}
 _TEXT_KEYS = {"title", "unit", "description"}
 
 
-def parse_texts(spec: dict[str, Any], allowed: Collection[str], fail: Any) -> dict[str, dict[str, str]]:
+def parse_texts(
+    spec: dict[str, Any], allowed: Collection[str], fail: Any
+) -> dict[str, dict[str, str]]:
     """The ``en`` and ``zh`` text tables of a metric or rule: known keys, non-empty strings."""
     texts: dict[str, dict[str, str]] = {}
     for lang in LANGS:
@@ -119,8 +121,9 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
     lo, hi = default_range(metric_id, type_)
     for bound in ("min", "max"):
         v = spec.get(bound)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
-                              or not _finite(v)):
+        if v is not None and (
+            isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v)
+        ):
             raise fail(f"{bound} must be a finite number", bound)
     lo = float(spec["min"]) if "min" in spec else lo
     hi = float(spec["max"]) if "max" in spec else hi
@@ -145,9 +148,7 @@ def parse_metrics(table: Any, *, path: str, line_of: Any = None) -> dict[str, Me
     """Validate a ``[metrics]`` table into metrics keyed by id."""
     if not isinstance(table, dict):
         raise RuleError("metrics must be a table", path=path, key="metrics")
-    return {
-        mid: parse_metric(mid, spec, path=path, line_of=line_of) for mid, spec in table.items()
-    }
+    return {mid: parse_metric(mid, spec, path=path, line_of=line_of) for mid, spec in table.items()}
 
 
 _BUILTIN: dict[str, Metric] | None = None

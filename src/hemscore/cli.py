@@ -83,7 +83,9 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool | None,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = None,
 ) -> None:
     """Score countries, regions, clusters and firms on the health of their high-end manufacturing."""
@@ -133,12 +135,15 @@ def write_output(text: str, output: Path | None) -> None:
 
 RulesOpt = Annotated[
     list[Path] | None,
-    typer.Option("--rules", "-r", help="Rule file or directory (repeatable). Default: the built-in library."),
+    typer.Option(
+        "--rules", "-r", help="Rule file or directory (repeatable). Default: the built-in library."
+    ),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the report: en or zh.")]
 
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
+    bool,
+    typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
 ]
 
 #: A batch with more inputs than this shows a progress bar (when stderr is a terminal).
@@ -194,11 +199,16 @@ def progress(sources: Iterable[Source], quiet: bool, verb: str) -> Iterator[Iter
     )
 
     bar = Progress(
-        TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn(verb),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
         # Report text to a terminal stdout must pass above the bar; to a pipe or file it must not
         # be touched (Rich would send it to the bar's stream).
-        redirect_stdout=sys.stdout.isatty(), redirect_stderr=True,
+        redirect_stdout=sys.stdout.isatty(),
+        redirect_stderr=True,
     )
 
     def advancing() -> Iterator[Source]:
@@ -213,19 +223,68 @@ def progress(sources: Iterable[Source], quiet: bool, verb: str) -> Iterator[Iter
 
 @app.command(epilog=ASSESS_EXAMPLES)
 def assess(
-    profiles: Annotated[list[str], typer.Argument(help="Profile files, directories (every *.toml below), or - for stdin.", show_default=False)],
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
     rules: RulesOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[assignment]
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically; left unchanged when the run fails with exit 2) instead of stdout.")] = None,
-    aggregation: Annotated[Aggregation, typer.Option(help="How diagnostics combine into the overall score.")] = Aggregation.arithmetic,
-    min_coverage: Annotated[float, typer.Option("--min-coverage", min=0.0, max=1.0, help="Least share of a diagnostic's rule weight with data for it to be scored.")] = 0.5,
-    fail_under: Annotated[float | None, typer.Option("--fail-under", help="Gate: exit 1 when any profile's overall score is below this (or cannot be computed).")] = None,
-    fail_on: Annotated[Severity | None, typer.Option("--fail-on", help="Gate: exit 1 when any profile fails a rule of this severity or higher.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (atomically; left unchanged when the run fails with exit 2) instead of stdout.",
+        ),
+    ] = None,
+    aggregation: Annotated[
+        Aggregation, typer.Option(help="How diagnostics combine into the overall score.")
+    ] = Aggregation.arithmetic,
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            "--min-coverage",
+            min=0.0,
+            max=1.0,
+            help="Least share of a diagnostic's rule weight with data for it to be scored.",
+        ),
+    ] = 0.5,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            help="Gate: exit 1 when any profile's overall score is below this (or cannot be computed).",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            "--fail-on",
+            help="Gate: exit 1 when any profile fails a rule of this severity or higher.",
+        ),
+    ] = None,
     lang: LangOpt = Lang.en,
-    detail: Annotated[bool, typer.Option("--detail", "-d", help="Table: show the source of every value. CSV: one row per rule.")] = False,
-    top: Annotated[int, typer.Option("--top", min=0, help="How many recommendations the table and markdown show.")] = 5,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail", "-d", help="Table: show the source of every value. CSV: one row per rule."
+        ),
+    ] = False,
+    top: Annotated[
+        int,
+        typer.Option("--top", min=0, help="How many recommendations the table and markdown show."),
+    ] = 5,
     strict: Annotated[bool, typer.Option("--strict", help="Ignore the profile's waivers.")] = False,
-    color: Annotated[Color, typer.Option("--color", help="Colour in the table report (auto: when stdout is a terminal; NO_COLOR and FORCE_COLOR are honoured).")] = Color.auto,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour in the table report (auto: when stdout is a terminal; NO_COLOR and FORCE_COLOR are honoured).",
+        ),
+    ] = Color.auto,
     quiet: QuietOpt = False,
 ) -> None:
     """Score profiles with the rule library and print the report."""
@@ -241,8 +300,12 @@ def assess(
     module = renderer(fmt.value)
     stream = streaming(module)
     options = RenderOptions(
-        lang=lang.value, color=use_color(color, sys.stdout) and fmt.value == "table" and output is None,
-        width=term_width(), detail=detail, top=top, many=many_inputs(profiles),
+        lang=lang.value,
+        color=use_color(color, sys.stdout) and fmt.value == "table" and output is None,
+        width=term_width(),
+        detail=detail,
+        top=top,
+        many=many_inputs(profiles),
     )
     gates = Gates(fail_under, fail_on.value if fail_on else None)
     assessed = failed = gate_failed = 0
@@ -255,8 +318,13 @@ def assess(
                 report_error(err)
                 failed += 1
                 continue
-            a = run_assess(profile, ruleset, aggregation=aggregation.value,
-                           min_coverage=min_coverage, strict=strict)
+            a = run_assess(
+                profile,
+                ruleset,
+                aggregation=aggregation.value,
+                min_coverage=min_coverage,
+                strict=strict,
+            )
             if stream is None:
                 batch.append(a)
             else:
@@ -308,7 +376,13 @@ scored. Exit codes: 0 every file is valid; 2 a file has a problem.
 
 @app.command(epilog=VALIDATE_EXAMPLES)
 def validate(
-    paths: Annotated[list[str], typer.Argument(help="Profiles or rule files, directories (every *.toml below), or - for stdin.", show_default=False)],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profiles or rule files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
     rules: RulesOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -340,8 +414,11 @@ def validate(
         bad += 1
         report_error(RuleError("no rules found", path=base[0].path))
     if not quiet and checked > 1:
-        say(f"hemscore: {checked} file(s) checked, {bad} with problems" if bad
-            else f"hemscore: {checked} file(s) checked, all valid")
+        say(
+            f"hemscore: {checked} file(s) checked, {bad} with problems"
+            if bad
+            else f"hemscore: {checked} file(s) checked, all valid"
+        )
     if bad:
         raise typer.Exit(EXIT_ERROR)
 
@@ -363,8 +440,15 @@ the full check.
 @app.command(epilog=SCHEMA_EXAMPLES)
 def schema(
     rules: RulesOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file (atomically) instead of stdout.")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of titles and descriptions.")] = Lang.en,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the schema to this file (atomically) instead of stdout."
+        ),
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of titles and descriptions.")
+    ] = Lang.en,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile, derived from the metric catalogue."""
     from .rules import load_ruleset
@@ -384,13 +468,23 @@ Examples:
 
 @app.command(epilog=INIT_EXAMPLES)
 def init(
-    kind: Annotated[Kind, typer.Option("--kind", "-k", help="What the profile describes.", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the template to this file instead of stdout.")] = None,
+    kind: Annotated[
+        Kind, typer.Option("--kind", "-k", help="What the profile describes.", show_default=False)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the template to this file instead of stdout."),
+    ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the comments.")] = Lang.en,
     name: Annotated[str | None, typer.Option("--name", help="The profile's name.")] = None,
-    year: Annotated[int | None, typer.Option("--year", min=1900, max=2100, help="The profile's year. Default: this year.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=1900, max=2100, help="The profile's year. Default: this year."),
+    ] = None,
     rules: RulesOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing --output file.")
+    ] = False,
 ) -> None:
     """Write a template profile: every metric for the kind, commented, with unit and meaning."""
     import datetime
@@ -401,17 +495,22 @@ def init(
     if output is not None and output.exists() and not force:
         raise UsageError("already exists (use --force to overwrite it)", path=str(output))
     ruleset = load_ruleset(rules or None)
-    text = profile_template(ruleset, kind.value, year or datetime.date.today().year,
-                            lang=lang.value, name=name)
+    text = profile_template(
+        ruleset, kind.value, year or datetime.date.today().year, lang=lang.value, name=name
+    )
     write_output(text, output)
     if output is not None:
-        say(f"hemscore: wrote {output}; uncomment the metrics you have data for, then run: "
-            f"hemscore validate {output}")
+        say(
+            f"hemscore: wrote {output}; uncomment the metrics you have data for, then run: "
+            f"hemscore validate {output}"
+        )
 
 
 rules_app = typer.Typer(
-    name="rules", help="List the rules, or explain one with: hemscore rules show ID.",
-    no_args_is_help=False, context_settings={"help_option_names": ["-h", "--help"]},
+    name="rules",
+    help="List the rules, or explain one with: hemscore rules show ID.",
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(rules_app)
 
@@ -429,9 +528,15 @@ Examples:
 @rules_app.callback(invoke_without_command=True, epilog=RULES_EXAMPLES)
 def rules_list(
     ctx: typer.Context,
-    diagnostic: Annotated[DiagnosticId | None, typer.Option("--diagnostic", help="Only this diagnostic's rules.")] = None,
-    kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only rules that apply to this kind.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    diagnostic: Annotated[
+        DiagnosticId | None, typer.Option("--diagnostic", help="Only this diagnostic's rules.")
+    ] = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", "-k", help="Only rules that apply to this kind.")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
     lang: LangOpt = Lang.en,
     rules: RulesOpt = None,
 ) -> None:
@@ -442,13 +547,19 @@ def rules_list(
     from .rules import load_ruleset
 
     ruleset = load_ruleset(rules or None)
-    chosen = [r for r in ruleset.rules
-              if (diagnostic is None or r.diagnostic == diagnostic.value)
-              and (kind is None or kind.value in r.kinds)]
+    chosen = [
+        r
+        for r in ruleset.rules
+        if (diagnostic is None or r.diagnostic == diagnostic.value)
+        and (kind is None or kind.value in r.kinds)
+    ]
     if fmt is ListFormat.json:
         import json
 
-        text = json.dumps([rule_summary(r, lang.value) for r in chosen], ensure_ascii=False, indent=2) + "\n"
+        text = (
+            json.dumps([rule_summary(r, lang.value) for r in chosen], ensure_ascii=False, indent=2)
+            + "\n"
+        )
     else:
         text = rules_table(chosen, lang.value)
     write_output(text, None)
@@ -456,8 +567,12 @@ def rules_list(
 
 @rules_app.command("show")
 def rules_show(
-    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. TE-01.", show_default=False)],
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format: table (text) or json.")] = ListFormat.table,
+    rule_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule id, e.g. TE-01.", show_default=False)
+    ],
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format: table (text) or json.")
+    ] = ListFormat.table,
     lang: LangOpt = Lang.en,
     rules: RulesOpt = None,
 ) -> None:
@@ -469,8 +584,10 @@ def rules_show(
     ruleset = load_ruleset(rules or None)
     rule = ruleset.rule(rule_id) or ruleset.rule(rule_id.strip().upper())
     if rule is None:
-        raise UsageError(f'unknown rule "{rule_id}"{did_you_mean(rule_id.upper(), [r.id for r in ruleset.rules])}'
-                         " (hemscore rules lists them)")
+        raise UsageError(
+            f'unknown rule "{rule_id}"{did_you_mean(rule_id.upper(), [r.id for r in ruleset.rules])}'
+            " (hemscore rules lists them)"
+        )
     e = explain_rule(rule, ruleset, lang.value)
     if fmt is ListFormat.json:
         import json
@@ -517,9 +634,10 @@ def run(argv: list[str]) -> int:
     except Exception as exc:  # a bug: one line, and the traceback with --debug
         if debug:
             raise
-        say(f"hemscore: internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
+        say(
+            f"hemscore: internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)"
+        )
         return EXIT_ERROR
-
 
 
 #: Commands registered by cli_analysis, imported only when one of them (or the full help) is asked for.
@@ -541,14 +659,25 @@ def _app_for(argv: list[str]) -> typer.Typer:
     and unknown commands get the full app, so they list everything.
     """
     name = argv[0] if argv else ""
-    if name in ANALYSIS_COMMANDS or not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
+    if (
+        name in ANALYSIS_COMMANDS
+        or not name
+        or name.startswith("-")
+        or "_HEMSCORE_COMPLETE" in os.environ
+    ):
         _register_analysis()
     if not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
         return app
-    commands = [c for c in app.registered_commands
-                if (c.name or c.callback.__name__.replace("_", "-")) == name]  # type: ignore[union-attr]
-    groups = [g for g in app.registered_groups if g.typer_instance is not None
-              and g.typer_instance.info.name == name]
+    commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or c.callback.__name__.replace("_", "-")) == name
+    ]  # type: ignore[union-attr]
+    groups = [
+        g
+        for g in app.registered_groups
+        if g.typer_instance is not None and g.typer_instance.info.name == name
+    ]
     if not commands and not groups:
         _register_analysis()
 

@@ -65,18 +65,39 @@ class SensitivityFormat(str, Enum):
 
 DiffFormat = PlanFormat
 
-AggregationOpt = Annotated[Aggregation, typer.Option(help="How diagnostics combine into the overall score.")]
-MinCoverageOpt = Annotated[float, typer.Option("--min-coverage", min=0.0, max=1.0, help="Least share of a diagnostic's rule weight with data for it to be scored.")]
+AggregationOpt = Annotated[
+    Aggregation, typer.Option(help="How diagnostics combine into the overall score.")
+]
+MinCoverageOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-coverage",
+        min=0.0,
+        max=1.0,
+        help="Least share of a diagnostic's rule weight with data for it to be scored.",
+    ),
+]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Ignore the profiles' waivers.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
+    ),
+]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the table report.")]
 
 
-def _options(fmt: str, lang: Lang, color: Color, output: Path | None, detail: bool = False) -> RenderOptions:
+def _options(
+    fmt: str, lang: Lang, color: Color, output: Path | None, detail: bool = False
+) -> RenderOptions:
     from .formats import RenderOptions
 
-    return RenderOptions(lang=lang.value, width=term_width(), detail=detail,
-                         color=use_color(color, sys.stdout) and fmt == "table" and output is None)
+    return RenderOptions(
+        lang=lang.value,
+        width=term_width(),
+        detail=detail,
+        color=use_color(color, sys.stdout) and fmt == "table" and output is None,
+    )
 
 
 def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
@@ -85,8 +106,9 @@ def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
     return check_profile(read_source(src), ruleset)
 
 
-def _assess_all(paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float,
-                strict: bool) -> list[Assessment]:
+def _assess_all(
+    paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float, strict: bool
+) -> list[Assessment]:
     """Assess every input; report each bad one on stderr and exit 2 if there was any."""
     from .assessment import assess
     from .inputs import expand
@@ -96,8 +118,15 @@ def _assess_all(paths: list[str], ruleset: RuleSet, aggregation: Aggregation, mi
     for src in expand(paths):
         try:
             profile = _read_profile(src, ruleset)
-            results.append(assess(profile, ruleset, aggregation=aggregation.value,
-                                  min_coverage=min_coverage, strict=strict))
+            results.append(
+                assess(
+                    profile,
+                    ruleset,
+                    aggregation=aggregation.value,
+                    min_coverage=min_coverage,
+                    strict=strict,
+                )
+            )
         except HemscoreError as err:
             report_error(err)
             failed += 1
@@ -123,11 +152,32 @@ Examples:
 
 @app.command(epilog=COMPARE_EXAMPLES)
 def compare(
-    profiles: Annotated[list[str], typer.Argument(help="Profile files, directories (every *.toml below), or - for stdin.", show_default=False)],
-    relative_to: Annotated[str | None, typer.Option("--relative-to", help="Show every score as % of this profile's (= 100), banded like the EU Innovation Scoreboard.")] = None,
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    relative_to: Annotated[
+        str | None,
+        typer.Option(
+            "--relative-to",
+            help="Show every score as % of this profile's (= 100), banded like the EU Innovation Scoreboard.",
+        ),
+    ] = None,
     rules: RulesOpt = None,
-    detail: Annotated[bool, typer.Option("--detail", "-d", help="Compare every rule too, not only the overall and diagnostic scores.")] = False,
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            "-d",
+            help="Compare every rule too, not only the overall and diagnostic scores.",
+        ),
+    ] = False,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.table,
     output: OutputOpt = None,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
@@ -148,15 +198,19 @@ def compare(
         if reference is None:
             reference = _assess_all([relative_to], ruleset, aggregation, min_coverage, strict)[0]
         if reference.score is None:
-            say(f"hemscore: note: {relative_to}: the reference has no overall score; relative values "
-                "are shown only where it has a score")
+            say(
+                f"hemscore: note: {relative_to}: the reference has no overall score; relative values "
+                "are shown only where it has a score"
+            )
     kinds = sorted({a.profile.kind for a in assessments})
     if len(kinds) > 1:
         from .reports._common import label
 
         say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
     result = run_compare(assessments, reference=reference, rules=detail)
-    write_output(render(result, fmt.value, _options(fmt.value, lang, color, output, detail)), output)
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output, detail)), output
+    )
 
 
 PLAN_EXAMPLES = """
@@ -174,12 +228,32 @@ Exit codes: 0 the target is reached (or already was), 1 it cannot be reached, 2 
 
 @app.command(epilog=PLAN_EXAMPLES)
 def plan(
-    profile: Annotated[str, typer.Argument(help="The profile to plan for (a file, or - for stdin).", show_default=False)],
-    target: Annotated[float | None, typer.Option("--target", "-t", min=0.0, max=100.0, help="The overall score to reach.")] = None,
-    grade: Annotated[str | None, typer.Option("--grade", "-g", help="The grade to reach (its lowest score is the target).")] = None,
-    write: Annotated[Path | None, typer.Option("--write", "-w", help="Write the changed profile here (a new TOML file; every provenance kept, changed values marked target = true with the old value in was).")] = None,
+    profile: Annotated[
+        str,
+        typer.Argument(
+            help="The profile to plan for (a file, or - for stdin).", show_default=False
+        ),
+    ],
+    target: Annotated[
+        float | None,
+        typer.Option("--target", "-t", min=0.0, max=100.0, help="The overall score to reach."),
+    ] = None,
+    grade: Annotated[
+        str | None,
+        typer.Option("--grade", "-g", help="The grade to reach (its lowest score is the target)."),
+    ] = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            "-w",
+            help="Write the changed profile here (a new TOML file; every provenance kept, changed values marked target = true with the old value in was).",
+        ),
+    ] = None,
     rules: RulesOpt = None,
-    fmt: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PlanFormat.table,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
     strict: StrictOpt = False,
@@ -198,19 +272,33 @@ def plan(
     if grade is not None:
         floors = dict(ruleset.grades)
         if grade not in floors:
-            raise UsageError(f"unknown grade {grade!r}: {ruleset.name} has grades "
-                             f"{', '.join(g for g, _ in ruleset.grades)}")
+            raise UsageError(
+                f"unknown grade {grade!r}: {ruleset.name} has grades "
+                f"{', '.join(g for g, _ in ruleset.grades)}"
+            )
         target = floors[grade]
     assert target is not None
     sources = list(expand([profile]))
     if len(sources) != 1:
         raise UsageError("plan takes one profile file", path=profile)
     prof = _read_profile(sources[0], ruleset)
-    if write is not None and sources[0].text is None and write.resolve() == Path(prof.path).resolve():
-        raise UsageError("--write would overwrite the measured profile with targets: write to a new file",
-                         path=str(write))
-    result = make_plan(prof, ruleset, target, aggregation=aggregation.value,
-                       min_coverage=min_coverage, strict=strict)
+    if (
+        write is not None
+        and sources[0].text is None
+        and write.resolve() == Path(prof.path).resolve()
+    ):
+        raise UsageError(
+            "--write would overwrite the measured profile with targets: write to a new file",
+            path=str(write),
+        )
+    result = make_plan(
+        prof,
+        ruleset,
+        target,
+        aggregation=aggregation.value,
+        min_coverage=min_coverage,
+        strict=strict,
+    )
     written = None
     if write is not None and result.reached:
         text = _planned_text(sources[0], result, target, grade)
@@ -232,23 +320,40 @@ def _planned_text(src: Source, result: Plan, target: float, grade: str | None) -
 
     doc = read_toml(src.name, text=src.text, error=ProfileError)
     goal = f"grade {grade} ({target:g})" if grade is not None else f"{target:g}"
-    header = (f"# Planned by `hemscore plan --target {target:g}` from {src.name}: overall "
-              f"{result.before.score:.1f} -> {result.after.score:.1f}, goal {goal}.\n"
-              "# Values marked target = true are targets, not data; `was` holds the measured value.\n\n")
+    header = (
+        f"# Planned by `hemscore plan --target {target:g}` from {src.name}: overall "
+        f"{result.before.score:.1f} -> {result.after.score:.1f}, goal {goal}.\n"
+        "# Values marked target = true are targets, not data; `was` holds the measured value.\n\n"
+    )
     return header + tomli_w.dumps(changed_document(doc.data, result))
 
 
-def _verify_written(text: str, path: str, ruleset: RuleSet, result: Plan, aggregation: Aggregation,
-                    min_coverage: float, strict: bool) -> None:
+def _verify_written(
+    text: str,
+    path: str,
+    ruleset: RuleSet,
+    result: Plan,
+    aggregation: Aggregation,
+    min_coverage: float,
+    strict: bool,
+) -> None:
     """Read the text about to be written back through the real loader and engine."""
     from .assessment import assess
     from .profile import load_profile
 
-    again = assess(load_profile(path, ruleset.metrics, text=text), ruleset, aggregation=aggregation.value,
-                   min_coverage=min_coverage, strict=strict)
+    again = assess(
+        load_profile(path, ruleset.metrics, text=text),
+        ruleset,
+        aggregation=aggregation.value,
+        min_coverage=min_coverage,
+        strict=strict,
+    )
     if again.score is None or again.score < result.target:
-        raise HemscoreError(f"the written profile scores {again.score} instead of reaching "
-                            f"{result.target:g}; nothing written (please report this)", path=path)
+        raise HemscoreError(
+            f"the written profile scores {again.score} instead of reaching "
+            f"{result.target:g}; nothing written (please report this)",
+            path=path,
+        )
 
 
 SENSITIVITY_EXAMPLES = """
@@ -264,15 +369,33 @@ Examples:
 
 @app.command(epilog=SENSITIVITY_EXAMPLES)
 def sensitivity(
-    profiles: Annotated[list[str], typer.Argument(help="Profile files, directories (every *.toml below), or - for stdin.", show_default=False)],
-    runs: Annotated[int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Monte Carlo runs.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")] = 0,
-    low: Annotated[float, typer.Option("--low", min=0.0, help="Lowest factor a rule weight is scaled by.")] = 0.5,
-    high: Annotated[float, typer.Option("--high", min=0.0, help="Highest factor a rule weight is scaled by.")] = 1.5,
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Monte Carlo runs.")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")
+    ] = 0,
+    low: Annotated[
+        float, typer.Option("--low", min=0.0, help="Lowest factor a rule weight is scaled by.")
+    ] = 0.5,
+    high: Annotated[
+        float, typer.Option("--high", min=0.0, help="Highest factor a rule weight is scaled by.")
+    ] = 1.5,
     rules: RulesOpt = None,
-    fmt: Annotated[SensitivityFormat, typer.Option("--format", "-f", help="Output format.")] = SensitivityFormat.table,
+    fmt: Annotated[
+        SensitivityFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SensitivityFormat.table,
     output: OutputOpt = None,
-    aggregation: Annotated[Aggregation, typer.Option(help="Aggregation of the nominal score (the runs draw both).")] = Aggregation.arithmetic,
+    aggregation: Annotated[
+        Aggregation, typer.Option(help="Aggregation of the nominal score (the runs draw both).")
+    ] = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
     strict: StrictOpt = False,
     lang: LangOpt = Lang.en,
@@ -305,11 +428,27 @@ Exit codes: 0 done, 1 a regression with --fail-on-regression, 2 bad input.
 
 @app.command(epilog=DIFF_EXAMPLES)
 def diff(
-    old: Annotated[str, typer.Argument(help="The earlier profile (.toml) or assessment (.json from assess --format json).", show_default=False)],
-    new: Annotated[str, typer.Argument(help="The later profile or assessment.", show_default=False)],
-    fail_on_regression: Annotated[bool, typer.Option("--fail-on-regression", help="Gate: exit 1 when the overall score fell or a rule newly fails.")] = False,
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The earlier profile (.toml) or assessment (.json from assess --format json).",
+            show_default=False,
+        ),
+    ],
+    new: Annotated[
+        str, typer.Argument(help="The later profile or assessment.", show_default=False)
+    ],
+    fail_on_regression: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-regression",
+            help="Gate: exit 1 when the overall score fell or a rule newly fails.",
+        ),
+    ] = False,
     rules: RulesOpt = None,
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.table,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.table,
     output: OutputOpt = None,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
@@ -350,8 +489,14 @@ def diff(
         raise typer.Exit(EXIT_GATE)
 
 
-def _snapshot(path: str, ruleset: Callable[[], RuleSet], aggregation: Aggregation, min_coverage: float,
-              strict: bool, lang: str) -> Snapshot:
+def _snapshot(
+    path: str,
+    ruleset: Callable[[], RuleSet],
+    aggregation: Aggregation,
+    min_coverage: float,
+    strict: bool,
+    lang: str,
+) -> Snapshot:
     """One side of a diff: a JSON assessment as written, or a profile assessed now."""
     import json
 
@@ -377,12 +522,18 @@ def _snapshot(path: str, ruleset: Callable[[], RuleSet], aggregation: Aggregatio
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ProfileError(f"not valid JSON: {exc.msg}", path=src.name, line=exc.lineno) from None
+            raise ProfileError(
+                f"not valid JSON: {exc.msg}", path=src.name, line=exc.lineno
+            ) from None
         return snapshot_from_json(data, src.name)
     rs = ruleset()
     profile = _read_profile(type(src)(src.name, text=text), rs)
-    return snapshot(assess(profile, rs, aggregation=aggregation.value, min_coverage=min_coverage,
-                           strict=strict), lang)
+    return snapshot(
+        assess(
+            profile, rs, aggregation=aggregation.value, min_coverage=min_coverage, strict=strict
+        ),
+        lang,
+    )
 
 
 def _is_json(path: str, text: str) -> bool:

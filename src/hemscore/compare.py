@@ -103,8 +103,14 @@ def _rule_cell(a: Assessment, rid: str) -> Cell:
     return Cell(r.score, None, r.status, value=r.value)
 
 
-def _row(row_id: str, level: Level, diagnostic: str | None, cells: list[Cell],
-         ref_cell: Cell | None, separate_ref: bool) -> Row:
+def _row(
+    row_id: str,
+    level: Level,
+    diagnostic: str | None,
+    cells: list[Cell],
+    ref_cell: Cell | None,
+    separate_ref: bool,
+) -> Row:
     rk = ranks([c.score for c in cells])
     ref_score = ref_cell.score if ref_cell is not None else None
     out = []
@@ -133,24 +139,54 @@ def compare(
     items = tuple(assessments)
     ref_index = None
     if reference is not None:
-        ref_index = next((i for i, a in enumerate(items)
-                          if a is reference or a.profile.path == reference.profile.path), None)
+        ref_index = next(
+            (
+                i
+                for i, a in enumerate(items)
+                if a is reference or a.profile.path == reference.profile.path
+            ),
+            None,
+        )
         if ref_index is not None:
             reference = items[ref_index]
     separate = reference is not None and ref_index is None
-    rows = [_row("overall", "overall", None, [_overall_cell(a) for a in items],
-                 _overall_cell(reference) if reference else None, separate)]
+    rows = [
+        _row(
+            "overall",
+            "overall",
+            None,
+            [_overall_cell(a) for a in items],
+            _overall_cell(reference) if reference else None,
+            separate,
+        )
+    ]
     ruleset = items[0].ruleset if items else None
     if ruleset is not None:
         for diag in ruleset.diagnostics:
-            rows.append(_row(diag.id, "diagnostic", diag.id, [_diag_cell(a, diag.id) for a in items],
-                             _diag_cell(reference, diag.id) if reference else None, separate))
+            rows.append(
+                _row(
+                    diag.id,
+                    "diagnostic",
+                    diag.id,
+                    [_diag_cell(a, diag.id) for a in items],
+                    _diag_cell(reference, diag.id) if reference else None,
+                    separate,
+                )
+            )
             if not rules:
                 continue
             applicable = {r.id for a in items for r in a.results}
             for rule in ruleset.rules:
                 if rule.diagnostic != diag.id or rule.id not in applicable:
                     continue
-                rows.append(_row(rule.id, "rule", diag.id, [_rule_cell(a, rule.id) for a in items],
-                                 _rule_cell(reference, rule.id) if reference else None, separate))
+                rows.append(
+                    _row(
+                        rule.id,
+                        "rule",
+                        diag.id,
+                        [_rule_cell(a, rule.id) for a in items],
+                        _rule_cell(reference, rule.id) if reference else None,
+                        separate,
+                    )
+                )
     return Comparison(items, tuple(rows), reference, ref_index)

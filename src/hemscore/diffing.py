@@ -81,10 +81,22 @@ def snapshot(a: Assessment, lang: str = "en") -> Snapshot:
         title = a.ruleset.diagnostics[i].text(lang, "title")
         diags[d.id] = DiagSnap(d.id, title, d.status, _r(d.score))
         for r in d.rules:
-            rules[r.id] = RuleSnap(r.id, r.rule.text(lang, "title"), d.id, r.status, _r(r.score), _value(r.value))
+            rules[r.id] = RuleSnap(
+                r.id, r.rule.text(lang, "title"), d.id, r.status, _r(r.score), _value(r.value)
+            )
     p = a.profile
-    return Snapshot(p.name, p.path, p.kind, p.year, f"{a.ruleset.name} {a.ruleset.version}",
-                    _r(a.score), a.grade, _r(a.coverage), diags, rules)
+    return Snapshot(
+        p.name,
+        p.path,
+        p.kind,
+        p.year,
+        f"{a.ruleset.name} {a.ruleset.version}",
+        _r(a.score),
+        a.grade,
+        _r(a.coverage),
+        diags,
+        rules,
+    )
 
 
 def snapshot_from_json(data: Any, path: str) -> Snapshot:
@@ -95,8 +107,11 @@ def snapshot_from_json(data: Any, path: str) -> Snapshot:
 
     if isinstance(data, list):
         if len(data) != 1:
-            raise ProfileError(f"holds {len(data)} assessments; diff compares one with one "
-                               "(assess a single profile, or pick one with jq '.[N]')", path=path)
+            raise ProfileError(
+                f"holds {len(data)} assessments; diff compares one with one "
+                "(assess a single profile, or pick one with jq '.[N]')",
+                path=path,
+            )
         data = data[0]
     if not isinstance(data, Mapping) or "schema_version" not in data:
         raise bad("expected the JSON object written by 'hemscore assess --format json'")
@@ -107,12 +122,25 @@ def snapshot_from_json(data: Any, path: str) -> Snapshot:
         for d in data["diagnostics"]:
             diags[d["id"]] = DiagSnap(d["id"], d.get("title", d["id"]), d["status"], _r(d["score"]))
             for r in d["rules"]:
-                rules[r["id"]] = RuleSnap(r["id"], r.get("title", r["id"]), d["id"], r["status"],
-                                          _r(r["score"]), _value(r.get("value")))
+                rules[r["id"]] = RuleSnap(
+                    r["id"],
+                    r.get("title", r["id"]),
+                    d["id"],
+                    r["status"],
+                    _r(r["score"]),
+                    _value(r.get("value")),
+                )
         return Snapshot(
-            str(prof["name"]), str(prof.get("path") or path), str(prof["kind"]), prof.get("year"),
-            f"{rs['name']} {rs['version']}", _r(overall["score"]), str(overall["grade"]),
-            _r(overall.get("coverage")), diags, rules,
+            str(prof["name"]),
+            str(prof.get("path") or path),
+            str(prof["kind"]),
+            prof.get("year"),
+            f"{rs['name']} {rs['version']}",
+            _r(overall["score"]),
+            str(overall["grade"]),
+            _r(overall.get("coverage")),
+            diags,
+            rules,
         )
     except (KeyError, TypeError) as exc:
         raise bad(f"missing or malformed {exc}") from None
@@ -134,11 +162,19 @@ class RuleChange:
 
     @property
     def newly_failing(self) -> bool:
-        return self.new is not None and self.new.status == "fail" and (self.old is None or self.old.status != "fail")
+        return (
+            self.new is not None
+            and self.new.status == "fail"
+            and (self.old is None or self.old.status != "fail")
+        )
 
     @property
     def fixed(self) -> bool:
-        return self.old is not None and self.old.status == "fail" and (self.new is None or self.new.status != "fail")
+        return (
+            self.old is not None
+            and self.old.status == "fail"
+            and (self.new is None or self.new.status != "fail")
+        )
 
 
 def _delta(old: RuleSnap | DiagSnap | None, new: RuleSnap | DiagSnap | None) -> float | None:
@@ -197,8 +233,12 @@ class Diff:
     @property
     def empty(self) -> bool:
         """Nothing changed: no rule, no diagnostic, the same overall score and grade."""
-        return (not self.rules and not any(d.changed for d in self.diagnostics)
-                and self.old.score == self.new.score and self.old.grade == self.new.grade)
+        return (
+            not self.rules
+            and not any(d.changed for d in self.diagnostics)
+            and self.old.score == self.new.score
+            and self.old.grade == self.new.grade
+        )
 
     def regressions(self) -> list[str]:
         """Why this is a regression (empty list: it is not): overall fell, or a rule newly fails."""
@@ -219,7 +259,11 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
     unchanged = 0
     for rid in sorted(set(old.rules) | set(new.rules)):
         o, n = old.rules.get(rid), new.rules.get(rid)
-        if o is not None and n is not None and (o.status, o.score, o.value) == (n.status, n.score, n.value):
+        if (
+            o is not None
+            and n is not None
+            and (o.status, o.score, o.value) == (n.status, n.score, n.value)
+        ):
             unchanged += 1
             continue
         ref = n or o

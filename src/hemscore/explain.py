@@ -61,8 +61,10 @@ _MEASURES: dict[str, dict[str, str]] = {
 
 _UNIT = {"en": " (unit: {unit})", "zh": "（单位：{unit}）"}
 _RESIDUAL = {
-    "en": (" A residual label ({labels}) stands for many small parties and is left out of the "
-           "measure; a table with only a residual counts as missing data."),
+    "en": (
+        " A residual label ({labels}) stands for many small parties and is left out of the "
+        "measure; a table with only a residual counts as missing data."
+    ),
     "zh": "残余标签（{labels}）代表众多小份额，不计入该度量；只有残余项的表按缺数据处理。",
 }
 
@@ -80,7 +82,9 @@ class ScoringExplanation:
         return [self.measure, self.scale, self.passes, self.missing]
 
 
-def explain_scoring(rule: Rule, metrics: Mapping[str, Metric], lang: str = "en") -> ScoringExplanation:
+def explain_scoring(
+    rule: Rule, metrics: Mapping[str, Metric], lang: str = "en"
+) -> ScoringExplanation:
     """Explain how ``rule`` is scored, in ``lang`` (en or zh)."""
     lang = lang if lang in _MEASURES else "en"
     texts = _MEASURES[lang]
@@ -88,7 +92,9 @@ def explain_scoring(rule: Rule, metrics: Mapping[str, Metric], lang: str = "en")
     if rule.measure:
         measure = texts[rule.measure].format(metric=rule.metric, years=rule.years)
         if rule.method == "concentration":
-            measure += _RESIDUAL[lang].format(labels=", ".join(f'"{x}"' for x in sorted(RESIDUAL_LABELS)))
+            measure += _RESIDUAL[lang].format(
+                labels=", ".join(f'"{x}"' for x in sorted(RESIDUAL_LABELS))
+            )
     else:
         unit = metric.text(lang, "unit") if metric is not None else ""
         shown = _UNIT[lang].format(unit=unit) if unit and rule.method != "boolean" else ""
@@ -113,11 +119,15 @@ def _boolean(rule: Rule, lang: str) -> tuple[str, str]:
     want = rule.expected
     if lang == "zh":
         w = "是" if want else "否"
-        return (f"是非判断：数值为“{w}”（{str(want).lower()}）得 100 分，否则得 0 分。",
-                f"数值为“{w}”时达标。")
+        return (
+            f"是非判断：数值为“{w}”（{str(want).lower()}）得 100 分，否则得 0 分。",
+            f"数值为“{w}”时达标。",
+        )
     w = str(want).lower()
-    return (f"Yes or no: the value {w} scores 100; anything else scores 0.",
-            f"The rule passes when the value is {w}.")
+    return (
+        f"Yes or no: the value {w} scores 100; anything else scores 0.",
+        f"The rule passes when the value is {w}.",
+    )
 
 
 def _linear(s: LinearScale, lang: str) -> tuple[str, str]:
@@ -152,8 +162,11 @@ def _bands(s: BandScale, lang: str) -> tuple[str, str]:
             elif i == n:
                 rng = f"{e[-1]} 及以上" if upper else f"高于 {e[-1]}"
             else:
-                rng = (f"{e[i - 1]} 至 {e[i]}（不含 {e[i]}）" if upper
-                       else f"高于 {e[i - 1]} 至 {e[i]}（含 {e[i]}）")
+                rng = (
+                    f"{e[i - 1]} 至 {e[i]}（不含 {e[i]}）"
+                    if upper
+                    else f"高于 {e[i - 1]} 至 {e[i]}（含 {e[i]}）"
+                )
             parts.append(f"{rng}：{sc[i]} 分")
         else:
             if i == 0:
@@ -161,8 +174,11 @@ def _bands(s: BandScale, lang: str) -> tuple[str, str]:
             elif i == n:
                 rng = f"{e[-1]} or more" if upper else f"above {e[-1]}"
             else:
-                rng = (f"from {e[i - 1]} to below {e[i]}" if upper
-                       else f"above {e[i - 1]} up to {e[i]}")
+                rng = (
+                    f"from {e[i - 1]} to below {e[i]}"
+                    if upper
+                    else f"above {e[i - 1]} up to {e[i]}"
+                )
             parts.append(f"{rng} scores {sc[i]}")
     pass_score = fmt(s.pass_score)
     cond = _band_pass_condition(s, lang)
@@ -172,8 +188,10 @@ def _bands(s: BandScale, lang: str) -> tuple[str, str]:
         return scale, f"得分{at_least}（目标值 {fmt(s.target)} 所在档的得分）时达标，即{cond}。"
     scale = "Bands: " + "; ".join(parts) + "."
     at_least = "100" if s.pass_score >= 100 else f"{pass_score} or more"
-    return scale, (f"The rule passes when it scores {at_least} (the score of the target, "
-                   f"{fmt(s.target)}), that is {cond}.")
+    return scale, (
+        f"The rule passes when it scores {at_least} (the score of the target, "
+        f"{fmt(s.target)}), that is {cond}."
+    )
 
 
 def _band_pass_condition(s: BandScale, lang: str) -> str:
@@ -216,8 +234,10 @@ class RuleExplanation:
 _SEVERITY_ZH = {"critical": "关键", "high": "高", "medium": "中", "low": "低"}
 
 _BASIS = {
-    "en": {"published": "published: a source states the threshold",
-           "design": "design: a stated choice of ours"},
+    "en": {
+        "published": "published: a source states the threshold",
+        "design": "design: a stated choice of ours",
+    },
     "zh": {"published": "有出处：阈值来自公开文献", "design": "设计选择：阈值为本项目给定的选择"},
 }
 
@@ -231,11 +251,17 @@ def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanat
     sev = rule.severity
     title = diag.text(lang, "title") if diag else rule.diagnostic
     if lang == "zh":
-        weight = (f"权重 {fmt(rule.weight)}" + (f"（严重程度：{_SEVERITY_ZH[sev]}）" if sev else "")
-                  + f"，计入“{title}”维度；适用于：{kinds}。")
+        weight = (
+            f"权重 {fmt(rule.weight)}"
+            + (f"（严重程度：{_SEVERITY_ZH[sev]}）" if sev else "")
+            + f"，计入“{title}”维度；适用于：{kinds}。"
+        )
     else:
-        weight = (f"Weight {fmt(rule.weight)}" + (f" (severity {sev})" if sev else "")
-                  + f" in the {rule.diagnostic} diagnostic ({title}); applies to: {kinds}.")
+        weight = (
+            f"Weight {fmt(rule.weight)}"
+            + (f" (severity {sev})" if sev else "")
+            + f" in the {rule.diagnostic} diagnostic ({title}); applies to: {kinds}."
+        )
     return RuleExplanation(
         rule=rule,
         diagnostic_title=title,
@@ -251,14 +277,31 @@ def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanat
     )
 
 
-
 _HEADINGS = {
-    "en": {"what": "What it measures", "why": "Why it matters", "how": "How it is scored",
-           "basis": "Basis and source", "todo": "What to do", "diagnostic": "Diagnostic",
-           "metric": "Metric", "paper": "Paper", "basis_label": "Basis", "source": "Source"},
-    "zh": {"what": "衡量什么", "why": "为什么重要", "how": "如何计分", "basis": "依据与出处",
-           "todo": "怎么做", "diagnostic": "诊断维度", "metric": "指标", "paper": "论文章节",
-           "basis_label": "依据", "source": "出处"},
+    "en": {
+        "what": "What it measures",
+        "why": "Why it matters",
+        "how": "How it is scored",
+        "basis": "Basis and source",
+        "todo": "What to do",
+        "diagnostic": "Diagnostic",
+        "metric": "Metric",
+        "paper": "Paper",
+        "basis_label": "Basis",
+        "source": "Source",
+    },
+    "zh": {
+        "what": "衡量什么",
+        "why": "为什么重要",
+        "how": "如何计分",
+        "basis": "依据与出处",
+        "todo": "怎么做",
+        "diagnostic": "诊断维度",
+        "metric": "指标",
+        "paper": "论文章节",
+        "basis_label": "依据",
+        "source": "出处",
+    },
 }
 
 
@@ -279,13 +322,26 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
         f"{e.weight}  ",
         f"{h['paper']}{sep}{_paper(e.paper)}",
         "",
-        f"## {h['what']}", "", e.what, "",
-        f"## {h['why']}", "", e.why, "",
-        f"## {h['how']}", "", *[f"- {line}" for line in e.how.lines()], "",
-        f"## {h['basis']}", "",
+        f"## {h['what']}",
+        "",
+        e.what,
+        "",
+        f"## {h['why']}",
+        "",
+        e.why,
+        "",
+        f"## {h['how']}",
+        "",
+        *[f"- {line}" for line in e.how.lines()],
+        "",
+        f"## {h['basis']}",
+        "",
         f"{h['basis_label']}{sep}{e.basis}  ",
-        f"{h['source']}{sep}{e.source}", "",
-        f"## {h['todo']}", "", e.recommendation,
+        f"{h['source']}{sep}{e.source}",
+        "",
+        f"## {h['todo']}",
+        "",
+        e.recommendation,
     ]
     return "\n".join(out) + "\n"
 
@@ -314,12 +370,22 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
     if r.scale is None:
         scale = {"expected": r.expected}
     elif isinstance(r.scale, LinearScale):
-        scale = {"scale": "linear", "worst": r.scale.worst, "target": r.scale.target,
-                 "best": r.scale.best, "target_score": r.scale.target_score}
+        scale = {
+            "scale": "linear",
+            "worst": r.scale.worst,
+            "target": r.scale.target,
+            "best": r.scale.best,
+            "target_score": r.scale.target_score,
+        }
     else:
-        scale = {"scale": "bands", "edges": list(r.scale.edges), "scores": list(r.scale.scores),
-                 "edge": r.scale.edge, "target": r.scale.target,
-                 "pass_score": r.scale.pass_score}
+        scale = {
+            "scale": "bands",
+            "edges": list(r.scale.edges),
+            "scores": list(r.scale.scores),
+            "edge": r.scale.edge,
+            "target": r.scale.target,
+            "pass_score": r.scale.pass_score,
+        }
     return {
         **rule_summary(r, lang),
         "diagnostic_title": e.diagnostic_title,
@@ -327,7 +393,8 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
         "what": e.what,
         "why": e.why,
         "scoring": {
-            "method": r.method, "measure": r.measure,
+            "method": r.method,
+            "measure": r.measure,
             **({"years": r.years} if r.method == "trend" else {}),
             **scale,
             "text": e.how.lines(),
@@ -344,7 +411,9 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
     head = ("ID", "DIAGNOSTIC", "METRIC", "SEVERITY", "METHOD", "TITLE")
     rows = [head] + [
         (
-            r.id, r.diagnostic, r.metric,
+            r.id,
+            r.diagnostic,
+            r.metric,
             r.severity or f"weight {fmt(r.weight)}",
             r.method + (f"/{r.measure}" if r.measure else ""),
             r.text(lang, "title"),

@@ -30,9 +30,14 @@ class Gates:
             out.append(f"{path}: overall {shown} is below {self.fail_under:g}")
         if self.fail_on is not None:
             floor = SEVERITY_WEIGHTS[self.fail_on]
-            bad = [r.id for r in a.failing()
-                   if SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) >= floor]
+            bad = [
+                r.id
+                for r in a.failing()
+                if SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) >= floor
+            ]
             if bad:
-                out.append(f"{path}: {len(bad)} failing rule(s) of severity {self.fail_on} "
-                           f"or higher: {', '.join(bad)}")
+                out.append(
+                    f"{path}: {len(bad)} failing rule(s) of severity {self.fail_on} "
+                    f"or higher: {', '.join(bad)}"
+                )
         return out

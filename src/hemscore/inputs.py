@@ -59,12 +59,16 @@ def _read_stdin(stream: object) -> Source:
             raise OSError("it is closed")
         raw = buf.read(MAX_FILE_BYTES + 1)  # type: ignore[attr-defined]
     except (OSError, ValueError) as exc:
-        return Source("<stdin>", error=ProfileError(f"cannot read standard input: {exc}", path="<stdin>"))
+        return Source(
+            "<stdin>", error=ProfileError(f"cannot read standard input: {exc}", path="<stdin>")
+        )
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
-        return Source("<stdin>", error=ProfileError(
-            f"input is over the {MAX_FILE_BYTES:,}-byte limit", path="<stdin>"))
+        return Source(
+            "<stdin>",
+            error=ProfileError(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path="<stdin>"),
+        )
     try:
         return Source("<stdin>", text=decode(raw, "<stdin>", ProfileError))
     except HemscoreError as exc:

@@ -72,7 +72,9 @@ class ReportSink:
             self._fh.write(text)
         except OSError as exc:
             self.discard()
-            raise UsageError(f"cannot write: {exc.strerror or exc}", path=str(self.output)) from None
+            raise UsageError(
+                f"cannot write: {exc.strerror or exc}", path=str(self.output)
+            ) from None
 
     def commit(self) -> None:
         """Publish the report: move the temporary file over the target."""
@@ -83,7 +85,9 @@ class ReportSink:
             os.replace(self._tmp, self._target)
         except OSError as exc:
             self.discard()
-            raise UsageError(f"cannot write: {exc.strerror or exc}", path=str(self.output)) from None
+            raise UsageError(
+                f"cannot write: {exc.strerror or exc}", path=str(self.output)
+            ) from None
         self._fh = None
         self._tmp = None
 
@@ -106,7 +110,9 @@ class ReportSink:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.discard()

@@ -81,8 +81,11 @@ class Plan:
     def held_back(self) -> tuple[tuple[str, float], ...]:
         """Scored rules below 100 that the plan could not move: (rule id, score)."""
         fixed = {n.rule for n in self.not_planned if n.why != "missing"}
-        return tuple((r.id, r.score) for r in self.after.results
-                     if r.id in fixed and r.score is not None and r.score < 100)
+        return tuple(
+            (r.id, r.score)
+            for r in self.after.results
+            if r.id in fixed and r.score is not None and r.score < 100
+        )
 
     @property
     def profile(self) -> Profile:
@@ -138,7 +141,11 @@ class _Lever:
                     raw |= {e - grain, e, e + grain}
         out = {self.snap(x) for x in raw}
         ahead = [x for x in out if self.ahead(cur, x)]
-        useful = [x for x in ahead if any(_rule_score(r, x) > _rule_score(r, cur) + _EPS for r in self.rules)]
+        useful = [
+            x
+            for x in ahead
+            if any(_rule_score(r, x) > _rule_score(r, cur) + _EPS for r in self.rules)
+        ]
         return sorted(useful, key=lambda x: abs(x - cur))
 
 
@@ -244,12 +251,19 @@ def make_plan(
             order.append(metric)
         current = score
     changes, after = _finish(search, levers, profile, values, order)
-    unscored = tuple(d.id for d in before.diagnostics if d.status == "insufficient_data" and d.weight > 0)
+    unscored = tuple(
+        d.id for d in before.diagnostics if d.status == "insufficient_data" and d.weight > 0
+    )
     return Plan(target, before, after, changes, tuple(skipped), unscored)
 
 
-def _step(search: _Search, levers: list[_Lever], values: dict[str, MetricValue],
-          current: float, target: float) -> tuple[str, Any, float] | None:
+def _step(
+    search: _Search,
+    levers: list[_Lever],
+    values: dict[str, MetricValue],
+    current: float,
+    target: float,
+) -> tuple[str, Any, float] | None:
     """The next move: the least-effort one that reaches ``target`` if any does, else the one
     with the most points per unit of effort. None when no move gains anything."""
     finish: tuple[float, str, Any, float] | None = None
@@ -277,8 +291,15 @@ def _step(search: _Search, levers: list[_Lever], values: dict[str, MetricValue],
     return None if chosen is None else chosen[1:]
 
 
-def _least(search: _Search, lever: _Lever, values: dict[str, MetricValue], a: Any, b: Any,
-           target: float, b_score: float) -> tuple[Any, float]:
+def _least(
+    search: _Search,
+    lever: _Lever,
+    values: dict[str, MetricValue],
+    a: Any,
+    b: Any,
+    target: float,
+    b_score: float,
+) -> tuple[Any, float]:
     """The value nearest ``a`` on the way to ``b`` that still reaches ``target`` (bisection)."""
     lo, hi = float(a), float(b)  # the score reaches target at hi, not (known) at lo
     best, best_score = b, b_score
@@ -297,8 +318,13 @@ def _least(search: _Search, lever: _Lever, values: dict[str, MetricValue], a: An
     return best, best_score
 
 
-def _finish(search: _Search, levers: list[_Lever], profile: Profile,
-            values: dict[str, MetricValue], order: list[str]) -> tuple[tuple[Change, ...], Assessment]:
+def _finish(
+    search: _Search,
+    levers: list[_Lever],
+    profile: Profile,
+    values: dict[str, MetricValue],
+    order: list[str],
+) -> tuple[tuple[Change, ...], Assessment]:
     by_metric = {lv.metric: lv for lv in levers}
     marked = dict(profile.values)
     changes = []
@@ -312,8 +338,16 @@ def _finish(search: _Search, levers: list[_Lever], profile: Profile,
         marked[metric] = replace(old_mv, value=new, is_target=True, was=was)
         now = search.assess(marked).score or 0.0
         lever = by_metric[metric]
-        changes.append(Change(metric, tuple(r.id for r in lever.rules), old_mv.value, new,
-                              lever.effort(old_mv.value, new), now - previous))
+        changes.append(
+            Change(
+                metric,
+                tuple(r.id for r in lever.rules),
+                old_mv.value,
+                new,
+                lever.effort(old_mv.value, new),
+                now - previous,
+            )
+        )
         previous = now
     return tuple(changes), search.assess(marked)
 

@@ -71,19 +71,28 @@ def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profil
     def problem(msg: str, *keys: str | int) -> None:
         if len(problems) >= MAX_PROBLEMS:
             raise _TooManyProblems
-        problems.append(ProfileError(
-            msg, path=doc.path, line=doc.line_of(*keys) if keys else None,
-            key=".".join(str(k) for k in keys) or None,
-        ))
+        problems.append(
+            ProfileError(
+                msg,
+                path=doc.path,
+                line=doc.line_of(*keys) if keys else None,
+                key=".".join(str(k) for k in keys) or None,
+            )
+        )
 
     data = doc.data
     if not data:
-        raise ProfileError("empty profile: expected a [profile] table and metric tables", path=doc.path)
+        raise ProfileError(
+            "empty profile: expected a [profile] table and metric tables", path=doc.path
+        )
     try:
         return _validate(doc, metrics, problem, problems)
     except _TooManyProblems:
-        problems.append(ProfileError(
-            f"too many problems: stopped after the first {MAX_PROBLEMS}", path=doc.path))
+        problems.append(
+            ProfileError(
+                f"too many problems: stopped after the first {MAX_PROBLEMS}", path=doc.path
+            )
+        )
         raise ProfileErrors(problems) from None
 
 
@@ -92,7 +101,10 @@ class _TooManyProblems(Exception):
 
 
 def _validate(
-    doc: TomlDocument, metrics: Mapping[str, Metric], problem: Any, problems: list[HemscoreError],
+    doc: TomlDocument,
+    metrics: Mapping[str, Metric],
+    problem: Any,
+    problems: list[HemscoreError],
 ) -> Profile:
     data = doc.data
     header = data.get("profile")
@@ -100,7 +112,10 @@ def _validate(
     year = 0
     country = description = None
     if not isinstance(header, dict):
-        problem("missing [profile] table (name, kind, year)" if header is None else "must be a table", *(["profile"] if header is not None else []))
+        problem(
+            "missing [profile] table (name, kind, year)" if header is None else "must be a table",
+            *(["profile"] if header is not None else []),
+        )
     else:
         for key in header:
             if key not in HEADER_KEYS:
@@ -110,11 +125,19 @@ def _validate(
             problem("name is required (a string)", "profile", "name")
         kind = header.get("kind")
         if kind not in KINDS:
-            problem(f"kind must be one of {', '.join(KINDS)}"
-                    + (did_you_mean(kind, KINDS) if isinstance(kind, str) else ""), "profile", "kind")
+            problem(
+                f"kind must be one of {', '.join(KINDS)}"
+                + (did_you_mean(kind, KINDS) if isinstance(kind, str) else ""),
+                "profile",
+                "kind",
+            )
             kind = None
         raw_year = header.get("year")
-        if isinstance(raw_year, int) and not isinstance(raw_year, bool) and 1900 <= raw_year <= 2100:
+        if (
+            isinstance(raw_year, int)
+            and not isinstance(raw_year, bool)
+            and 1900 <= raw_year <= 2100
+        ):
             year = raw_year
         else:
             problem("year is required (a whole number, 1900–2100)", "profile", "year")
@@ -152,10 +175,18 @@ def _validate(
             metric = metrics.get(metric_id)
             if metric is None:
                 known = [m.split(".", 1)[1] for m in metrics if m.startswith(section + ".")]
-                problem(f"unknown metric{did_you_mean(key, known) or did_you_mean(metric_id, metrics)}", section, key)
+                problem(
+                    f"unknown metric{did_you_mean(key, known) or did_you_mean(metric_id, metrics)}",
+                    section,
+                    key,
+                )
                 continue
             if kind is not None and kind not in metric.kinds:
-                problem(f"does not apply to a {kind} profile (applies to: {', '.join(metric.kinds)})", section, key)
+                problem(
+                    f"does not apply to a {kind} profile (applies to: {', '.join(metric.kinds)})",
+                    section,
+                    key,
+                )
                 continue
             mv = _metric_value(metric, raw, doc, problem)
             if mv is not None:
@@ -167,8 +198,14 @@ def _validate(
         raise ProfileErrors(problems)
     assert name is not None and kind is not None
     return Profile(
-        name=name.strip(), kind=kind, year=year, path=doc.path, country=country,
-        description=description, values=values, waivers=waivers,
+        name=name.strip(),
+        kind=kind,
+        year=year,
+        path=doc.path,
+        country=country,
+        description=description,
+        values=values,
+        waivers=waivers,
     )
 
 
@@ -188,7 +225,9 @@ def _metric_value(metric: Metric, raw: Any, doc: TomlDocument, problem: Any) -> 
         value = raw["value"]
         prov = raw
         y = prov.get("year")
-        if y is not None and (not isinstance(y, int) or isinstance(y, bool) or not 1900 <= y <= 2100):
+        if y is not None and (
+            not isinstance(y, int) or isinstance(y, bool) or not 1900 <= y <= 2100
+        ):
             problem("year must be a whole number, 1900–2100", *keys, "year")
             return None
         for k in ("source", "note"):
@@ -204,8 +243,13 @@ def _metric_value(metric: Metric, raw: Any, doc: TomlDocument, problem: Any) -> 
         problem(checked.message, *keys, *checked.keys)
         return None
     return MetricValue(
-        metric=metric.id, value=checked, year=prov.get("year"), source=prov.get("source"),
-        note=prov.get("note"), is_target=bool(prov.get("target", False)), was=prov.get("was"),
+        metric=metric.id,
+        value=checked,
+        year=prov.get("year"),
+        source=prov.get("source"),
+        note=prov.get("note"),
+        is_target=bool(prov.get("target", False)),
+        was=prov.get("was"),
         line=doc.line_of(metric.diagnostic, metric.name),
     )
 
@@ -278,7 +322,9 @@ def check_value(metric: Metric, value: Any) -> Any:
         msg = _range_problem(metric, value)
         return _Invalid(msg) if msg else float(value)
     if not isinstance(value, dict):
-        return _Invalid(f"expected a table of {'label = percent' if t == 'shares' else 'year = value'}, got {_type_name(value)}")
+        return _Invalid(
+            f"expected a table of {'label = percent' if t == 'shares' else 'year = value'}, got {_type_name(value)}"
+        )
     if not value:
         return _Invalid("must not be empty")
     if t == "shares":
@@ -293,7 +339,9 @@ def check_value(metric: Metric, value: Any) -> Any:
             out[label] = float(v)
         total = sum(out.values())
         if abs(total - 100.0) > SHARES_TOLERANCE:
-            return _Invalid(f"shares must sum to 100 ± {SHARES_TOLERANCE:g} (they sum to {_show(total)})")
+            return _Invalid(
+                f"shares must sum to 100 ± {SHARES_TOLERANCE:g} (they sum to {_show(total)})"
+            )
         return out
     series: dict[int, float] = {}
     for label, v in value.items():

@@ -29,7 +29,10 @@ from .tomlsource import TomlDocument, read_toml, special_file
 
 SEVERITY_WEIGHTS: dict[str, float] = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
 METHODS: tuple[str, ...] = ("linear", "bands", "boolean", "concentration", "trend")
-MEASURES: dict[str, tuple[str, ...]] = {"concentration": ("hhi", "largest"), "trend": ("cagr", "peak")}
+MEASURES: dict[str, tuple[str, ...]] = {
+    "concentration": ("hhi", "largest"),
+    "trend": ("cagr", "peak"),
+}
 METHOD_TYPES: dict[str, tuple[str, ...]] = {
     "linear": ("number", "integer"),
     "bands": ("number", "integer"),
@@ -38,15 +41,46 @@ METHOD_TYPES: dict[str, tuple[str, ...]] = {
     "trend": ("series",),
 }
 PAPER_SECTIONS: tuple[str, ...] = (
-    "intro", "1", "1.1", "1.2", "1.3", "2", "2.1", "2.2", "3", "3.1", "3.2", "3.3",
+    "intro",
+    "1",
+    "1.1",
+    "1.2",
+    "1.3",
+    "2",
+    "2.1",
+    "2.2",
+    "3",
+    "3.1",
+    "3.2",
+    "3.3",
 )
 TEXT_FIELDS: tuple[str, ...] = ("title", "what", "why", "recommendation")
 BASES: tuple[str, ...] = ("published", "design")
 
 _RULE_KEYS = {
-    "id", "metric", "diagnostic", "kinds", "severity", "weight", "method", "measure", "scale",
-    "years", "worst", "target", "best", "target_score", "edges", "scores", "edge", "expected",
-    "paper", "basis", "source", "en", "zh",
+    "id",
+    "metric",
+    "diagnostic",
+    "kinds",
+    "severity",
+    "weight",
+    "method",
+    "measure",
+    "scale",
+    "years",
+    "worst",
+    "target",
+    "best",
+    "target_score",
+    "edges",
+    "scores",
+    "edge",
+    "expected",
+    "paper",
+    "basis",
+    "source",
+    "en",
+    "zh",
 }
 _LINEAR_KEYS = {"worst", "target", "best", "target_score"}
 _BAND_KEYS = {"edges", "scores", "target", "edge"}
@@ -133,8 +167,12 @@ def builtin_rules_dir() -> Path:
 
 
 DEFAULT_META: dict[str, Any] = {
-    "ruleset": {"name": "custom", "version": "0", "target_score": 70,
-                "grades": {"A": 80, "B": 65, "C": 50, "D": 35}},
+    "ruleset": {
+        "name": "custom",
+        "version": "0",
+        "target_score": 70,
+        "grades": {"A": 80, "B": 65, "C": 50, "D": 35},
+    },
 }
 
 
@@ -145,14 +183,21 @@ def rule_files(paths: Sequence[str | Path]) -> list[Path]:
         p = Path(raw)
         if p.is_dir():
             found = sorted(
-                (Path(root) / f for root, _dirs, files in os.walk(p) for f in files if f.endswith(".toml")),
+                (
+                    Path(root) / f
+                    for root, _dirs, files in os.walk(p)
+                    for f in files
+                    if f.endswith(".toml")
+                ),
                 key=lambda q: q.as_posix(),
             )
             if not found:
                 raise RuleError("no *.toml rule files in this directory", path=str(p))
             for f in found:
                 if special_file(f):  # a named pipe would block the read
-                    raise RuleError("not a regular file (a named pipe, socket or device)", path=str(f))
+                    raise RuleError(
+                        "not a regular file (a named pipe, socket or device)", path=str(f)
+                    )
             out.extend(found)
         elif p.exists():
             out.append(p)
@@ -187,7 +232,9 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
                 if meta is not None:
                     raise RuleError(
                         f"[ruleset] is declared again (first in {meta_doc.path if meta_doc else '?'})",
-                        path=doc.path, line=doc.line_of("ruleset"), key="ruleset",
+                        path=doc.path,
+                        line=doc.line_of("ruleset"),
+                        key="ruleset",
                     )
                 meta, meta_doc = value, doc
             elif key == "diagnostics":
@@ -197,21 +244,29 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
                     diag_specs[did] = (spec, doc)
             elif key == "rules":
                 if not isinstance(value, list):
-                    raise RuleError("rules must be an array of tables ([[rules]])",
-                                    path=doc.path, line=doc.line_of(key), key=key)
+                    raise RuleError(
+                        "rules must be an array of tables ([[rules]])",
+                        path=doc.path,
+                        line=doc.line_of(key),
+                        key=key,
+                    )
                 rule_specs.extend((i, spec, doc) for i, spec in enumerate(value))
             elif key == "metrics":
                 for mid, metric in parse_metrics(value, path=doc.path, line_of=doc.line_of).items():
                     if mid in metrics:
                         raise RuleError(
                             f"metric {mid} is already declared in {metrics[mid].origin}",
-                            path=doc.path, line=doc.line_of("metrics", mid), key=f'metrics."{mid}"',
+                            path=doc.path,
+                            line=doc.line_of("metrics", mid),
+                            key=f'metrics."{mid}"',
                         )
                     metrics[mid] = metric
             else:
                 raise RuleError(
                     f"unknown table{did_you_mean(key, ['ruleset', 'diagnostics', 'rules', 'metrics'])}",
-                    path=doc.path, line=doc.line_of(key), key=key,
+                    path=doc.path,
+                    line=doc.line_of(key),
+                    key=key,
                 )
     if meta is None:
         meta, meta_doc = DEFAULT_META["ruleset"], None
@@ -225,7 +280,9 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
         if rule.id in seen:
             raise RuleError(
                 f"duplicate rule id {rule.id} (first in {seen[rule.id]})",
-                path=doc.path, line=doc.line_of("rules", index, "id"), key=rule.id,
+                path=doc.path,
+                line=doc.line_of("rules", index, "id"),
+                key=rule.id,
             )
         seen[rule.id] = doc.path
         rules.append(rule)
@@ -233,23 +290,37 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
         raise RuleError("no rules found", path=docs[0].path if docs else None)
     rules.sort(key=lambda r: r.id)  # rule order never changes a result
     return RuleSet(
-        name=name, version=version, rules=tuple(rules), metrics=metrics,
-        diagnostics=diagnostics, grades=grades, sources=tuple(d.path for d in docs),
+        name=name,
+        version=version,
+        rules=tuple(rules),
+        metrics=metrics,
+        diagnostics=diagnostics,
+        grades=grades,
+        sources=tuple(d.path for d in docs),
     )
 
 
-def _parse_meta(meta: Any, doc: TomlDocument | None) -> tuple[str, str, float, tuple[tuple[str, float], ...]]:
+def _parse_meta(
+    meta: Any, doc: TomlDocument | None
+) -> tuple[str, str, float, tuple[tuple[str, float], ...]]:
     path = doc.path if doc else None
 
     def fail(msg: str, *keys: str) -> RuleError:
-        return RuleError(msg, path=path, line=doc.line_of("ruleset", *keys) if doc else None,
-                         key=".".join(["ruleset", *keys]))
+        return RuleError(
+            msg,
+            path=path,
+            line=doc.line_of("ruleset", *keys) if doc else None,
+            key=".".join(["ruleset", *keys]),
+        )
 
     if not isinstance(meta, dict):
         raise fail("must be a table")
     for key in meta:
         if key not in {"name", "version", "target_score", "grades"}:
-            raise fail(f"unknown key{did_you_mean(key, ['name', 'version', 'target_score', 'grades'])}", key)
+            raise fail(
+                f"unknown key{did_you_mean(key, ['name', 'version', 'target_score', 'grades'])}",
+                key,
+            )
     name, version = meta.get("name"), meta.get("version")
     if not isinstance(name, str) or not name:
         raise fail("name is required", "name")
@@ -280,22 +351,29 @@ def _parse_diagnostics(specs: dict[str, tuple[Any, TomlDocument]]) -> tuple[Diag
     for did, (_spec, doc) in specs.items():
         raise RuleError(
             f"unknown diagnostic{did_you_mean(did, DIAGNOSTICS)}",
-            path=doc.path, line=doc.line_of("diagnostics", did), key=f"diagnostics.{did}",
+            path=doc.path,
+            line=doc.line_of("diagnostics", did),
+            key=f"diagnostics.{did}",
         )
     return tuple(out)
 
 
 def _parse_diagnostic(did: str, spec: Any, doc: TomlDocument | None) -> Diagnostic:
     def fail(msg: str, *keys: str) -> RuleError:
-        return RuleError(msg, path=doc.path if doc else None,
-                         line=doc.line_of("diagnostics", did, *keys) if doc else None,
-                         key=".".join(["diagnostics", did, *keys]))
+        return RuleError(
+            msg,
+            path=doc.path if doc else None,
+            line=doc.line_of("diagnostics", did, *keys) if doc else None,
+            key=".".join(["diagnostics", did, *keys]),
+        )
 
     if not isinstance(spec, dict):
         raise fail("must be a table")
     for key in spec:
         if key not in {"weight", "paper", "en", "zh", "enabled"}:
-            raise fail(f"unknown key{did_you_mean(key, ['weight', 'paper', 'en', 'zh', 'enabled'])}", key)
+            raise fail(
+                f"unknown key{did_you_mean(key, ['weight', 'paper', 'en', 'zh', 'enabled'])}", key
+            )
     weight = spec.get("weight", 1.0)
     if not _is_number(weight) or weight < 0:
         raise fail("weight must be a number ≥ 0", "weight")
@@ -318,7 +396,10 @@ def _parse_paper(value: Any, fail: Any) -> tuple[str, ...]:
         raise fail("paper must be a list of section numbers", "paper")
     for s in value:
         if s.removeprefix("§") not in PAPER_SECTIONS:
-            raise fail(f'paper section "{s}" does not exist (sections: {", ".join(PAPER_SECTIONS)})', "paper")
+            raise fail(
+                f'paper section "{s}" does not exist (sections: {", ".join(PAPER_SECTIONS)})',
+                "paper",
+            )
     return tuple(s.removeprefix("§") for s in value)
 
 
@@ -333,15 +414,23 @@ def _is_number(v: Any) -> TypeGuard[float]:
 
 
 def _parse_rule(
-    spec: Any, index: int, doc: TomlDocument, metrics: dict[str, Metric],
-    default_target_score: float, diagnostics: set[str],
+    spec: Any,
+    index: int,
+    doc: TomlDocument,
+    metrics: dict[str, Metric],
+    default_target_score: float,
+    diagnostics: set[str],
 ) -> Rule:
     rid = spec.get("id") if isinstance(spec, dict) else None
     label = rid if isinstance(rid, str) and rid else f"rules[{index}]"
 
     def fail(msg: str, *keys: str) -> RuleError:
-        return RuleError(msg, path=doc.path, line=doc.line_of("rules", index, *keys),
-                         key=".".join([label, *keys]) if keys else label)
+        return RuleError(
+            msg,
+            path=doc.path,
+            line=doc.line_of("rules", index, *keys),
+            key=".".join([label, *keys]) if keys else label,
+        )
 
     if not isinstance(spec, dict):
         raise fail("a rule must be a table")
@@ -358,7 +447,10 @@ def _parse_rule(
         raise fail(f'unknown metric "{metric_id}"{did_you_mean(metric_id, metrics)}', "metric")
     diagnostic = spec.get("diagnostic", metric.diagnostic)
     if not isinstance(diagnostic, str) or diagnostic not in diagnostics:
-        raise fail(f'unknown diagnostic "{diagnostic}"{did_you_mean(str(diagnostic), diagnostics)}', "diagnostic")
+        raise fail(
+            f'unknown diagnostic "{diagnostic}"{did_you_mean(str(diagnostic), diagnostics)}',
+            "diagnostic",
+        )
     kinds = spec.get("kinds", list(metric.kinds))
     if not isinstance(kinds, list) or not kinds or any(k not in KINDS for k in kinds):
         raise fail(f"kinds must be a non-empty list of {', '.join(KINDS)}", "kinds")
@@ -371,18 +463,28 @@ def _parse_rule(
         if not _is_number(weight) or weight <= 0:
             raise fail("weight must be a number > 0", "weight")
         weight = float(weight)
-        if severity is not None and (not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS):
+        if severity is not None and (
+            not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS
+        ):
             raise fail(f"severity must be one of {', '.join(SEVERITY_WEIGHTS)}", "severity")
     else:
         if not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS:
-            raise fail(f"severity must be one of {', '.join(SEVERITY_WEIGHTS)} (or give a weight)", "severity")
+            raise fail(
+                f"severity must be one of {', '.join(SEVERITY_WEIGHTS)} (or give a weight)",
+                "severity",
+            )
         weight = SEVERITY_WEIGHTS[severity]
     method = spec.get("method")
     if method not in METHODS:
-        raise fail(f'unknown scoring method "{method}"{did_you_mean(str(method), METHODS)}'
-                   f" (methods: {', '.join(METHODS)})", "method")
+        raise fail(
+            f'unknown scoring method "{method}"{did_you_mean(str(method), METHODS)}'
+            f" (methods: {', '.join(METHODS)})",
+            "method",
+        )
     if metric.type not in METHOD_TYPES[method]:
-        raise fail(f"method {method} cannot score metric {metric_id} of type {metric.type}", "method")
+        raise fail(
+            f"method {method} cannot score metric {metric_id} of type {metric.type}", "method"
+        )
     measure = None
     scale: Scale | None = None
     expected = True
@@ -421,16 +523,30 @@ def _parse_rule(
         raise fail("basis must be published or design", "basis")
     source = spec.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise fail("source is required: the publication, or the reason for a design choice", "source")
+        raise fail(
+            "source is required: the publication, or the reason for a design choice", "source"
+        )
     texts = parse_texts(spec, TEXT_FIELDS, fail)
     for key in TEXT_FIELDS:
         if key not in texts["en"]:
             raise fail(f"en.{key} is required", "en")
     return Rule(
-        id=rid.strip(), metric=metric_id, diagnostic=diagnostic,
-        kinds=tuple(k for k in KINDS if k in kinds), severity=severity, weight=weight,
-        method=method, measure=measure, scale=scale, expected=expected, years=years,
-        paper=paper, basis=basis, source=source.strip(), texts=texts, path=doc.path,
+        id=rid.strip(),
+        metric=metric_id,
+        diagnostic=diagnostic,
+        kinds=tuple(k for k in KINDS if k in kinds),
+        severity=severity,
+        weight=weight,
+        method=method,
+        measure=measure,
+        scale=scale,
+        expected=expected,
+        years=years,
+        paper=paper,
+        basis=basis,
+        source=source.strip(),
+        texts=texts,
+        path=doc.path,
     )
 
 
@@ -454,7 +570,10 @@ def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) 
     if not isinstance(scores, list) or not all(_is_number(s) for s in scores):
         raise fail("scores must be a list of numbers", "scores")
     if len(scores) != len(edges) + 1:
-        raise fail(f"scores must have one more entry than edges ({len(edges) + 1}, not {len(scores)})", "scores")
+        raise fail(
+            f"scores must have one more entry than edges ({len(edges) + 1}, not {len(scores)})",
+            "scores",
+        )
     if any(b <= a for a, b in pairwise(edges)):
         raise fail("bands out of order: edges must be strictly increasing", "edges")
     if any(not 0 <= s <= 100 for s in scores):
@@ -469,4 +588,6 @@ def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) 
     edge = spec.get("edge", "upper")
     if edge not in ("upper", "lower"):
         raise fail('edge must be "upper" or "lower"', "edge")
-    return BandScale(tuple(float(e) for e in edges), tuple(float(s) for s in scores), float(target), edge)
+    return BandScale(
+        tuple(float(e) for e in edges), tuple(float(s) for s in scores), float(target), edge
+    )

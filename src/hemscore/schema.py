@@ -105,11 +105,15 @@ def bare_schema(m: Metric, lang: str = "en") -> dict[str, Any]:
         return {"type": "number", **_bounds(m)}
     if m.type == "shares":
         return {
-            "type": "object", "description": _t(lang, "shares"), "minProperties": 1,
+            "type": "object",
+            "description": _t(lang, "shares"),
+            "minProperties": 1,
             "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
         }
     return {
-        "type": "object", "description": _t(lang, "series"), "minProperties": 1,
+        "type": "object",
+        "description": _t(lang, "series"),
+        "minProperties": 1,
         "propertyNames": {"pattern": YEAR_PATTERN},
         "additionalProperties": {"type": "number", **_bounds(m)},
     }
@@ -156,8 +160,12 @@ def profile_schema(ruleset: RuleSet, lang: str = "en") -> dict[str, Any]:
             "description": _t(lang, "header"),
             "required": ["name", "kind", "year"],
             "properties": {
-                "name": {"type": "string", "minLength": 1, "pattern": r"\S",
-                         "description": _t(lang, "name")},
+                "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "pattern": r"\S",
+                    "description": _t(lang, "name"),
+                },
                 "kind": {"enum": list(KINDS), "description": _t(lang, "kind")},
                 "year": {"$ref": "#/$defs/year", "description": _t(lang, "year")},
                 "country": {"type": "string", "description": _t(lang, "country")},
@@ -183,8 +191,12 @@ def profile_schema(ruleset: RuleSet, lang: str = "en") -> dict[str, Any]:
         "$schema": DIALECT,
         "$id": f"urn:hemscore:profile:{ruleset.name}:{ruleset.version}",
         "title": _t(lang, "title"),
-        "description": _t(lang, "description", ruleset=f"{ruleset.name} {ruleset.version}",
-                          catalogue=CATALOGUE_VERSION),
+        "description": _t(
+            lang,
+            "description",
+            ruleset=f"{ruleset.name} {ruleset.version}",
+            catalogue=CATALOGUE_VERSION,
+        ),
         "type": "object",
         "required": ["profile"],
         "properties": properties,
@@ -205,7 +217,9 @@ def _kind_rule(kind: str, by_diag: dict[str, list[Metric]]) -> dict[str, Any]:
     return {
         "if": {
             "required": ["profile"],
-            "properties": {"profile": {"required": ["kind"], "properties": {"kind": {"const": kind}}}},
+            "properties": {
+                "profile": {"required": ["kind"], "properties": {"kind": {"const": kind}}}
+            },
         },
         "then": {"properties": then},
     }

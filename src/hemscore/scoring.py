@@ -110,7 +110,11 @@ class BandScale:
 
     def value_for(self, score: float) -> float:
         """The value nearest the bad end whose band scores at least ``score``."""
-        order = range(len(self.scores)) if self.higher_is_better else range(len(self.scores) - 1, -1, -1)
+        order = (
+            range(len(self.scores))
+            if self.higher_is_better
+            else range(len(self.scores) - 1, -1, -1)
+        )
         for i in order:
             if self.scores[i] >= score:
                 if self.higher_is_better:

@@ -96,7 +96,10 @@ def _prepare(a: Assessment, index: dict[str, int]) -> tuple[_Diag, ...] | None:
     if a.score is None:
         return None
     return tuple(
-        _Diag(d.weight, tuple((index[r.id], r.weight, r.score) for r in d.rules if r.score is not None))
+        _Diag(
+            d.weight,
+            tuple((index[r.id], r.weight, r.score) for r in d.rules if r.score is not None),
+        )
         for d in a.diagnostics
         if d.score is not None and d.weight > 0
     )
@@ -134,7 +137,9 @@ def run(
     if not assessments:
         raise ValueError("no assessments")
     ruleset = assessments[0].ruleset
-    index = {r.id: i for i, r in enumerate(ruleset.rules)}  # rules are sorted by id: a fixed draw order
+    index = {
+        r.id: i for i, r in enumerate(ruleset.rules)
+    }  # rules are sorted by id: a fixed draw order
     prepared = [_prepare(a, index) for a in assessments]
     rng = random.Random(seed)
     samples: list[list[float]] = [[] for _ in assessments]

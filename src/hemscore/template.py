@@ -20,7 +20,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Fill in [profile], then uncomment each metric you have data for and set its value. "
             "A metric left commented out is not assessed (it is never scored 0); it lowers the "
             "coverage shown beside every score. A value is bare, or a table with its provenance: "
-            "{{ value = ..., year = ..., source = \"...\" }}. A source that starts with \"estimate:\" "
+            '{{ value = ..., year = ..., source = "..." }}. A source that starts with "estimate:" '
             "marks an estimate."
         ),
         "check": "Check it: hemscore validate FILE    Score it: hemscore assess FILE",
@@ -37,7 +37,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "intro": (
             "先填写 [profile]，再对有数据的指标去掉行首的 # 并填入数值。仍被注释的指标不参与评估"
             "（绝不按 0 分计），只会降低每个得分旁显示的数据覆盖率。数值可直接填写，也可写成带出处的表："
-            "{{ value = ..., year = ..., source = \"...\" }}。以 \"estimate:\" 开头的来源表示估计值。"
+            '{{ value = ..., year = ..., source = "..." }}。以 "estimate:" 开头的来源表示估计值。'
         ),
         "check": "检查：hemscore validate 文件    评分：hemscore assess 文件",
         "name": "{kind}名称",
@@ -78,12 +78,21 @@ def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def profile_template(ruleset: RuleSet, kind: str, year: int, *, lang: str = "en",
-                     name: str | None = None) -> str:
+def profile_template(
+    ruleset: RuleSet, kind: str, year: int, *, lang: str = "en", name: str | None = None
+) -> str:
     """The text of a template profile of ``kind`` for ``ruleset``; it validates as it is."""
     kind_label = label(lang, kind)
-    out = _comment(_t(lang, "head", kind=kind_label, catalogue=CATALOGUE_VERSION,
-                      ruleset=f"{ruleset.name} {ruleset.version}"), lang)
+    out = _comment(
+        _t(
+            lang,
+            "head",
+            kind=kind_label,
+            catalogue=CATALOGUE_VERSION,
+            ruleset=f"{ruleset.name} {ruleset.version}",
+        ),
+        lang,
+    )
     out.append("#")
     out += _comment(_t(lang, "intro"), lang)
     out.append("#")
@@ -115,11 +124,15 @@ def profile_template(ruleset: RuleSet, kind: str, year: int, *, lang: str = "en"
                 out += _comment(desc, lang, "  ")
             rules = [r for r in ruleset.rules if r.metric == m.id and kind in r.kinds]
             if rules:
-                scored = ", ".join(f"{r.id} ({r.severity})" if r.severity
-                                   else f"{r.id} (weight {r.weight:g})" for r in rules)
+                scored = ", ".join(
+                    f"{r.id} ({r.severity})" if r.severity else f"{r.id} (weight {r.weight:g})"
+                    for r in rules
+                )
                 out += _comment(f"{_t(lang, 'scored_by')}: {scored}", lang, "  ")
             else:
                 out += _comment(_t(lang, "unscored", kind=kind_label), lang, "  ")
-            out.append(f"# {m.name} = {{ value = {_placeholder(m, year)}, year = {year}, "
-                       f"source = {_toml_string(_t(lang, 'source'))} }}")
+            out.append(
+                f"# {m.name} = {{ value = {_placeholder(m, year)}, year = {year}, "
+                f"source = {_toml_string(_t(lang, 'source'))} }}"
+            )
     return "\n".join(out) + "\n"

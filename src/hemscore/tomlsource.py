@@ -38,7 +38,9 @@ _DOTTED_RUN = re.compile(r"""(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _INLINE_KEY = re.compile(r"[{,]\s*([A-Za-z0-9_-]+)\s*=")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 
 
 def _split_key(text: str) -> list[str]:
@@ -167,8 +169,11 @@ def read_toml(
 def _parse(text: str, name: str, error: type[HemscoreError]) -> dict[str, Any]:
     line = _too_deep(text)
     if line is not None:
-        raise error(f"invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep",
-                    path=name, line=line)
+        raise error(
+            f"invalid TOML: a key nested more than {MAX_KEY_DEPTH} levels deep",
+            path=name,
+            line=line,
+        )
     try:
         data = toml_parser.loads(text)
     except toml_parser.TOMLDecodeError as exc:

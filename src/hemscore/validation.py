@@ -48,7 +48,8 @@ def check_waivers(profile: Profile, ruleset: RuleSet, doc: TomlDocument | None =
             raise ProfileError(
                 f"waiver names no rule of {ruleset.name}"
                 f"{did_you_mean(rid, [r.id for r in ruleset.rules])}",
-                path=profile.path, key=f"waivers.{rid}",
+                path=profile.path,
+                key=f"waivers.{rid}",
                 line=None if doc is None else doc.line_of("waivers", rid),
             )
 

@@ -27,7 +27,11 @@ MEASURE_UNITS = {"hhi": "HHI", "largest": "%", "cagr": "%/yr", "peak": "% pk"}
 def unit(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
     if r.rule.measure:
         u = MEASURE_UNITS[r.rule.measure]
-        return "%/年" if (lang == "zh" and u == "%/yr") else ("% 峰值" if lang == "zh" and r.rule.measure == "peak" else u)
+        return (
+            "%/年"
+            if (lang == "zh" and u == "%/yr")
+            else ("% 峰值" if lang == "zh" and r.rule.measure == "peak" else u)
+        )
     m = metrics.get(r.rule.metric)
     if m is None or m.type == "bool":
         return ""

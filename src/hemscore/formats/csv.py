@@ -20,12 +20,35 @@ from . import RenderOptions
 from .json import _num
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "path", "name", "kind", "year", "overall", "grade", "coverage", *DIAGNOSTICS,
+    "path",
+    "name",
+    "kind",
+    "year",
+    "overall",
+    "grade",
+    "coverage",
+    *DIAGNOSTICS,
 )
 DETAIL_COLUMNS: tuple[str, ...] = (
-    "path", "name", "kind", "year", "diagnostic", "rule", "title", "metric", "severity",
-    "weight", "status", "value", "target", "score", "gap", "contribution", "estimate",
-    "source", "line",
+    "path",
+    "name",
+    "kind",
+    "year",
+    "diagnostic",
+    "rule",
+    "title",
+    "metric",
+    "severity",
+    "weight",
+    "status",
+    "value",
+    "target",
+    "score",
+    "gap",
+    "contribution",
+    "estimate",
+    "source",
+    "line",
 )
 
 
@@ -67,12 +90,26 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
     for d in a.diagnostics:
         for r in d.rules:
             mv = r.input
-            rows.append([
-                *head, d.id, r.id, r.rule.text(options.lang, "title"), r.rule.metric,
-                r.rule.severity, r.weight, r.status, r.value, r.rule.target, r.score, r.gap,
-                r.contribution, None if mv is None else mv.is_estimate,
-                None if mv is None else mv.source, None if mv is None else mv.line,
-            ])
+            rows.append(
+                [
+                    *head,
+                    d.id,
+                    r.id,
+                    r.rule.text(options.lang, "title"),
+                    r.rule.metric,
+                    r.rule.severity,
+                    r.weight,
+                    r.status,
+                    r.value,
+                    r.rule.target,
+                    r.score,
+                    r.gap,
+                    r.contribution,
+                    None if mv is None else mv.is_estimate,
+                    None if mv is None else mv.source,
+                    None if mv is None else mv.line,
+                ]
+            )
     return _rows(rows)
 
 

@@ -28,8 +28,14 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(level: str, message: str, *, file: str | None = None, line: int | None = None,
-            title: str | None = None) -> str:
+def command(
+    level: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    title: str | None = None,
+) -> str:
     """One workflow command line, e.g. ``::error file=p.toml,line=3,title=T::message``."""
     props = []
     if file and file != "<stdin>":
@@ -66,18 +72,25 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
     lang = options.lang
     p = a.profile
     overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
-    lines = [command(
-        "notice",
-        f"{label(lang, 'overall')} {overall} / 100, {label(lang, 'grade')} {a.grade}, "
-        f"{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
-        file=p.path, title=f"hemscore: {p.name}",
-    )]
+    lines = [
+        command(
+            "notice",
+            f"{label(lang, 'overall')} {overall} / 100, {label(lang, 'grade')} {a.grade}, "
+            f"{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
+            file=p.path,
+            title=f"hemscore: {p.name}",
+        )
+    ]
     for r in a.failing():
-        lines.append(command(
-            level(r), _message(a, r, lang), file=p.path,
-            line=r.input.line if r.input is not None else None,
-            title=f"{r.id} {r.rule.text(lang, 'title')}",
-        ))
+        lines.append(
+            command(
+                level(r),
+                _message(a, r, lang),
+                file=p.path,
+                line=r.input.line if r.input is not None else None,
+                title=f"{r.id} {r.rule.text(lang, 'title')}",
+            )
+        )
     return "".join(lines)
 
 

@@ -20,8 +20,15 @@ WIDTH = 100
 def record(assessments: Sequence[Assessment], options: RenderOptions) -> Console:
     """A recording console holding the table report of every assessment, in colour."""
     con = Console(
-        record=True, file=io.StringIO(), width=WIDTH, force_terminal=True,
-        color_system="truecolor", highlight=False, emoji=False, markup=False, legacy_windows=False,
+        record=True,
+        file=io.StringIO(),
+        width=WIDTH,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
     )
     for n, a in enumerate(assessments):
         if n:

@@ -68,11 +68,21 @@ def _scale(rule: Rule) -> dict[str, Any]:
     if s is None:
         out["expected"] = rule.expected
     elif s.kind == "linear":
-        out |= {"scale": "linear", "worst": _num(s.worst), "target": _num(s.target),
-                "best": _num(s.best), "target_score": _num(s.target_score)}
+        out |= {
+            "scale": "linear",
+            "worst": _num(s.worst),
+            "target": _num(s.target),
+            "best": _num(s.best),
+            "target_score": _num(s.target_score),
+        }
     else:
-        out |= {"scale": "bands", "edges": [_num(e) for e in s.edges],
-                "scores": [_num(x) for x in s.scores], "edge": s.edge, "target": _num(s.target)}
+        out |= {
+            "scale": "bands",
+            "edges": [_num(e) for e in s.edges],
+            "scores": [_num(x) for x in s.scores],
+            "edge": s.edge,
+            "target": _num(s.target),
+        }
     return out
 
 
@@ -86,7 +96,10 @@ def _static(rule: Rule, lang: str) -> tuple[Any, ...]:
     if hit is not None and hit[0] is rule:
         return hit[1]
     entries = (
-        rule.text(lang, "title"), _jsonable(rule.target), _num(rule.weight), _scale(rule),
+        rule.text(lang, "title"),
+        _jsonable(rule.target),
+        _num(rule.weight),
+        _scale(rule),
         [f"§{s}" if s != "intro" else s for s in rule.paper],
     )
     _STATIC[(id(rule), lang)] = (rule, entries)
@@ -102,8 +115,16 @@ _NO_INPUT = (None,) * len(INPUT_KEYS)
 def rule_values(r: RuleResult) -> tuple[Any, ...]:
     """The values of RESULT_KEYS, then of INPUT_KEYS (all None with no input), ready to encode."""
     mv = r.input
-    head = (r.status, _jsonable(r.value), _num(r.score), r.passed, _num(r.gap),
-            _num(r.contribution), _jsonable(r.detail) if r.detail else None, r.reason)
+    head = (
+        r.status,
+        _jsonable(r.value),
+        _num(r.score),
+        r.passed,
+        _num(r.gap),
+        _num(r.contribution),
+        _jsonable(r.detail) if r.detail else None,
+        r.reason,
+    )
     if mv is None:
         return head + _NO_INPUT
     return head + (_jsonable(mv.value), mv.year, mv.source, mv.is_estimate, mv.is_target, mv.line)
@@ -113,7 +134,7 @@ def rule_fields(r: RuleResult) -> dict[str, Any]:
     """The entries of a rule's JSON object that depend on the profile (see :func:`rule_layout`)."""
     values = rule_values(r)
     fields = dict(zip(RESULT_KEYS, values))
-    fields["input"] = None if r.input is None else dict(zip(INPUT_KEYS, values[len(RESULT_KEYS):]))
+    fields["input"] = None if r.input is None else dict(zip(INPUT_KEYS, values[len(RESULT_KEYS) :]))
     return fields
 
 
@@ -164,8 +185,12 @@ def recommendation_layout(rule: Rule, lang: str, priority: Any, gain: Any) -> di
 
 
 def _highlight(r: RuleResult, lang: str) -> dict[str, Any]:
-    return {"rule": r.id, "title": r.rule.text(lang, "title"), "value": _jsonable(r.value),
-            "score": _num(r.score)}
+    return {
+        "rule": r.id,
+        "title": r.rule.text(lang, "title"),
+        "value": _jsonable(r.value),
+        "score": _num(r.score),
+    }
 
 
 def _rule_list(results: Sequence[RuleResult], lang: str) -> Any:
@@ -173,11 +198,15 @@ def _rule_list(results: Sequence[RuleResult], lang: str) -> Any:
 
 
 def _recommendation_list(recs: Sequence[Recommendation], lang: str) -> Any:
-    return [recommendation_layout(rec.rule, lang, _num(rec.priority), _num(rec.gain)) for rec in recs]
+    return [
+        recommendation_layout(rec.rule, lang, _num(rec.priority), _num(rec.gain)) for rec in recs
+    ]
 
 
 def assessment_to_dict(
-    a: Assessment, lang: str = "en", *,
+    a: Assessment,
+    lang: str = "en",
+    *,
     rules: Callable[[Sequence[RuleResult], str], Any] = _rule_list,
     recommendations: Callable[[Sequence[Recommendation], str], Any] = _recommendation_list,
 ) -> dict[str, Any]:
@@ -190,10 +219,20 @@ def assessment_to_dict(
     return {
         "schema_version": SCHEMA_VERSION,
         "ruleset": {"name": a.ruleset.name, "version": a.ruleset.version},
-        "profile": {"name": p.name, "kind": p.kind, "year": p.year, "country": p.country,
-                    "path": p.path},
-        "overall": {"score": _num(a.score), "grade": a.grade, "coverage": _num(a.coverage),
-                    "aggregation": a.aggregation, "min_coverage": _num(a.min_coverage)},
+        "profile": {
+            "name": p.name,
+            "kind": p.kind,
+            "year": p.year,
+            "country": p.country,
+            "path": p.path,
+        },
+        "overall": {
+            "score": _num(a.score),
+            "grade": a.grade,
+            "coverage": _num(a.coverage),
+            "aggregation": a.aggregation,
+            "min_coverage": _num(a.min_coverage),
+        },
         "diagnostics": [
             {
                 "id": d.id,
@@ -209,8 +248,11 @@ def assessment_to_dict(
             for i, d in enumerate(a.diagnostics)
         ],
         "waivers": [{"rule": r.id, "reason": r.reason} for r in a.waived],
-        "waivers_ignored": [{"rule": w.rule, "reason": w.reason, "why": w.why_not}
-                            for w in a.waiver_notes if not w.applied],
+        "waivers_ignored": [
+            {"rule": w.rule, "reason": w.reason, "why": w.why_not}
+            for w in a.waiver_notes
+            if not w.applied
+        ],
         "strengths": [_highlight(r, lang) for r in a.strengths],
         "weaknesses": [_highlight(r, lang) for r in a.weaknesses],
         "recommendations": recommendations(a.recommendations, lang),

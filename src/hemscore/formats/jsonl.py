@@ -48,8 +48,12 @@ def _slot(name: str) -> str:
 #: How the encoder writes a value, by type. Numbers come rounded by round4, so they are finite
 #: and ``repr`` is what the encoder writes; ``str.format`` on "null" ignores its argument.
 _TEXT: dict[type, Callable[[Any], str]] = {
-    float: float.__repr__, int: int.__repr__, str: _string, type(None): "null".format,
-    bool: {True: "true", False: "false"}.__getitem__, dict: _encode,
+    float: float.__repr__,
+    int: int.__repr__,
+    str: _string,
+    type(None): "null".format,
+    bool: {True: "true", False: "false"}.__getitem__,
+    dict: _encode,
 }
 _text_for = _TEXT.__getitem__  # a KeyError (a type no entry has) falls back to the plain path
 
@@ -118,8 +122,7 @@ def _encode_line(a: Assessment, lang: str) -> str:
 
     def recommendations(recs: Sequence[Recommendation], lang: str) -> str:
         parts = [
-            _templates(rec.rule, lang)[3].fill((_num(rec.priority), _num(rec.gain)))
-            for rec in recs
+            _templates(rec.rule, lang)[3].fill((_num(rec.priority), _num(rec.gain))) for rec in recs
         ]
         return hold("[" + ",".join(parts) + "]")
 

@@ -39,9 +39,11 @@ def _failure_text(a: Assessment, r: RuleResult, lang: str) -> str:
     metrics = a.ruleset.metrics
     lines = [
         f"{_where(a, r)}: {r.rule.metric}",
-        (f"{label(lang, 'value')} {tx.value(r, lang, metrics)} · {label(lang, 'target')} "
-         f"{tx.target(r, lang, metrics)} · {label(lang, 'score')} {tx.score(r.score)}/100 · "
-         f"{_severity(r)}"),
+        (
+            f"{label(lang, 'value')} {tx.value(r, lang, metrics)} · {label(lang, 'target')} "
+            f"{tx.target(r, lang, metrics)} · {label(lang, 'score')} {tx.score(r.score)}/100 · "
+            f"{_severity(r)}"
+        ),
     ]
     if r.input is not None and r.input.source:
         lines.append(f"{label(lang, 'source')}: {tx.source_line(r)}")
@@ -56,41 +58,62 @@ def testsuite(a: Assessment, options: RenderOptions) -> ET.Element:
     p = a.profile
     results = a.results
     metrics = a.ruleset.metrics
-    suite = ET.Element("testsuite", {
-        "name": _x(f"{p.name} ({p.kind} {p.year})"),
-        "tests": str(len(results)),
-        "failures": str(sum(r.status == "fail" for r in results)),
-        "errors": "0",
-        "skipped": str(sum(r.status in ("missing", "waived") for r in results)),
-        "time": "0",
-    })
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": _x(f"{p.name} ({p.kind} {p.year})"),
+            "tests": str(len(results)),
+            "failures": str(sum(r.status == "fail" for r in results)),
+            "errors": "0",
+            "skipped": str(sum(r.status in ("missing", "waived") for r in results)),
+            "time": "0",
+        },
+    )
     props = ET.SubElement(suite, "properties")
     overall = _num(a.score)
     for name, value in (
-        ("path", p.path), ("kind", p.kind), ("year", p.year),
-        ("overall", "" if overall is None else overall), ("grade", a.grade),
-        ("coverage", _num(a.coverage)), ("ruleset", f"{a.ruleset.name} {a.ruleset.version}"),
+        ("path", p.path),
+        ("kind", p.kind),
+        ("year", p.year),
+        ("overall", "" if overall is None else overall),
+        ("grade", a.grade),
+        ("coverage", _num(a.coverage)),
+        ("ruleset", f"{a.ruleset.name} {a.ruleset.version}"),
     ):
         ET.SubElement(props, "property", {"name": name, "value": _x(value)})
     for d in a.diagnostics:
         for r in d.rules:
-            case = ET.SubElement(suite, "testcase", {
-                "name": _x(f"{r.id} {r.rule.text(lang, 'title')}"),
-                "classname": f"hemscore.{d.id}",
-                "time": "0",
-            })
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                {
+                    "name": _x(f"{r.id} {r.rule.text(lang, 'title')}"),
+                    "classname": f"hemscore.{d.id}",
+                    "time": "0",
+                },
+            )
             if r.status == "fail":
-                failure = ET.SubElement(case, "failure", {
-                    "message": _x(f"{label(lang, 'value')} {tx.value(r, lang, metrics)}, "
-                                  f"{label(lang, 'target')} {tx.target(r, lang, metrics)}, "
-                                  f"{label(lang, 'score')} {tx.score(r.score)}"),
-                    "type": _x(_severity(r)),
-                })
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    {
+                        "message": _x(
+                            f"{label(lang, 'value')} {tx.value(r, lang, metrics)}, "
+                            f"{label(lang, 'target')} {tx.target(r, lang, metrics)}, "
+                            f"{label(lang, 'score')} {tx.score(r.score)}"
+                        ),
+                        "type": _x(_severity(r)),
+                    },
+                )
                 failure.text = _x(_failure_text(a, r, lang))
             elif r.status in ("missing", "waived"):
-                ET.SubElement(case, "skipped", {
-                    "message": _x(f"{label(lang, r.status)}: {r.reason or ''}".rstrip(": ")),
-                })
+                ET.SubElement(
+                    case,
+                    "skipped",
+                    {
+                        "message": _x(f"{label(lang, r.status)}: {r.reason or ''}".rstrip(": ")),
+                    },
+                )
     return suite
 
 

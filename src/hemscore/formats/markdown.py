@@ -22,10 +22,14 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
     out += [
         f"- **{label(lang, 'kind')}**: {label(lang, p.kind)} · **{label(lang, 'year')}**: {p.year}",
-        (f"- **{label(lang, 'overall')}**: {overall}{' / 100' if a.score is not None else ''}"
-         f" · **{label(lang, 'grade')}**: {a.grade} · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%"),
-        (f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
-         f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}"),
+        (
+            f"- **{label(lang, 'overall')}**: {overall}{' / 100' if a.score is not None else ''}"
+            f" · **{label(lang, 'grade')}**: {a.grade} · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%"
+        ),
+        (
+            f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
+            f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}"
+        ),
         "",
         f"### {label(lang, 'diagnostics')}",
         "",
@@ -33,13 +37,21 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
         "|---|---:|---:|",
     ]
     for i, d in enumerate(a.diagnostics):
-        out.append(f"| {_cell(a.ruleset.diagnostics[i].text(lang, 'title'))} | "
-                   f"{tx.diag_score(a, i, lang)} | {d.coverage * 100:.0f}% |")
-    out += ["", f"### {label(lang, 'rules')}", "",
-            (f"| {label(lang, 'rule')} | {label(lang, 'metric')} | {label(lang, 'value')} | "
-             f"{label(lang, 'target')} | {label(lang, 'score')} | {label(lang, 'status')} | "
-             f"{label(lang, 'source')} | {label(lang, 'paper')} |"),
-            "|---|---|---:|---:|---:|---|---|---|"]
+        out.append(
+            f"| {_cell(a.ruleset.diagnostics[i].text(lang, 'title'))} | "
+            f"{tx.diag_score(a, i, lang)} | {d.coverage * 100:.0f}% |"
+        )
+    out += [
+        "",
+        f"### {label(lang, 'rules')}",
+        "",
+        (
+            f"| {label(lang, 'rule')} | {label(lang, 'metric')} | {label(lang, 'value')} | "
+            f"{label(lang, 'target')} | {label(lang, 'score')} | {label(lang, 'status')} | "
+            f"{label(lang, 'source')} | {label(lang, 'paper')} |"
+        ),
+        "|---|---|---:|---:|---:|---|---|---|",
+    ]
     for d in a.diagnostics:
         for r in d.rules:
             out.append(
@@ -55,15 +67,24 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             out += [f"- {_cell(tx.highlight(r, lang, metrics))}" for r in results]
     if a.waiver_notes:
         out += ["", f"### {label(lang, 'waivers')}", ""]
-        out += [f"- **{w.rule}**: {_cell(w.reason)}"
-                + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})") for w in a.waiver_notes]
+        out += [
+            f"- **{w.rule}**: {_cell(w.reason)}"
+            + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})")
+            for w in a.waiver_notes
+        ]
     out += ["", f"### {label(lang, 'recommendations')} ({label(lang, 'ranked_by')})", ""]
     if not a.recommendations:
         out.append(label(lang, "no_recs"))
     for n, rec in enumerate(a.recommendations[: options.top], start=1):
-        gain = f" ({label(lang, 'gain_if_met', gain=f'{rec.gain:.1f}')})" if rec.gain is not None else ""
-        out.append(f"{n}. **{rec.rule.id}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
-                   f"{_cell(rec.rule.text(lang, 'recommendation'))} ({tx.paper(rec.rule.paper, lang)})")
+        gain = (
+            f" ({label(lang, 'gain_if_met', gain=f'{rec.gain:.1f}')})"
+            if rec.gain is not None
+            else ""
+        )
+        out.append(
+            f"{n}. **{rec.rule.id}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
+            f"{_cell(rec.rule.text(lang, 'recommendation'))} ({tx.paper(rec.rule.paper, lang)})"
+        )
     rest = len(a.recommendations) - options.top
     if rest > 0:
         out += ["", label(lang, "more_recs", n=rest)]

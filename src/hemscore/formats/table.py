@@ -30,7 +30,9 @@ def _bar(score: float | None) -> Text:
 def _header(a: Assessment, lang: str) -> Group:
     p = a.profile
     title = Text(f"{label(lang, 'report')} — ", style="bold") + Text(p.name, style="bold cyan")
-    sub = Text(f"{label(lang, p.kind)} · {p.year}" + (f" · {p.country}" if p.country else ""), style="dim")
+    sub = Text(
+        f"{label(lang, p.kind)} · {p.year}" + (f" · {p.country}" if p.country else ""), style="dim"
+    )
     overall = Text()
     overall.append(f"{label(lang, 'overall')} ", style="bold")
     if a.score is None:
@@ -86,8 +88,13 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
             )
             if detail and r.input is not None and r.input.source:
                 t.add_row("", Text(f"{label(lang, 'source')}: {tx.source_line(r)}", style="dim"))
-            if (r.rule.method == "trend" and r.input is not None and r.rule.metric not in drawn
-                    and isinstance(r.input.value, dict) and r.input.value):
+            if (
+                r.rule.method == "trend"
+                and r.input is not None
+                and r.rule.metric not in drawn
+                and isinstance(r.input.value, dict)
+                and r.input.value
+            ):
                 drawn.add(r.rule.metric)
                 t.add_row("", Text(tx.trend_line(r.input.value, lang), style="cyan"))
     return t
@@ -98,10 +105,15 @@ def _highlights(a: Assessment, lang: str) -> Group | None:
         return None
     metrics = a.ruleset.metrics
     lines: list[Text] = []
-    for key, results, style in (("strengths", a.strengths, "green"), ("weaknesses", a.weaknesses, "red")):
+    for key, results, style in (
+        ("strengths", a.strengths, "green"),
+        ("weaknesses", a.weaknesses, "red"),
+    ):
         if results:
             lines.append(Text(label(lang, key), style="bold"))
-            lines += [Text("  ") + Text(tx.highlight(r, lang, metrics), style=style) for r in results]
+            lines += [
+                Text("  ") + Text(tx.highlight(r, lang, metrics), style=style) for r in results
+            ]
     return Group(*lines)
 
 
@@ -142,7 +154,12 @@ def _waivers(a: Assessment, lang: str) -> Group | None:
 
 def render_one(a: Assessment, options: RenderOptions) -> Group:
     lang = options.lang
-    parts: list[RenderableType] = [_header(a, lang), Text(), _diagnostics(a, lang), _rules(a, lang, options.detail)]
+    parts: list[RenderableType] = [
+        _header(a, lang),
+        Text(),
+        _diagnostics(a, lang),
+        _rules(a, lang, options.detail),
+    ]
     if any(r.input is not None and r.input.is_estimate for r in a.results):
         parts.append(Text("* " + label(lang, "estimate"), style="dim"))
     highlights = _highlights(a, lang)
@@ -157,9 +174,15 @@ def render_one(a: Assessment, options: RenderOptions) -> Group:
 
 def console(options: RenderOptions, file: io.StringIO) -> Console:
     return Console(
-        file=file, width=options.width, force_terminal=options.color,
-        color_system="standard" if options.color else None, no_color=not options.color,
-        highlight=False, emoji=False, markup=False, legacy_windows=False,
+        file=file,
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        no_color=not options.color,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
     )
 
 

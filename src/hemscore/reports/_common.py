@@ -185,12 +185,21 @@ def profile_labels(profiles: Sequence[Profile]) -> list[str]:
     if len(set(labels)) < len(labels):
         labels = [f"{p.name} ({p.year})" if labels.count(p.name) > 1 else p.name for p in profiles]
     if len(set(labels)) < len(labels):
-        labels = [f"{lab} [{p.path}]" if labels.count(lab) > 1 else lab for lab, p in zip(labels, profiles)]
+        labels = [
+            f"{lab} [{p.path}]" if labels.count(lab) > 1 else lab
+            for lab, p in zip(labels, profiles)
+        ]
     return labels
 
 
 def profile_dict(p: Profile, label_: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": p.name, "kind": p.kind, "year": p.year, "country": p.country, "path": p.path}
+    out: dict[str, Any] = {
+        "name": p.name,
+        "kind": p.kind,
+        "year": p.year,
+        "country": p.country,
+        "path": p.path,
+    }
     if label_ is not None:
         out = {"label": label_, **out}
     return out

@@ -38,8 +38,15 @@ def _ref_label(c: Comparison, labels: list[str]) -> str | None:
 
 
 def _cell_dict(cell: Cell, profile: str) -> dict[str, Any]:
-    return {"profile": profile, "score": jnum(cell.score), "rank": cell.rank, "status": cell.status,
-            "relative": jnum(cell.relative), "band": cell.band, "value": jvalue(cell.value)}
+    return {
+        "profile": profile,
+        "score": jnum(cell.score),
+        "rank": cell.rank,
+        "status": cell.status,
+        "relative": jnum(cell.relative),
+        "band": cell.band,
+        "value": jvalue(cell.value),
+    }
 
 
 def to_dict(c: Comparison, lang: str = "en") -> dict[str, Any]:
@@ -48,11 +55,17 @@ def to_dict(c: Comparison, lang: str = "en") -> dict[str, Any]:
     n = len(c.assessments)
     ref = None
     if c.reference is not None:
-        ref = {**profile_dict(c.reference.profile, _ref_label(c, labels)), "compared": c.reference_index is not None}
+        ref = {
+            **profile_dict(c.reference.profile, _ref_label(c, labels)),
+            "compared": c.reference_index is not None,
+        }
     rows = []
     for row in c.rows:
         item: dict[str, Any] = {
-            "id": row.id, "level": row.level, "diagnostic": row.diagnostic, "title": _title(c, row, lang),
+            "id": row.id,
+            "level": row.level,
+            "diagnostic": row.diagnostic,
+            "title": _title(c, row, lang),
             "leaders": [labels[i] for i in row.leaders],
             "cells": [_cell_dict(cell, labels[i]) for i, cell in enumerate(row.cells)],
         }
@@ -80,19 +93,44 @@ def render_csv(c: Comparison, options: RenderOptions) -> str:
     data = to_dict(c, options.lang)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["row", "level", "title", "profile", "score", "rank", "status", "relative", "band",
-                "leader", "reference"])
+    w.writerow(
+        [
+            "row",
+            "level",
+            "title",
+            "profile",
+            "score",
+            "rank",
+            "status",
+            "relative",
+            "band",
+            "leader",
+            "reference",
+        ]
+    )
     for row in data["rows"]:
         cells = [(cell, False) for cell in row["cells"]]
         if "reference" in row:
             cells.append((row["reference"], True))
         for cell, is_ref in cells:
-            w.writerow([
-                row["id"], row["level"], row["title"], cell["profile"], _csv(cell["score"]),
-                _csv(cell["rank"]), cell["status"], _csv(cell["relative"]), cell["band"] or "",
-                "true" if cell["profile"] in row["leaders"] and not is_ref else "false",
-                "true" if is_ref or (data["reference"] and cell["profile"] == data["reference"]["label"]) else "false",
-            ])
+            w.writerow(
+                [
+                    row["id"],
+                    row["level"],
+                    row["title"],
+                    cell["profile"],
+                    _csv(cell["score"]),
+                    _csv(cell["rank"]),
+                    cell["status"],
+                    _csv(cell["relative"]),
+                    cell["band"] or "",
+                    "true" if cell["profile"] in row["leaders"] and not is_ref else "false",
+                    "true"
+                    if is_ref
+                    or (data["reference"] and cell["profile"] == data["reference"]["label"])
+                    else "false",
+                ]
+            )
     return buf.getvalue()
 
 
@@ -126,9 +164,12 @@ def render_markdown(c: Comparison, options: RenderOptions) -> str:
     separate = rel and c.reference_index is None
     if separate:
         heads.append(md_cell(f"{labels[n]} ({label(lang, 'reference')})"))
-    out = [f"## {label(lang, 'compare')}", "",
-           "| | " + " | ".join(heads) + f" | {label(lang, 'leader')} |",
-           "|---|" + "---:|" * len(heads) + "---|"]
+    out = [
+        f"## {label(lang, 'compare')}",
+        "",
+        "| | " + " | ".join(heads) + f" | {label(lang, 'leader')} |",
+        "|---|" + "---:|" * len(heads) + "---|",
+    ]
     for row in c.rows:
         title = md_cell(_title(c, row, lang))
         if row.level == "overall":
@@ -139,7 +180,9 @@ def render_markdown(c: Comparison, options: RenderOptions) -> str:
         if separate and row.reference is not None:
             cells.append(_cell_text(row.reference, lang, rel))
         leaders = ", ".join(labels[i] for i in row.leaders) or "–"
-        out.append(f"| {title} | " + " | ".join(md_cell(x) for x in cells) + f" | {md_cell(leaders)} |")
+        out.append(
+            f"| {title} | " + " | ".join(md_cell(x) for x in cells) + f" | {md_cell(leaders)} |"
+        )
     out.append("")
     out.append("  \n".join(_notes(c, labels, lang)))  # a Markdown hard line break between notes
     return "\n".join(out) + "\n"
@@ -169,13 +212,21 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
     n = len(c.assessments)
     rel = c.reference is not None
     separate = rel and c.reference_index is None
-    band_style = {"leader": "bold green", "strong": "green", "moderate": "yellow", "emerging": "red"}
+    band_style = {
+        "leader": "bold green",
+        "strong": "green",
+        "moderate": "yellow",
+        "emerging": "red",
+    }
 
     def cell_text(cell: Cell | None, band_word: bool = True) -> Text:
         if cell is None:
             return Text("–")
         if cell.score is None:
-            return Text(label(lang, "not_applicable") if cell.status == "not_applicable" else "–", style="dim")
+            return Text(
+                label(lang, "not_applicable") if cell.status == "not_applicable" else "–",
+                style="dim",
+            )
         text = Text(num(cell.score), style="bold green" if cell.rank == 1 else "")
         if cell.rank is not None:
             text.append(f" #{cell.rank}", style="dim")
@@ -185,21 +236,32 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
         return text
 
     summary_rows = [r for r in c.rows if r.level != "rule"]
-    t = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
-              title=label(lang, "compare"), title_justify="left", title_style="bold")
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        title=label(lang, "compare"),
+        title_justify="left",
+        title_style="bold",
+    )
     t.add_column(label(lang, "profile"), ratio=1, overflow="fold", min_width=12)
     for row in summary_rows:
         t.add_column(_short_title(c, row, lang), justify="right", min_width=8, overflow="fold")
     for i in range(n):
         t.add_row(labels[i], *[cell_text(row.cells[i]) for row in summary_rows])
     if separate:
-        t.add_row(Text(f"{labels[n]} ({label(lang, 'reference')})", style="dim"),
-                  *[cell_text(row.reference) for row in summary_rows])
+        t.add_row(
+            Text(f"{labels[n]} ({label(lang, 'reference')})", style="dim"),
+            *[cell_text(row.reference) for row in summary_rows],
+        )
     buf = io.StringIO()
     con = console(options, buf)
     con.print(t)
-    leaders = [f"{_title(c, row, lang)}: {', '.join(labels[i] for i in row.leaders)}"
-               for row in summary_rows if row.leaders]
+    leaders = [
+        f"{_title(c, row, lang)}: {', '.join(labels[i] for i in row.leaders)}"
+        for row in summary_rows
+        if row.leaders
+    ]
     if leaders:
         con.print(Text(f"{label(lang, 'leader')} — " + "; ".join(leaders)))
     rule_rows = [r for r in c.rows if r.level == "rule"]
@@ -209,12 +271,16 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
         for i in range(n):
             d.add_column(_short(labels[i]), justify="right", no_wrap=True)
         if separate:
-            d.add_column(_short(f"{labels[n]} ({label(lang, 'reference')})"), justify="right", no_wrap=True)
+            d.add_column(
+                _short(f"{labels[n]} ({label(lang, 'reference')})"), justify="right", no_wrap=True
+            )
         current = None
         for row in rule_rows:
             if row.diagnostic != current:
                 current = row.diagnostic
-                title = next(x for x in c.assessments[0].ruleset.diagnostics if x.id == current).text(lang, "title")
+                title = next(
+                    x for x in c.assessments[0].ruleset.diagnostics if x.id == current
+                ).text(lang, "title")
                 d.add_row(Text(title, style="bold underline"))
             cells = [cell_text(cell, band_word=False) for cell in row.cells]
             if separate:
@@ -229,5 +295,9 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
 
 def render(c: Comparison, fmt: str, options: RenderOptions) -> str:
     """The comparison in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json, "csv": render_csv,
-            "markdown": render_markdown}[fmt](c, options)
+    return {
+        "table": render_table,
+        "json": render_json,
+        "csv": render_csv,
+        "markdown": render_markdown,
+    }[fmt](c, options)

@@ -15,12 +15,24 @@ FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 
 
 def _side(s: Snapshot) -> dict[str, Any]:
-    return {"name": s.name, "kind": s.kind, "year": s.year, "path": s.path, "ruleset": s.ruleset,
-            "score": jnum(s.score), "grade": s.grade, "coverage": jnum(s.coverage)}
+    return {
+        "name": s.name,
+        "kind": s.kind,
+        "year": s.year,
+        "path": s.path,
+        "ruleset": s.ruleset,
+        "score": jnum(s.score),
+        "grade": s.grade,
+        "coverage": jnum(s.coverage),
+    }
 
 
 def _rule(r: RuleSnap | None) -> dict[str, Any] | None:
-    return None if r is None else {"status": r.status, "score": jnum(r.score), "value": jvalue(r.value)}
+    return (
+        None
+        if r is None
+        else {"status": r.status, "score": jnum(r.score), "value": jvalue(r.value)}
+    )
 
 
 def _diag(d: DiagSnap | None) -> dict[str, Any] | None:
@@ -35,11 +47,30 @@ def to_dict(d: Diff) -> dict[str, Any]:
         "old": _side(d.old),
         "new": _side(d.new),
         "overall_delta": jnum(d.overall_delta),
-        "diagnostics": [{"id": c.id, "title": c.title, "old": _diag(c.old), "new": _diag(c.new),
-                         "delta": jnum(c.delta), "changed": c.changed} for c in d.diagnostics],
-        "rules": [{"id": c.id, "title": c.title, "diagnostic": c.diagnostic, "old": _rule(c.old),
-                   "new": _rule(c.new), "delta": jnum(c.delta), "newly_failing": c.newly_failing,
-                   "fixed": c.fixed} for c in d.rules],
+        "diagnostics": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "old": _diag(c.old),
+                "new": _diag(c.new),
+                "delta": jnum(c.delta),
+                "changed": c.changed,
+            }
+            for c in d.diagnostics
+        ],
+        "rules": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "diagnostic": c.diagnostic,
+                "old": _rule(c.old),
+                "new": _rule(c.new),
+                "delta": jnum(c.delta),
+                "newly_failing": c.newly_failing,
+                "fixed": c.fixed,
+            }
+            for c in d.rules
+        ],
         "unchanged_rules": d.unchanged_rules,
         "newly_failing": [c.id for c in d.newly_failing],
         "fixed": [c.id for c in d.fixed],
@@ -69,7 +100,8 @@ def _status(r: RuleSnap | None, lang: str) -> str:
 def _rule_cells(c: RuleChange, lang: str) -> list[str]:
     o, n = c.old, c.new
     return [
-        c.id, c.title,
+        c.id,
+        c.title,
         f"{_value(o.value if o else None, lang)} → {_value(n.value if n else None, lang)}",
         f"{num(o.score if o else None)} → {num(n.score if n else None)}",
         signed(c.delta),
@@ -78,8 +110,10 @@ def _rule_cells(c: RuleChange, lang: str) -> list[str]:
 
 
 def _headline(d: Diff, lang: str) -> str:
-    return (f"{label(lang, 'overall_change')} {num(d.old.score)} ({d.old.grade}) → "
-            f"{num(d.new.score)} ({d.new.grade}) · {signed(d.overall_delta)}")
+    return (
+        f"{label(lang, 'overall_change')} {num(d.old.score)} ({d.old.grade}) → "
+        f"{num(d.new.score)} ({d.new.grade}) · {signed(d.overall_delta)}"
+    )
 
 
 def _summary(d: Diff, lang: str) -> list[str]:
@@ -89,11 +123,18 @@ def _summary(d: Diff, lang: str) -> list[str]:
     if d.empty:
         lines.append(label(lang, "no_changes"))
     if d.newly_failing:
-        lines.append(f"{label(lang, 'newly_failing')}: " + ", ".join(f"{c.id} {c.title}" for c in d.newly_failing))
+        lines.append(
+            f"{label(lang, 'newly_failing')}: "
+            + ", ".join(f"{c.id} {c.title}" for c in d.newly_failing)
+        )
     if d.fixed:
         lines.append(f"{label(lang, 'fixed')}: " + ", ".join(f"{c.id} {c.title}" for c in d.fixed))
     reasons = _reasons(d, lang)
-    lines.append(f"{label(lang, 'regression')}: " + "; ".join(reasons) if reasons else label(lang, "no_regression"))
+    lines.append(
+        f"{label(lang, 'regression')}: " + "; ".join(reasons)
+        if reasons
+        else label(lang, "no_regression")
+    )
     return lines
 
 
@@ -105,25 +146,43 @@ def _reasons(d: Diff, lang: str) -> list[str]:
     elif d.overall_delta is not None and d.overall_delta < 0:
         reasons.append(label(lang, "reason_fell", n=f"{-d.overall_delta:.1f}"))
     if d.newly_failing:
-        reasons.append(label(lang, "reason_fails", n=len(d.newly_failing),
-                             ids=", ".join(c.id for c in d.newly_failing)))
+        reasons.append(
+            label(
+                lang,
+                "reason_fails",
+                n=len(d.newly_failing),
+                ids=", ".join(c.id for c in d.newly_failing),
+            )
+        )
     return reasons
 
 
 def _heads(lang: str) -> list[str]:
-    return [base_label(lang, "rule"), base_label(lang, "metric"), base_label(lang, "value"),
-            base_label(lang, "score"), label(lang, "delta"), base_label(lang, "status")]
+    return [
+        base_label(lang, "rule"),
+        base_label(lang, "metric"),
+        base_label(lang, "value"),
+        base_label(lang, "score"),
+        label(lang, "delta"),
+        base_label(lang, "status"),
+    ]
 
 
 def render_markdown(d: Diff, options: RenderOptions) -> str:
     lang = options.lang
-    out = [f"## {label(lang, 'diff')}: {md_cell(d.old.name)} ({d.old.year}) → {md_cell(d.new.name)} ({d.new.year})",
-           "", _headline(d, lang), "",
-           f"| {base_label(lang, 'diagnostic')} | {label(lang, 'old')} | {label(lang, 'new')} | {label(lang, 'delta')} |",
-           "|---|---:|---:|---:|"]
+    out = [
+        f"## {label(lang, 'diff')}: {md_cell(d.old.name)} ({d.old.year}) → {md_cell(d.new.name)} ({d.new.year})",
+        "",
+        _headline(d, lang),
+        "",
+        f"| {base_label(lang, 'diagnostic')} | {label(lang, 'old')} | {label(lang, 'new')} | {label(lang, 'delta')} |",
+        "|---|---:|---:|---:|",
+    ]
     for c in d.diagnostics:
-        out.append(f"| {md_cell(c.title)} | {num(c.old.score if c.old else None)} | "
-                   f"{num(c.new.score if c.new else None)} | {signed(c.delta)} |")
+        out.append(
+            f"| {md_cell(c.title)} | {num(c.old.score if c.old else None)} | "
+            f"{num(c.new.score if c.new else None)} | {signed(c.delta)} |"
+        )
     out += ["", f"### {label(lang, 'changed_rules', n=len(d.rules), same=d.unchanged_rules)}", ""]
     if d.rules:
         out += ["| " + " | ".join(_heads(lang)) + " |", "|---|---|---:|---:|---:|---|"]
@@ -143,29 +202,47 @@ def render_table(d: Diff, options: RenderOptions) -> str:
     lang = options.lang
     buf = io.StringIO()
     con = console(options, buf)
-    con.print(Text(f"{label(lang, 'diff')} — ", style="bold")
-              + Text(f"{d.old.name} ({d.old.year}) → {d.new.name} ({d.new.year})", style="bold cyan"))
+    con.print(
+        Text(f"{label(lang, 'diff')} — ", style="bold")
+        + Text(f"{d.old.name} ({d.old.year}) → {d.new.name} ({d.new.year})", style="bold cyan")
+    )
     con.print(Text(_headline(d, lang)))
     diags = Table(box=None, header_style="bold", pad_edge=False)
     diags.add_column(base_label(lang, "diagnostic"))
     for h in (label(lang, "old"), label(lang, "new"), label(lang, "delta")):
         diags.add_column(h, justify="right")
     for c in d.diagnostics:
-        style = "" if not c.changed else ("green" if (c.delta or 0) > 0 else "red" if (c.delta or 0) < 0 else "yellow")
-        diags.add_row(c.title, num(c.old.score if c.old else None), num(c.new.score if c.new else None),
-                      Text(signed(c.delta), style=style))
+        style = (
+            ""
+            if not c.changed
+            else ("green" if (c.delta or 0) > 0 else "red" if (c.delta or 0) < 0 else "yellow")
+        )
+        diags.add_row(
+            c.title,
+            num(c.old.score if c.old else None),
+            num(c.new.score if c.new else None),
+            Text(signed(c.delta), style=style),
+        )
     con.print(diags)
-    con.print(Text(label(lang, "changed_rules", n=len(d.rules), same=d.unchanged_rules), style="bold"))
+    con.print(
+        Text(label(lang, "changed_rules", n=len(d.rules), same=d.unchanged_rules), style="bold")
+    )
     if d.rules:
         t = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         for i, h in enumerate(_heads(lang)):
-            t.add_column(h, justify="right" if i in (2, 3, 4) else "left", ratio=1 if i == 1 else None,
-                         overflow="fold")
+            t.add_column(
+                h,
+                justify="right" if i in (2, 3, 4) else "left",
+                ratio=1 if i == 1 else None,
+                overflow="fold",
+            )
         for rc in d.rules:
             cells = _rule_cells(rc, lang)
             delta_style = "green" if (rc.delta or 0) > 0 else "red" if (rc.delta or 0) < 0 else ""
             status_style = "red" if rc.newly_failing else ("green" if rc.fixed else "")
-            t.add_row(*cells[:4], Text(cells[4], style=delta_style), Text(cells[5], style=status_style))
+            t.add_row(
+                *cells[:4], Text(cells[4], style=delta_style), Text(cells[5], style=status_style)
+            )
         con.print(t)
     for line in _summary(d, lang):
         con.print(Text(line))
@@ -174,4 +251,6 @@ def render_table(d: Diff, options: RenderOptions) -> str:
 
 def render(d: Diff, fmt: str, options: RenderOptions) -> str:
     """The diff in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](d, options)
+    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](
+        d, options
+    )

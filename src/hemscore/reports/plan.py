@@ -31,14 +31,24 @@ def outcome_lines(plan: Plan, lang: str, written: str | None = None) -> list[str
     """What the plan concluded, in sentences: reached, already there, or why not."""
     lines = []
     if plan.before.score is not None and plan.before.score >= plan.target:
-        lines.append(label(lang, "already", score=num(plan.before.score), target=f"{plan.target:g}"))
+        lines.append(
+            label(lang, "already", score=num(plan.before.score), target=f"{plan.target:g}")
+        )
     elif plan.reached:
         lines.append(label(lang, "reached", after=num(plan.after.score), target=f"{plan.target:g}"))
     elif plan.before.score is None:
-        lines.append(label(lang, "no_score", coverage=f"{plan.before.coverage * 100:.0f}",
-                           minimum=f"{plan.before.min_coverage * 100:.0f}"))
+        lines.append(
+            label(
+                lang,
+                "no_score",
+                coverage=f"{plan.before.coverage * 100:.0f}",
+                minimum=f"{plan.before.min_coverage * 100:.0f}",
+            )
+        )
     else:
-        lines.append(label(lang, "unreachable", target=f"{plan.target:g}", best=num(plan.after.score)))
+        lines.append(
+            label(lang, "unreachable", target=f"{plan.target:g}", best=num(plan.after.score))
+        )
     if written is not None:
         lines.append(label(lang, "written", path=written))
     return lines
@@ -48,21 +58,35 @@ def blocker_lines(plan: Plan, lang: str) -> list[str]:
     """What the plan could not act on, grouped by reason (rules and their metrics)."""
     lines = []
     if not plan.reached and plan.held_back:
-        lines.append(f"{label(lang, 'held_back')}: " + ", ".join(f"{rid} ({s:.0f})" for rid, s in plan.held_back))
+        lines.append(
+            f"{label(lang, 'held_back')}: "
+            + ", ".join(f"{rid} ({s:.0f})" for rid, s in plan.held_back)
+        )
     for why in WHY_ORDER:
         items = [n for n in plan.not_planned if n.why == why]
         if items:
             rules = ", ".join(n.rule for n in items)
             lines.append(f"{label(lang, 'why_' + why)}: {rules}")
     if plan.unscored_diagnostics:
-        titles = [d.text(lang, "title") for d in plan.before.ruleset.diagnostics if d.id in plan.unscored_diagnostics]
+        titles = [
+            d.text(lang, "title")
+            for d in plan.before.ruleset.diagnostics
+            if d.id in plan.unscored_diagnostics
+        ]
         lines.append(f"{label(lang, 'why_unscored')}: {', '.join(titles)}")
     return lines
 
 
 def _change_dict(plan: Plan, c: Change, lang: str) -> dict[str, Any]:
-    return {"metric": c.metric, "title": _metric_title(plan, c.metric, lang), "rules": list(c.rules),
-            "from": jvalue(c.old), "to": jvalue(c.new), "effort": jnum(c.effort), "gain": jnum(c.gain)}
+    return {
+        "metric": c.metric,
+        "title": _metric_title(plan, c.metric, lang),
+        "rules": list(c.rules),
+        "from": jvalue(c.old),
+        "to": jvalue(c.new),
+        "effort": jnum(c.effort),
+        "gain": jnum(c.gain),
+    }
 
 
 def to_dict(plan: Plan, lang: str = "en", written: str | None = None) -> dict[str, Any]:
@@ -79,7 +103,9 @@ def to_dict(plan: Plan, lang: str = "en", written: str | None = None) -> dict[st
         "after": {"score": jnum(a.score), "grade": a.grade},
         "effort": jnum(plan.effort),
         "changes": [_change_dict(plan, c, lang) for c in plan.changes],
-        "not_planned": [{"rule": n.rule, "metric": n.metric, "why": n.why} for n in plan.not_planned],
+        "not_planned": [
+            {"rule": n.rule, "metric": n.metric, "why": n.why} for n in plan.not_planned
+        ],
         "unscored_diagnostics": list(plan.unscored_diagnostics),
         "held_back": [{"rule": rid, "score": jnum(s)} for rid, s in plan.held_back],
         "written": written,
@@ -93,8 +119,10 @@ def render_json(plan: Plan, options: RenderOptions, written: str | None = None) 
 
 def _headline(plan: Plan, lang: str) -> str:
     b, a = plan.before, plan.after
-    return (f"{label(lang, 'overall')} {num(b.score)} ({b.grade}) → {num(a.score)} ({a.grade}) · "
-            f"{label(lang, 'target')} {plan.target:g} · {label(lang, 'effort')} {plan.effort:.2f}")
+    return (
+        f"{label(lang, 'overall')} {num(b.score)} ({b.grade}) → {num(a.score)} ({a.grade}) · "
+        f"{label(lang, 'target')} {plan.target:g} · {label(lang, 'effort')} {plan.effort:.2f}"
+    )
 
 
 def render_markdown(plan: Plan, options: RenderOptions, written: str | None = None) -> str:
@@ -102,13 +130,19 @@ def render_markdown(plan: Plan, options: RenderOptions, written: str | None = No
     p = plan.before.profile
     out = [f"## {label(lang, 'plan')}: {md_cell(p.name)}", "", _headline(plan, lang), ""]
     if plan.changes:
-        out += [(f"| # | {label(lang, 'metric')} | {label(lang, 'from')} | {label(lang, 'to')} | "
-                f"{label(lang, 'effort')} | {label(lang, 'gain')} | {label(lang, 'rules')} |"),
-                "|---:|---|---:|---:|---:|---:|---|"]
+        out += [
+            (
+                f"| # | {label(lang, 'metric')} | {label(lang, 'from')} | {label(lang, 'to')} | "
+                f"{label(lang, 'effort')} | {label(lang, 'gain')} | {label(lang, 'rules')} |"
+            ),
+            "|---:|---|---:|---:|---:|---:|---|",
+        ]
         for i, c in enumerate(plan.changes, start=1):
-            out.append(f"| {i} | {md_cell(_metric_title(plan, c.metric, lang))} (`{c.metric}`) | "
-                       f"{_value(c.old, lang)} | {_value(c.new, lang)} | {c.effort:.2f} | "
-                       f"{signed(c.gain)} | {', '.join(c.rules)} |")
+            out.append(
+                f"| {i} | {md_cell(_metric_title(plan, c.metric, lang))} (`{c.metric}`) | "
+                f"{_value(c.old, lang)} | {_value(c.new, lang)} | {c.effort:.2f} | "
+                f"{signed(c.gain)} | {', '.join(c.rules)} |"
+            )
         out.append("")
     out += [f"- {md_cell(line)}" for line in outcome_lines(plan, lang, written)]
     out += [f"- {md_cell(line)}" for line in blocker_lines(plan, lang)]
@@ -139,8 +173,15 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
         t.add_column(label(lang, "rules"))
         for i, c in enumerate(plan.changes, start=1):
             metric = Text(_metric_title(plan, c.metric, lang)) + Text(f" {c.metric}", style="dim")
-            t.add_row(str(i), metric, _value(c.old, lang), Text(_value(c.new, lang), style="bold"),
-                      f"{c.effort:.2f}", Text(signed(c.gain), style="green"), ", ".join(c.rules))
+            t.add_row(
+                str(i),
+                metric,
+                _value(c.old, lang),
+                Text(_value(c.new, lang), style="bold"),
+                f"{c.effort:.2f}",
+                Text(signed(c.gain), style="green"),
+                ", ".join(c.rules),
+            )
         con.print(t)
     ok = plan.reached
     for line in outcome_lines(plan, lang, written):
@@ -152,4 +193,6 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
 
 def render(plan: Plan, fmt: str, options: RenderOptions, written: str | None = None) -> str:
     """The plan in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](plan, options, written)
+    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](
+        plan, options, written
+    )

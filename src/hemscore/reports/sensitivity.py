@@ -14,7 +14,9 @@ FORMATS: tuple[str, ...] = ("table", "json")
 
 
 def _interval(i: Interval | None) -> dict[str, Any] | None:
-    return None if i is None else {"median": jnum(i.median), "low": jnum(i.low), "high": jnum(i.high)}
+    return (
+        None if i is None else {"median": jnum(i.median), "low": jnum(i.low), "high": jnum(i.high)}
+    )
 
 
 def to_dict(r: SensitivityResult) -> dict[str, Any]:
@@ -26,15 +28,23 @@ def to_dict(r: SensitivityResult) -> dict[str, Any]:
         "report": "sensitivity",
         "ruleset": {"name": rs.name, "version": rs.version},
         "settings": {
-            "runs": r.runs, "seed": r.seed, "weight_factor": {"low": jnum(r.low), "high": jnum(r.high)},
-            "aggregation_runs": {"arithmetic": r.runs - r.geometric_runs, "geometric": r.geometric_runs},
+            "runs": r.runs,
+            "seed": r.seed,
+            "weight_factor": {"low": jnum(r.low), "high": jnum(r.high)},
+            "aggregation_runs": {
+                "arithmetic": r.runs - r.geometric_runs,
+                "geometric": r.geometric_runs,
+            },
             "quantiles": [0.05, 0.5, 0.95],
         },
         "profiles": [
             {
                 **profile_dict(p.assessment.profile, labels[i]),
-                "nominal": {"score": jnum(p.nominal_score), "rank": p.nominal_rank,
-                            "aggregation": p.assessment.aggregation},
+                "nominal": {
+                    "score": jnum(p.nominal_score),
+                    "rank": p.nominal_rank,
+                    "aggregation": p.assessment.aggregation,
+                },
                 "score": _interval(p.score),
                 "rank": _interval(p.rank),
                 "scored_runs": p.scored_runs,
@@ -68,8 +78,14 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
     lang = options.lang
     labels = profile_labels([p.assessment.profile for p in r.profiles])
     many = len(r.profiles) > 1
-    t = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
-              title=label(lang, "sensitivity"), title_justify="left", title_style="bold")
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        title=label(lang, "sensitivity"),
+        title_justify="left",
+        title_style="bold",
+    )
     t.add_column(label(lang, "profile"), ratio=1, overflow="fold")
     t.add_column(label(lang, "nominal"), justify="right")
     t.add_column(label(lang, "median"), justify="right")
@@ -79,16 +95,36 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
         t.add_column(label(lang, "median_rank"), justify="right")
         t.add_column(label(lang, "rank_interval"), justify="right")
     for i, p in enumerate(r.profiles):
-        cells = [labels[i], num(p.nominal_score), num(p.score.median if p.score else None), _range(p.score)]
+        cells = [
+            labels[i],
+            num(p.nominal_score),
+            num(p.score.median if p.score else None),
+            _range(p.score),
+        ]
         if many:
-            cells += [_rank(p.nominal_rank), _rank(p.rank.median if p.rank else None),
-                      "–" if p.rank is None else f"{p.rank.low:g}–{p.rank.high:g}"]
+            cells += [
+                _rank(p.nominal_rank),
+                _rank(p.rank.median if p.rank else None),
+                "–" if p.rank is None else f"{p.rank.low:g}–{p.rank.high:g}",
+            ]
         t.add_row(*cells)
     buf = io.StringIO()
     con = console(options, buf)
     con.print(t)
-    con.print(Text(label(lang, "settings", runs=r.runs, seed=r.seed, low=f"{r.low:g}", high=f"{r.high:g}",
-                         geo=r.geometric_runs), style="dim"))
+    con.print(
+        Text(
+            label(
+                lang,
+                "settings",
+                runs=r.runs,
+                seed=r.seed,
+                low=f"{r.low:g}",
+                high=f"{r.high:g}",
+                geo=r.geometric_runs,
+            ),
+            style="dim",
+        )
+    )
     if any(p.score is None for p in r.profiles):
         con.print(Text(label(lang, "unscored_note"), style="dim"))
     return buf.getvalue()
