@@ -52,10 +52,6 @@ def hemscore(
     )
 
 
-def xfail(item: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue #10 item {item}: not fixed yet")
-
-
 def require_root() -> None:
     """Device nodes need root: CI runs as root, so there a missing privilege is a failure."""
     if os.geteuid() != 0:
@@ -78,7 +74,6 @@ def leftovers(folder: Path) -> list[str]:
 # -- 1. targets that are not regular files are written in place, never replaced ----------------
 
 
-@xfail("1")
 def test_char_device_target_stays_a_device(tmp_path: Path, home: Path) -> None:
     require_root()
     node = tmp_path / "null"
@@ -90,7 +85,6 @@ def test_char_device_target_stays_a_device(tmp_path: Path, home: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-@xfail("1")
 @pytest.mark.parametrize(
     "command",
     [
@@ -137,7 +131,6 @@ def test_symlink_target_is_followed_to_its_regular_file(tmp_path: Path, home: Pa
 # -- 2. an output that is one of the inputs is refused ------------------------------------------
 
 
-@xfail("2")
 @pytest.mark.parametrize(
     "command",
     [
@@ -183,7 +176,6 @@ def test_an_output_that_is_an_input_is_refused(
 # -- 3. signals leave no temporary file --------------------------------------------------------
 
 
-@xfail("3")
 @pytest.mark.parametrize(
     ("signum", "code", "word"),
     [
@@ -227,7 +219,6 @@ def test_signal_removes_the_temporary_file(
 # -- 4. a read-only target is refused without --force -------------------------------------------
 
 
-@xfail("4")
 def test_read_only_target_is_refused_unless_forced(tmp_path: Path, home: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text("keep\n", encoding="utf-8")
@@ -250,7 +241,6 @@ def closed(fd: int) -> None:
     os.close(fd)
 
 
-@xfail("9")
 def test_closed_stdout_is_a_clear_error(home: Path) -> None:
     r = subprocess.run(
         [sys.executable, "-m", "hemscore", "assess", str(CHINA), "--format", "json"],
@@ -285,8 +275,8 @@ def test_closed_stdout_with_an_output_file_still_works(tmp_path: Path, home: Pat
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        pytest.param(["assess", str(CHINA), "--format", "json"], 0, marks=xfail("9")),
-        pytest.param(["assess", "no-such-file.toml"], 2, marks=xfail("9")),
+        (["assess", str(CHINA), "--format", "json"], 0),
+        (["assess", "no-such-file.toml"], 2),
         (["assess", str(CHINA), "--fail-under", "99"], 1),
     ],
     ids=["good", "bad", "gate"],
@@ -307,8 +297,8 @@ def test_closed_stderr_keeps_the_exit_code(home: Path, args: list[str], code: in
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(["--help"], marks=xfail("9")),
-        pytest.param(["assess", "--help"], marks=xfail("9")),
+        ["--help"],
+        ["assess", "--help"],
         ["rules"],
     ],
     ids=["help", "assess-help", "rules"],
@@ -333,7 +323,6 @@ def test_reader_that_stops_early_is_not_a_failure(home: Path, args: list[str]) -
 # -- 10. file names that are not UTF-8 ----------------------------------------------------------
 
 
-@xfail("10")
 def test_non_utf8_file_name_is_escaped_and_the_batch_goes_on(tmp_path: Path, home: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -370,7 +359,6 @@ def read_until(fd: int, needle: bytes, limit: float = 60) -> bytes:
     return seen
 
 
-@xfail("12")
 def test_fifo_named_as_input_says_it_waits(tmp_path: Path, home: Path) -> None:
     fifo = tmp_path / "in.toml"
     os.mkfifo(fifo)
@@ -395,7 +383,6 @@ def test_fifo_named_as_input_says_it_waits(tmp_path: Path, home: Path) -> None:
     assert out.startswith(b"{")
 
 
-@xfail("12")
 def test_terminal_on_stdin_says_it_waits(home: Path) -> None:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
@@ -419,7 +406,6 @@ def test_terminal_on_stdin_says_it_waits(home: Path) -> None:
 # -- 13. no cache, nothing written under HOME ---------------------------------------------------
 
 
-@xfail("13")
 def test_a_full_run_leaves_home_empty(tmp_path: Path, home: Path) -> None:
     for args in (
         ["assess", CHINA],
@@ -433,7 +419,6 @@ def test_a_full_run_leaves_home_empty(tmp_path: Path, home: Path) -> None:
     assert list(home.iterdir()) == []
 
 
-@xfail("13")
 def test_home_that_does_not_exist_is_not_created(tmp_path: Path) -> None:
     home = tmp_path / "absent"
     r = hemscore("assess", CHINA, "--format", "json", home=home)

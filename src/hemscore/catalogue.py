@@ -160,7 +160,7 @@ def builtin_catalogue() -> dict[str, Metric]:
     if _BUILTIN is None:
         from .tomlsource import read_toml
 
-        doc = read_toml(CATALOGUE_PATH, error=RuleError, cache=True)
+        doc = read_toml(CATALOGUE_PATH, error=RuleError)
         unknown = set(doc.data) - {"metrics"}
         if unknown:
             raise HemscoreError(f"unknown table {min(unknown)}", path=doc.path)

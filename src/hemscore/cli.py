@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 
@@ -92,8 +92,22 @@ def _main(
 
 
 def say(message: str) -> None:
-    """A message for the user: always stderr, never mixed into the report."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """A message for the user: always stderr, never mixed into the report.
+
+    A file name that is not UTF-8 is shown with its bytes escaped; a closed or broken stderr
+    loses the message but never changes the exit code.
+    """
+    text = message.rstrip("\n")
+    try:  # a name read from the file system: its undecodable bytes come back as \xNN
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    line = text + "\n"
+    try:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def report_error(err: HemscoreError) -> None:
@@ -126,11 +140,24 @@ def term_width() -> int:
     return 100
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write the report to stdout, or atomically to ``output`` (temporary file, then rename)."""
+def write_output(
+    text: str,
+    output: Path | None,
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = False,
+) -> None:
+    """Write the report to stdout, or to ``output`` by the rules of :mod:`hemscore.output`."""
     from .output import write_atomic
 
-    write_atomic(text, output)
+    write_atomic(text, output, inputs=inputs, force=force, on_wait=say)
+
+
+def read_inputs(paths: Iterable[str], rules: list[Path] | None) -> list[str | Path]:
+    """Everything a run reads, which no output of it may replace: its inputs and rule files."""
+    from .rules import builtin_rules_dir
+
+    return [*paths, *(rules or [builtin_rules_dir()])]
 
 
 RulesOpt = Annotated[
@@ -140,6 +167,11 @@ RulesOpt = Annotated[
     ),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the report: en or zh.")]
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Replace a read-only --output file."),
+]
 
 QuietOpt = Annotated[
     bool,
@@ -286,6 +318,7 @@ def assess(
         ),
     ] = Color.auto,
     quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Score profiles with the rule library and print the report."""
     from .assessment import assess as run_assess
@@ -310,7 +343,9 @@ def assess(
     gates = Gates(fail_under, fail_on.value if fail_on else None)
     assessed = failed = gate_failed = 0
     batch = []  # only for formats that need every assessment at once (html, svg)
-    with ReportSink(output) as sink, progress(expand(profiles), quiet, "assessing") as sources:
+    sink = ReportSink(output, inputs=read_inputs(profiles, rules), force=force, on_wait=say)
+    notify = None if quiet else say
+    with sink, progress(expand(profiles, notify=notify), quiet, "assessing") as sources:
         for src in sources:
             try:
                 profile = check_profile(read_source(src), ruleset)
@@ -400,7 +435,7 @@ def validate(
         base, ruleset = [], load_ruleset()
     checked = bad = 0
     rule_paths = False
-    with progress(expand(paths), quiet, "validating") as sources:
+    with progress(expand(paths, notify=None if quiet else say), quiet, "validating") as sources:
         for result in check_sources(sources, ruleset, base):
             checked += 1
             rule_paths = rule_paths or result.kind == "rules"
@@ -449,12 +484,18 @@ def schema(
     lang: Annotated[
         Lang, typer.Option("--lang", help="Language of titles and descriptions.")
     ] = Lang.en,
+    force: ForceOpt = False,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile, derived from the metric catalogue."""
     from .rules import load_ruleset
     from .schema import dumps, profile_schema
 
-    write_output(dumps(profile_schema(load_ruleset(rules or None), lang.value)), output)
+    write_output(
+        dumps(profile_schema(load_ruleset(rules or None), lang.value)),
+        output,
+        inputs=read_inputs([], rules),
+        force=force,
+    )
 
 
 INIT_EXAMPLES = """
@@ -483,7 +524,7 @@ def init(
     ] = None,
     rules: RulesOpt = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing --output file.")
+        bool, typer.Option("--force", help="Overwrite an existing (even read-only) --output file.")
     ] = False,
 ) -> None:
     """Write a template profile: every metric for the kind, commented, with unit and meaning."""
@@ -498,7 +539,7 @@ def init(
     text = profile_template(
         ruleset, kind.value, year or datetime.date.today().year, lang=lang.value, name=name
     )
-    write_output(text, output)
+    write_output(text, output, inputs=read_inputs([], rules), force=force)
     if output is not None:
         say(
             f"hemscore: wrote {output}; uncomment the metrics you have data for, then run: "
@@ -598,8 +639,171 @@ def rules_show(
     write_output(text, None)
 
 
+class Signalled(BaseException):
+    """SIGTERM, SIGHUP or SIGINT arrived: unwind (removing temporary files), then exit 128+N.
+
+    A ``BaseException`` raised by our own handler, so neither ``except Exception`` nor the
+    option parser's handling of ``KeyboardInterrupt`` swallows it on the way out.
+    """
+
+    WORDS: ClassVar[dict[str, str]] = {
+        "SIGTERM": "terminated",
+        "SIGHUP": "hung up",
+        "SIGINT": "interrupted",
+    }
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def word(self) -> str:
+        import signal
+
+        return self.WORDS.get(signal.Signals(self.signum).name, "stopped by a signal")
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise Signalled(signum)
+
+
+def _catch_signals() -> dict[int, object]:
+    """Turn SIGTERM, SIGHUP and SIGINT into :class:`Signalled`; returns the handlers replaced."""
+    import signal
+
+    replaced: dict[int, object] = {}
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous = signal.getsignal(signum)
+            if previous is signal.SIG_IGN:  # e.g. nohup: keep ignoring
+                continue
+            signal.signal(signum, _on_signal)
+            replaced[signum] = previous
+        except (ValueError, OSError):  # not the main thread
+            pass
+    return replaced
+
+
+def _restore_signals(replaced: dict[int, object]) -> None:
+    import signal
+
+    for signum, previous in replaced.items():
+        try:
+            signal.signal(signum, previous)  # type: ignore[arg-type]
+        except (ValueError, OSError, TypeError):
+            pass
+
+
+class _Stdout:
+    """Standard output as the CLI sees it: a reader that went away ends the run quietly.
+
+    Writes that meet a closed pipe raise :class:`~hemscore.output.OutputClosed` (exit 0: the
+    reader has what it wanted) instead of the ``BrokenPipeError`` the option parser would turn
+    into exit 1, which here means a gate failed. Everything else is the real stream's.
+    """
+
+    def __init__(self, stream: object) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .output import OutputClosed
+
+        try:
+            return int(self._stream.write(text))  # type: ignore[attr-defined]
+        except BrokenPipeError:
+            raise OutputClosed from None
+
+    def flush(self) -> None:
+        from .output import OutputClosed
+
+        try:
+            self._stream.flush()  # type: ignore[attr-defined]
+        except BrokenPipeError:
+            raise OutputClosed from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+class _ClosedStdout:
+    """Standard output when the process was started with it closed (``>&-``)."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise UsageError("cannot write the report: standard output is closed (use --output FILE)")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _NoStderr:
+    """Standard error when the process was started with it closed (``2>&-``): messages are
+    lost, exit codes are not."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_streams() -> tuple[object, object]:
+    """Put the guards around stdout and stderr; returns the streams they replaced."""
+    saved = (sys.stdout, sys.stderr)
+    if sys.stderr is None:
+        sys.stderr = _NoStderr()
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    elif not isinstance(sys.stdout, _Stdout | _ClosedStdout):
+        sys.stdout = _Stdout(sys.stdout)
+    return saved
+
+
+def _restore_streams(saved: tuple[object, object]) -> None:
+    """Take the guards off again (a caller in the same process, such as a test, goes on)."""
+    if isinstance(sys.stdout, _Stdout | _ClosedStdout):
+        sys.stdout = saved[0]
+    if isinstance(sys.stderr, _NoStderr):
+        sys.stderr = saved[1]
+
+
+def _silence_stdout() -> None:
+    """After the reader went away: nothing more reaches it, not even the final flush."""
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+    except OSError:
+        pass
+
+
 def run(argv: list[str]) -> int:
-    """Run the CLI on ``argv`` and return the exit code; errors become one line on stderr."""
+    """Run the CLI on ``argv`` and return the exit code; errors become one line on stderr.
+
+    For the length of the run, stdout and stderr are guarded (a closed or broken stream keeps
+    exit codes meaningful) and SIGTERM, SIGHUP and SIGINT unwind the run cleanly; both are put
+    back as they were when it returns.
+    """
+    streams = _guard_streams()
+    signals = _catch_signals()
+    try:
+        return _run(argv)
+    finally:
+        _restore_signals(signals)
+        _restore_streams(streams)
+
+
+def _run(argv: list[str]) -> int:
     from typer.exceptions import TyperException
 
     from .output import OutputClosed
@@ -622,14 +826,14 @@ def run(argv: list[str]) -> int:
         if message.strip():  # a bare `hemscore` prints the help and has nothing to add
             say(f"hemscore: error: {message}{hint}")
         return int(getattr(exc, "exit_code", EXIT_ERROR) or EXIT_ERROR)
+    except Signalled as sig:
+        say(f"hemscore: {sig.word}")
+        return 128 + sig.signum
     except KeyboardInterrupt:
         say("hemscore: interrupted")
         return 130
     except (BrokenPipeError, OutputClosed):  # e.g. `| head`: the reader has all it wants
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
-        except OSError:
-            pass
+        _silence_stdout()
         return EXIT_OK
     except Exception as exc:  # a bug: one line, and the traceback with --debug
         if debug:
@@ -671,8 +875,8 @@ def _app_for(argv: list[str]) -> typer.Typer:
     commands = [
         c
         for c in app.registered_commands
-        if (c.name or c.callback.__name__.replace("_", "-")) == name
-    ]  # type: ignore[union-attr]
+        if (c.name or c.callback.__name__.replace("_", "-")) == name  # type: ignore[union-attr]
+    ]
     groups = [
         g
         for g in app.registered_groups

@@ -21,10 +21,12 @@ from .cli import (
     EXIT_GATE,
     Aggregation,
     Color,
+    ForceOpt,
     Lang,
     LangOpt,
     RulesOpt,
     app,
+    read_inputs,
     report_error,
     say,
     term_width,
@@ -115,7 +117,7 @@ def _assess_all(
 
     results = []
     failed = 0
-    for src in expand(paths):
+    for src in expand(paths, notify=say):
         try:
             profile = _read_profile(src, ruleset)
             results.append(
@@ -184,6 +186,7 @@ def compare(
     strict: StrictOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
 ) -> None:
     """Profiles side by side: overall and diagnostic scores with ranks (1 = best) and leaders."""
     from .compare import compare as run_compare
@@ -208,8 +211,12 @@ def compare(
 
         say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
     result = run_compare(assessments, reference=reference, rules=detail)
+    inputs = read_inputs([*profiles, *([relative_to] if relative_to else [])], rules)
     write_output(
-        render(result, fmt.value, _options(fmt.value, lang, color, output, detail)), output
+        render(result, fmt.value, _options(fmt.value, lang, color, output, detail)),
+        output,
+        inputs=inputs,
+        force=force,
     )
 
 
@@ -259,6 +266,7 @@ def plan(
     strict: StrictOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
 ) -> None:
     """The least-effort changes of metric values that reach a target overall score or grade."""
     from .inputs import expand
@@ -282,15 +290,6 @@ def plan(
     if len(sources) != 1:
         raise UsageError("plan takes one profile file", path=profile)
     prof = _read_profile(sources[0], ruleset)
-    if (
-        write is not None
-        and sources[0].text is None
-        and write.resolve() == Path(prof.path).resolve()
-    ):
-        raise UsageError(
-            "--write would overwrite the measured profile with targets: write to a new file",
-            path=str(write),
-        )
     result = make_plan(
         prof,
         ruleset,
@@ -303,7 +302,7 @@ def plan(
     if write is not None and result.reached:
         text = _planned_text(sources[0], result, target, grade)
         _verify_written(text, str(write), ruleset, result, aggregation, min_coverage, strict)
-        write_output(text, write)
+        write_output(text, write, inputs=read_inputs([profile], rules), force=force)
         written = str(write)
     sys.stdout.write(render(result, fmt.value, _options(fmt.value, lang, color, None), written))
     if not result.reached:
@@ -318,7 +317,7 @@ def _planned_text(src: Source, result: Plan, target: float, grade: str | None) -
     from .plan import changed_document
     from .tomlsource import read_toml
 
-    doc = read_toml(src.name, text=src.text, error=ProfileError)
+    doc = read_toml(src.read_path, text=src.text, error=ProfileError)
     goal = f"grade {grade} ({target:g})" if grade is not None else f"{target:g}"
     header = (
         f"# Planned by `hemscore plan --target {target:g}` from {src.name}: overall "
@@ -400,6 +399,7 @@ def sensitivity(
     strict: StrictOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
 ) -> None:
     """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
     from .reports.sensitivity import render
@@ -411,7 +411,12 @@ def sensitivity(
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
     result = run(assessments, runs=runs, seed=seed, low=low, high=high)
-    write_output(render(result, fmt.value, _options(fmt.value, lang, color, output)), output)
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs(profiles, rules),
+        force=force,
+    )
 
 
 DIFF_EXAMPLES = """
@@ -455,6 +460,7 @@ def diff(
     strict: StrictOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
 ) -> None:
     """What changed between two profiles or assessments, rule by rule (matched by id)."""
     from .diffing import diff as run_diff
@@ -482,7 +488,12 @@ def diff(
     if failed:
         raise typer.Exit(EXIT_ERROR)
     result = run_diff(sides[0], sides[1])
-    write_output(render(result, fmt.value, _options(fmt.value, lang, color, output)), output)
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs([old, new], rules),
+        force=force,
+    )
     reasons = result.regressions()
     if fail_on_regression and reasons:
         say(f"hemscore: gate failed: regression from {old} to {new}: {'; '.join(reasons)}")

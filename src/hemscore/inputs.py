@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import stat
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,21 +17,57 @@ SPECIAL = "not a regular file (a named pipe, socket or device): skipped"
 
 @dataclass(frozen=True)
 class Source:
-    """One input: a path to read, or text already read (stdin), or an error found expanding."""
+    """One input: a path to read, or text already read (stdin), or an error found expanding.
+
+    ``name`` is the input as reports and messages show it; ``path``, when set, is the path to
+    read, for a file name that is not UTF-8 (its name shows those bytes as ``\\xNN``).
+    """
 
     name: str
     text: str | None = None
     error: HemscoreError | None = None
+    path: str | None = None
+
+    @property
+    def read_path(self) -> str:
+        """The path to open."""
+        return self.name if self.path is None else self.path
 
 
-def expand(paths: Sequence[str], *, stdin: object = None) -> Iterator[Source]:
+def display_name(path: str) -> str:
+    """A path as text any stream can carry: bytes that are not UTF-8 shown as ``\\xNN``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
+
+
+def _file(path: str) -> Source:
+    name = display_name(path)
+    return Source(name) if name == path else Source(name, path=path)
+
+
+def expand(
+    paths: Sequence[str],
+    *,
+    stdin: object = None,
+    notify: Callable[[str], None] | None = None,
+) -> Iterator[Source]:
     """Yield each input in a stable order; directories give every ``*.toml`` below them, sorted.
 
     Symbolic links to directories are not followed inside a directory walk, so a link loop
-    cannot trap the walk; a named pipe or device found there is an error, not read.
+    cannot trap the walk; a named pipe or device found there is an error, not read. A named pipe
+    given by name, or standard input from a terminal, is read, and ``notify`` (when given) is
+    told first that the run now waits for input, so a silent wait never looks like a hang.
     """
     for raw in paths:
         if raw == STDIN:
+            if notify is not None and _is_terminal(stdin):
+                notify(
+                    "hemscore: reading a profile from standard input "
+                    "(end it with Ctrl-D on a line of its own)"
+                )
             yield _read_stdin(stdin)
             continue
         p = Path(raw)
@@ -40,14 +77,37 @@ def expand(paths: Sequence[str], *, stdin: object = None) -> Iterator[Source]:
                 dirs.sort()
                 found.extend(os.path.join(root, f) for f in files if f.endswith(".toml"))
             if not found:
-                yield Source(raw, error=ProfileError("no *.toml files in this directory", path=raw))
+                name = display_name(raw)
+                yield Source(
+                    name, error=ProfileError("no *.toml files in this directory", path=name)
+                )
             for f in sorted(found, key=lambda s: Path(s).as_posix()):
                 if special_file(f):
-                    yield Source(f, error=ProfileError(SPECIAL, path=f))
+                    name = display_name(f)
+                    yield Source(name, error=ProfileError(SPECIAL, path=name), path=f)
                 else:
-                    yield Source(f)
+                    yield _file(f)
         else:
-            yield Source(raw)
+            if notify is not None and _is_fifo(raw):
+                notify(f"hemscore: {display_name(raw)} is a named pipe: waiting for its writer")
+            yield _file(raw)
+
+
+def _is_fifo(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_terminal(stream: object) -> bool:
+    import sys
+
+    isatty = getattr(stream or sys.stdin, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
 
 
 def _read_stdin(stream: object) -> Source:

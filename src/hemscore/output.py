@@ -1,15 +1,34 @@
-"""Where a report goes: standard output, or a file written atomically.
+"""Where a report goes: standard output, a regular file replaced atomically, or a stream.
 
-A file report is written to a temporary file in the target's directory and moved into place with
-:func:`os.replace` only when the run succeeds, so a failed run (exit 2) leaves an existing file
-exactly as it was, and a reader never sees half a report.
+The rules, for every command that writes (``--output``, ``plan --write``, ``schema -o``,
+``init -o``):
+
+- a **regular file** (or a path that does not exist yet) is written to a temporary file in its
+  directory and moved into place with :func:`os.replace` only when the run succeeds, so a
+  failed run leaves an existing file exactly as it was and a reader never sees half a report;
+  the temporary file is removed on every way out, signals included (the CLI turns SIGTERM,
+  SIGHUP and SIGINT into an exception that unwinds through :class:`ReportSink`);
+- a **symbolic link** is followed: its regular target is replaced, the link stays;
+- a target that exists and is **not a regular file** (a character device, a named pipe, a
+  socket, ``/dev/stdout``, a shell's ``>(cmd)``) is opened and written in place, as a stream,
+  like standard output; it is never replaced;
+- a **read-only** regular file (no write permission bit, or not writable by this user) is
+  refused unless ``force`` is given;
+- a target that **is one of the run's inputs** (a profile, a rule file, a file found in an
+  input directory) is refused: a report must never overwrite what it was made from.
+
+Pure of printing: problems are raised as :class:`~hemscore.errors.UsageError`; a caller may pass
+``on_wait`` to be told that opening a named pipe is waiting for its reader.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
@@ -25,36 +44,81 @@ class OutputClosed(Exception):
     """
 
 
+def _cannot_write(exc: OSError, output: Path) -> UsageError:
+    return UsageError(f"cannot write: {exc.strerror or exc}", path=str(output))
+
+
 class ReportSink:
     """Receives a report piece by piece; ``commit()`` publishes it, ``discard()`` drops it.
 
-    To standard output each piece is written and flushed at once, so a pipe sees each result as
-    soon as it is computed. To a file, pieces go to a temporary file until :meth:`commit`.
-    Used as a context manager, leaving the block without ``commit()`` discards the file.
+    To standard output, or to a target that is not a regular file, each piece is written and
+    flushed at once, so a pipe sees each result as soon as it is computed. To a regular file,
+    pieces go to a temporary file until :meth:`commit`. Used as a context manager, leaving the
+    block without ``commit()`` removes the temporary file.
     """
 
-    def __init__(self, output: Path | None) -> None:
+    def __init__(
+        self,
+        output: Path | None,
+        *,
+        inputs: Iterable[str | Path] = (),
+        force: bool = False,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         self.output = output
         self._tmp: str | None = None
         self._fh: IO[str] | None = None
         self._target: Path | None = None
+        self._stream = False
         if output is None:
             return
-        target = output.resolve()
-        if target.is_dir():
+        info = _stat(output)
+        if info is not None and stat.S_ISDIR(info.st_mode):
             raise UsageError("is a directory", path=str(output))
+        if info is not None and stat.S_ISREG(info.st_mode):
+            _refuse_inputs(output, info, inputs)
+            if not force and _read_only(output, info):
+                raise UsageError(
+                    "is read-only: not replaced (use --force to replace it)", path=str(output)
+                )
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            self._open_stream(output, info, on_wait)
+            return
+        target = output.resolve()
         try:
             fd, self._tmp = tempfile.mkstemp(
                 prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
             )
         except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror or exc}", path=str(output)) from None
+            raise _cannot_write(exc, output) from None
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self._target = target
         try:  # mkstemp makes the file private; give it the mode a plain open() would
             os.chmod(fd, _mode_for(target))
         except OSError:
             pass
+
+    def _open_stream(
+        self, output: Path, info: os.stat_result, on_wait: Callable[[str], None] | None
+    ) -> None:
+        flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0)
+        try:
+            if stat.S_ISFIFO(info.st_mode):
+                try:  # without a reader, a plain open would block with no word said
+                    fd = os.open(output, flags | os.O_NONBLOCK)
+                    os.set_blocking(fd, True)
+                except OSError as exc:
+                    if exc.errno != errno.ENXIO:
+                        raise
+                    if on_wait is not None:
+                        on_wait(f"{output} is a named pipe: waiting for a reader")
+                    fd = os.open(output, flags)
+            else:
+                fd = os.open(output, flags)
+        except OSError as exc:
+            raise _cannot_write(exc, output) from None
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._stream = True
 
     def write(self, text: str) -> None:
         """Add ``text`` to the report."""
@@ -70,26 +134,27 @@ class ReportSink:
             return
         try:
             self._fh.write(text)
+            if self._stream:
+                self._fh.flush()
         except OSError as exc:
             self.discard()
-            raise UsageError(
-                f"cannot write: {exc.strerror or exc}", path=str(self.output)
-            ) from None
+            assert self.output is not None
+            raise _cannot_write(exc, self.output) from None
 
     def commit(self) -> None:
-        """Publish the report: move the temporary file over the target."""
-        if self._fh is None or self._tmp is None or self._target is None:
+        """Publish the report: move the temporary file over the target (or close the stream)."""
+        if self._fh is None:
             return
+        assert self.output is not None
         try:
             self._fh.close()
-            os.replace(self._tmp, self._target)
+            self._fh = None
+            if self._tmp is not None and self._target is not None:
+                os.replace(self._tmp, self._target)
+                self._tmp = None
         except OSError as exc:
             self.discard()
-            raise UsageError(
-                f"cannot write: {exc.strerror or exc}", path=str(self.output)
-            ) from None
-        self._fh = None
-        self._tmp = None
+            raise _cannot_write(exc, self.output) from None
 
     def discard(self) -> None:
         """Drop the report; an existing target file is left untouched."""
@@ -118,6 +183,49 @@ class ReportSink:
         self.discard()
 
 
+def _stat(path: Path) -> os.stat_result | None:
+    """The target's status, following symbolic links; None when it does not exist."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _cannot_write(exc, path) from None
+
+
+def _read_only(path: Path, info: os.stat_result) -> bool:
+    # Root may write anywhere, so access() alone would let a mode-444 file be replaced.
+    return not info.st_mode & 0o222 or not os.access(path, os.W_OK)
+
+
+def _refuse_inputs(output: Path, info: os.stat_result, inputs: Iterable[str | Path]) -> None:
+    me = (info.st_dev, info.st_ino)
+    for name in input_files(inputs):
+        try:
+            other = os.stat(name)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == me:
+            raise UsageError(
+                f"is also an input of this run ({os.fsdecode(name)}): not overwritten; "
+                "write the report to another file",
+                path=str(output),
+            )
+
+
+def input_files(inputs: Iterable[str | Path]) -> Iterable[str | Path]:
+    """The files a run reads: each path given, and every ``*.toml`` below a directory."""
+    for raw in inputs:
+        if raw == "-":
+            continue
+        if os.path.isdir(raw):
+            for root, dirs, files in os.walk(raw, followlinks=False):
+                dirs.sort()
+                yield from (os.path.join(root, f) for f in files if f.endswith(".toml"))
+        else:
+            yield raw
+
+
 def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
@@ -127,8 +235,15 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(text: str, output: Path | None) -> None:
-    """Write a whole report to stdout, or atomically to ``output``."""
-    with ReportSink(output) as sink:
+def write_atomic(
+    text: str,
+    output: Path | None,
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> None:
+    """Write a whole report to stdout, or to ``output`` by the rules of this module."""
+    with ReportSink(output, inputs=inputs, force=force, on_wait=on_wait) as sink:
         sink.write(text)
         sink.commit()

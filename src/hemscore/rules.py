@@ -209,8 +209,7 @@ def rule_files(paths: Sequence[str | Path]) -> list[Path]:
 def load_ruleset(paths: Sequence[str | Path] | None = None) -> RuleSet:
     """Load rule files (the built-in library when ``paths`` is empty) into a RuleSet."""
     files = rule_files(paths or [builtin_rules_dir()])
-    # the built-in library is read by every command: keep it parsed between runs
-    docs = [read_toml(f, error=RuleError, cache=not paths) for f in files]
+    docs = [read_toml(f, error=RuleError) for f in files]
     return build_ruleset(docs)
 
 

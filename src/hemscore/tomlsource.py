@@ -9,12 +9,9 @@ effort used only for messages; when it cannot tell, the message names the key wi
 
 from __future__ import annotations
 
-import marshal
 import os
 import re
 import stat
-import sys
-import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -124,12 +121,12 @@ class LineIndex:
 
 
 def read_toml(
-    path: str | Path, *, text: str | None = None, error: type[HemscoreError], cache: bool = False
+    path: str | Path, *, text: str | None = None, error: type[HemscoreError]
 ) -> TomlDocument:
     """Read and parse a TOML file (or given text), raising ``error`` with the file named.
 
-    ``cache=True`` (for the built-in catalogue and rules, read by every command) keeps the
-    parsed data in a cache file keyed by the file's bytes; see :class:`ParseCache`.
+    Nothing is kept between runs: every file, the built-in library included, is read and parsed
+    by the run that uses it (hemscore writes nowhere but where its user tells it to).
     """
     name = str(path)
     if text is None:
@@ -155,12 +152,6 @@ def read_toml(
         except OSError as exc:
             raise error(f"cannot read: {exc.strerror or exc}", path=name) from None
         text = decode(raw, name, error)
-        if cache:
-            data = ParseCache.shared().get(name, raw)
-            if data is None:
-                data = _parse(text, name, error)
-                ParseCache.shared().put(name, raw, data)
-            return TomlDocument(name, text, data)
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
     return TomlDocument(name, text, _parse(text, name, error))
@@ -186,89 +177,6 @@ def _parse(text: str, name: str, error: type[HemscoreError]) -> dict[str, Any]:
     except RecursionError:
         raise error("invalid TOML: nested too deeply", path=name) from None
     return data
-
-
-class ParseCache:
-    """Parsed TOML kept between runs, for files every command reads (the built-in library).
-
-    Parsing the catalogue and the rules takes 10 to 30 ms (compiled tomli or pure-Python
-    tomllib), a large part of a short command's own time. Entries are keyed by path, size and
-    CRC-32 of the file's bytes, so an edited file is parsed again; data is stored with ``marshal`` (plain values only: a
-    file holding dates is simply not cached). The cache lives in ``$XDG_CACHE_HOME/hemscore``
-    (``~/.cache/hemscore``), or ``$HEMSCORE_CACHE_DIR``; ``HEMSCORE_NO_CACHE=1`` turns it off. A
-    cache that cannot be read or written is ignored.
-    """
-
-    _shared: ParseCache | None = None
-
-    def __init__(self, file: Path | None) -> None:
-        self.file = file
-        self._entries: dict[str, tuple[int, int, bytes]] | None = None
-
-    @classmethod
-    def shared(cls) -> ParseCache:
-        """The process's cache, at the location the environment gives."""
-        if cls._shared is None:
-            cls._shared = cls(_cache_file())
-        return cls._shared
-
-    def _load(self) -> dict[str, tuple[int, int, bytes]]:
-        if self._entries is None:
-            self._entries = {}
-            if self.file is not None:
-                try:
-                    loaded = marshal.loads(self.file.read_bytes())
-                    if isinstance(loaded, dict):
-                        self._entries = loaded
-                except (OSError, EOFError, ValueError, TypeError):
-                    pass
-        return self._entries
-
-    def get(self, name: str, raw: bytes) -> dict[str, Any] | None:
-        """The data parsed from ``raw`` when it was cached, a fresh copy; else None."""
-        entry = self._load().get(_cache_key(name))
-        try:
-            if entry and entry[0] == len(raw) and entry[1] == zlib.crc32(raw):
-                data = marshal.loads(entry[2])
-                return data if isinstance(data, dict) else None
-        except (EOFError, ValueError, TypeError, IndexError):
-            pass
-        return None
-
-    def put(self, name: str, raw: bytes, data: dict[str, Any]) -> None:
-        """Remember ``data`` for ``raw`` and write the cache file (atomically)."""
-        try:
-            blob = marshal.dumps(data)
-        except ValueError:  # dates and times are not plain values
-            return
-        entries = self._load()
-        entries[_cache_key(name)] = (len(raw), zlib.crc32(raw), blob)
-        if self.file is None:
-            return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(entries))
-            os.replace(tmp, self.file)
-        except OSError:
-            pass
-
-
-def _cache_key(name: str) -> str:
-    try:
-        return str(Path(name).resolve())
-    except OSError:
-        return name
-
-
-def _cache_file() -> Path | None:
-    if os.environ.get("HEMSCORE_NO_CACHE"):
-        return None
-    folder = os.environ.get("HEMSCORE_CACHE_DIR")
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "hemscore")
-    return Path(folder) / f"parsed-{sys.implementation.cache_tag}.marshal"
 
 
 def special_file(path: str | Path) -> bool:

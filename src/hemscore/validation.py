@@ -58,7 +58,14 @@ def read_source(src: Source) -> TomlDocument:
     """Parse one input (a path, or stdin's text); raises :class:`ProfileError` when unreadable."""
     if src.error is not None:
         raise src.error
-    return read_toml(src.name, text=src.text, error=ProfileError)
+    if src.path is None:
+        return read_toml(src.name, text=src.text, error=ProfileError)
+    try:  # a file name that is not UTF-8: read it by its bytes, name it escaped
+        doc = read_toml(src.path, error=ProfileError)
+    except HemscoreError as err:
+        err.path = src.name
+        raise
+    return TomlDocument(src.name, doc.text, doc.data)
 
 
 def check_profile(doc: TomlDocument, ruleset: RuleSet) -> Profile:
