@@ -845,7 +845,7 @@ def _run(argv: list[str]) -> int:
 
 
 #: Commands registered by cli_analysis, imported only when one of them (or the full help) is asked for.
-ANALYSIS_COMMANDS = frozenset({"compare", "plan", "sensitivity", "diff"})
+ANALYSIS_COMMANDS = frozenset({"compare", "plan", "sensitivity", "diff", "audit"})
 
 
 def _register_analysis() -> None:

@@ -563,3 +563,100 @@ def _same_file(a: str, b: str) -> bool:
     import os
 
     return a == b or (a != "<stdin>" and b != "-" and os.path.realpath(a) == os.path.realpath(b))
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+AUDIT_EXAMPLES = """
+Examples:
+
+  hemscore audit panel/2017/ --common
+
+  hemscore audit my-regions/ --rules my-rules/ --format json | jq '.flags'
+
+  hemscore audit my-regions/ --rules my-rules/ --fail-on-flag     # a CI gate on a rule set
+
+Needs numpy: pip install 'hemscore[stats]'. Exit codes: 0 done (flags are reported), 1 a flag
+with --fail-on-flag, 2 bad input or usage (fewer than four profiles, several kinds).
+"""
+
+
+@app.command(epilog=AUDIT_EXAMPLES)
+def audit(
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profiles of one kind: files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    rules: RulesOpt = None,
+    common: Annotated[
+        bool,
+        typer.Option("--common", help="Audit only the rules every profile has data for."),
+    ] = False,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Least share of data for an indicator or a profile (COIN's rule of thumb: 0.65).",
+        ),
+    ] = 0.65,
+    fail_on_flag: Annotated[
+        bool, typer.Option("--fail-on-flag", help="Gate: exit 1 when the audit flags anything.")
+    ] = False,
+    fmt: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AuditFormat.table,
+    output: OutputOpt = None,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
+) -> None:
+    """The statistical coherence of a rule set on a set of profiles: data availability,
+    distributions, correlations, consistency of each diagnostic, importance against weight."""
+    from .audit import audit as run_audit
+    from .audit import numpy
+    from .reports.audit import render
+    from .rules import load_ruleset
+
+    numpy()  # say at once, in one line, when the stats extra is missing
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    chosen = None
+    if common:
+        chosen = [
+            r.id
+            for r in assessments[0].results
+            if all(
+                any(x.id == r.id and x.score is not None for x in a.results) for a in assessments
+            )
+        ]
+        if not chosen:
+            raise UsageError("--common: no rule has data in every profile")
+    result = run_audit(assessments, threshold=threshold, rules=chosen)
+    if result.not_auditable:
+        say(
+            "hemscore: warning: not auditable (fewer than two indicators with data): "
+            + ", ".join(result.not_auditable)
+        )
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs(profiles, rules),
+        force=force,
+    )
+    flags = result.flags()
+    if fail_on_flag and flags:
+        for f in flags:
+            say(f"hemscore: gate failed: {f}")
+        raise typer.Exit(EXIT_GATE)
