@@ -319,20 +319,39 @@ def assess(
     ] = Color.auto,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
+    compact: Annotated[
+        bool,
+        typer.Option(
+            "--compact",
+            help="With --format jsonl: scores and values only, without rule texts (docs/pipelines.md).",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            max=256,
+            help="Score in this many worker processes (0: one per processor). The report is the same, byte for byte.",
+        ),
+    ] = 1,
 ) -> None:
     """Score profiles with the rule library and print the report."""
-    from .assessment import assess as run_assess
+    from .batch import Job, default_jobs, item_text, outcomes
     from .formats import renderer, streaming
     from .gates import Gates
     from .inputs import expand
     from .output import ReportSink
     from .rules import load_ruleset
-    from .validation import check_profile, read_source
 
+    if compact and fmt.value != "jsonl":
+        raise UsageError("--compact goes with --format jsonl")
     ruleset = load_ruleset(rules or None)
     module = renderer(fmt.value)
     stream = streaming(module)
     options = RenderOptions(
+        compact=compact,
         lang=lang.value,
         color=use_color(color, sys.stdout) and fmt.value == "table" and output is None,
         width=term_width(),
@@ -341,36 +360,29 @@ def assess(
         many=many_inputs(profiles),
     )
     gates = Gates(fail_under, fail_on.value if fail_on else None)
+    job = Job(ruleset, aggregation.value, min_coverage, strict, gates, fmt.value, options)
     assessed = failed = gate_failed = 0
     batch = []  # only for formats that need every assessment at once (html, svg)
     sink = ReportSink(output, inputs=read_inputs(profiles, rules), force=force, on_wait=say)
     notify = None if quiet else say
     with sink, progress(expand(profiles, notify=notify), quiet, "assessing") as sources:
-        for src in sources:
-            try:
-                profile = check_profile(read_source(src), ruleset)
-            except HemscoreError as err:
-                report_error(err)
+        for out in outcomes(sources, job, jobs or default_jobs()):
+            if out.errors:
+                for line in out.errors:
+                    say(f"hemscore: error: {line}")
                 failed += 1
                 continue
-            a = run_assess(
-                profile,
-                ruleset,
-                aggregation=aggregation.value,
-                min_coverage=min_coverage,
-                strict=strict,
-            )
             if stream is None:
-                batch.append(a)
+                assert out.assessment is not None
+                batch.append(out.assessment)
             else:
                 if not assessed:
                     sink.write(stream.begin(options))
-                sink.write(stream.item(a, options, assessed))
+                sink.write(item_text(out, job, stream, assessed))
             assessed += 1
-            reasons = gates.failures(a)
-            for reason in reasons:
+            for reason in out.gate_failures:
                 say(f"hemscore: gate failed: {reason}")
-            gate_failed += bool(reasons)
+            gate_failed += bool(out.gate_failures)
         if stream is not None and assessed:
             sink.write(stream.end(options, assessed))
         elif batch:

@@ -46,6 +46,8 @@ class RenderOptions:
     top: int = 5
     #: JSON shape: True a list, False one object, None decided by the number of assessments.
     many: bool | None = None
+    #: JSON Lines: scores and values only, without the rule texts (``--compact``).
+    compact: bool = False
 
 
 class Renderer(Protocol):

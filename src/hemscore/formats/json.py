@@ -259,6 +259,59 @@ def assessment_to_dict(
     }
 
 
+#: The entries of a rule in a compact line, in order.
+COMPACT_RULE_KEYS = ("id", "status", "value", "score", "passed", "gap", "year", "estimate")
+
+
+def compact_dict(a: Assessment) -> dict[str, Any]:
+    """The compact JSON object of one assessment (``--format jsonl --compact``).
+
+    Scores, values and the year and estimate mark of each value, without the texts that are the
+    same for every profile (titles, scoring, sources of thresholds, recommendations' wording):
+    ``hemscore rules --format json`` gives those once. Rules are listed as arrays of
+    ``COMPACT_RULE_KEYS``, in the order of the full report.
+    """
+    p = a.profile
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "compact": True,
+        "ruleset": {"name": a.ruleset.name, "version": a.ruleset.version},
+        "profile": {
+            "name": p.name,
+            "kind": p.kind,
+            "year": p.year,
+            "country": p.country,
+            "path": p.path,
+        },
+        "overall": {
+            "score": _num(a.score),
+            "grade": a.grade,
+            "coverage": _num(a.coverage),
+            "aggregation": a.aggregation,
+            "min_coverage": _num(a.min_coverage),
+        },
+        "diagnostics": [
+            {"id": d.id, "status": d.status, "score": _num(d.score), "coverage": _num(d.coverage)}
+            for d in a.diagnostics
+        ],
+        "rules": [
+            [
+                r.rule.id,
+                r.status,
+                _jsonable(r.value),
+                _num(r.score),
+                r.passed,
+                _num(r.gap),
+                None if r.input is None else r.input.year,
+                None if r.input is None else r.input.is_estimate,
+            ]
+            for d in a.diagnostics
+            for r in d.rules
+        ],
+        "recommendations": [[rec.rule.id, _num(rec.gain)] for rec in a.recommendations],
+    }
+
+
 def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 

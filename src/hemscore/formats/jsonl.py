@@ -26,6 +26,7 @@ from .json import (
     RESULT_KEYS,
     _num,
     assessment_to_dict,
+    compact_dict,
     recommendation_layout,
     rule_layout,
     rule_values,
@@ -141,6 +142,8 @@ def begin(options: RenderOptions) -> str:
 
 
 def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    if options.compact:
+        return _encode(compact_dict(a)) + "\n"
     return _encode_line(a, options.lang) + "\n"
 
 
