@@ -141,7 +141,7 @@ def term_width() -> int:
 
 
 def write_output(
-    text: str,
+    text: str | bytes,
     output: Path | None,
     *,
     inputs: Iterable[str | Path] = (),
@@ -857,7 +857,7 @@ def _run(argv: list[str]) -> int:
 
 
 #: Commands registered by cli_analysis, imported only when one of them (or the full help) is asked for.
-ANALYSIS_COMMANDS = frozenset({"compare", "plan", "sensitivity", "diff", "audit"})
+ANALYSIS_COMMANDS = frozenset({"compare", "plan", "sensitivity", "diff", "audit", "export"})
 
 
 def _register_analysis() -> None:

@@ -660,3 +660,64 @@ def audit(
         for f in flags:
             say(f"hemscore: gate failed: {f}")
         raise typer.Exit(EXIT_GATE)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+EXPORT_EXAMPLES = """
+Examples:
+
+  hemscore export examples/ > profiles.csv
+
+  hemscore export provinces/ --format xlsx -o provinces.xlsx
+
+  hemscore import table provinces.xlsx --out provinces/     # and back
+
+One row per profile: name, kind, year, country, description, then each metric's value (a
+shares table or series as one column per item, METRIC[LABEL]) with its .year, .source and
+.note columns, and waiver.RULE columns. Importing the export gives back the same profiles.
+"""
+
+
+@app.command(epilog=EXPORT_EXAMPLES)
+def export(
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv or xlsx (xlsx needs --output).")
+    ] = ExportFormat.csv,
+    output: OutputOpt = None,
+    rules: RulesOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """The raw values of profiles as one wide table (CSV or XLSX), with their provenance."""
+    from .inputs import expand
+    from .rules import load_ruleset
+    from .tables import export_csv, export_rows, export_xlsx
+
+    if fmt is ExportFormat.xlsx and output is None:
+        raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
+    ruleset = load_ruleset(rules or None)
+    loaded = []
+    failed = 0
+    for src in expand(profiles, notify=say):
+        try:
+            loaded.append(_read_profile(src, ruleset))
+        except HemscoreError as err:
+            report_error(err)
+            failed += 1
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+    if not loaded:
+        raise UsageError("no profiles to read")
+    rows = export_rows(loaded, ruleset.metrics)
+    data: str | bytes = export_xlsx(rows) if fmt is ExportFormat.xlsx else export_csv(rows)
+    write_output(data, output, inputs=read_inputs(profiles, rules), force=force)

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 from .errors import UsageError
 
@@ -64,10 +64,12 @@ class ReportSink:
         inputs: Iterable[str | Path] = (),
         force: bool = False,
         on_wait: Callable[[str], None] | None = None,
+        binary: bool = False,
     ) -> None:
         self.output = output
+        self._binary = binary
         self._tmp: str | None = None
-        self._fh: IO[str] | None = None
+        self._fh: IO[Any] | None = None
         self._target: Path | None = None
         self._stream = False
         if output is None:
@@ -91,7 +93,7 @@ class ReportSink:
             )
         except OSError as exc:
             raise _cannot_write(exc, output) from None
-        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._fh = self._open(fd)
         self._target = target
         try:  # mkstemp makes the file private; give it the mode a plain open() would
             os.chmod(fd, _mode_for(target))
@@ -117,18 +119,28 @@ class ReportSink:
                 fd = os.open(output, flags)
         except OSError as exc:
             raise _cannot_write(exc, output) from None
-        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._fh = self._open(fd)
         self._stream = True
 
-    def write(self, text: str) -> None:
-        """Add ``text`` to the report."""
+    def _open(self, fd: int) -> IO[Any]:
+        if self._binary:
+            return os.fdopen(fd, "wb")
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str | bytes) -> None:
+        """Add ``text`` (bytes for a sink made with ``binary=True``) to the report."""
         if not text:
             return
         if self._fh is None:
             # Looked up on every write: a progress bar may have redirected sys.stdout.
             try:
-                sys.stdout.write(text)
-                sys.stdout.flush()
+                if isinstance(text, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(text)
+                    sys.stdout.buffer.flush()
+                else:
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
             except BrokenPipeError:
                 raise OutputClosed from None
             return
@@ -236,14 +248,16 @@ def _mode_for(target: Path) -> int:
 
 
 def write_atomic(
-    text: str,
+    text: str | bytes,
     output: Path | None,
     *,
     inputs: Iterable[str | Path] = (),
     force: bool = False,
     on_wait: Callable[[str], None] | None = None,
 ) -> None:
-    """Write a whole report to stdout, or to ``output`` by the rules of this module."""
-    with ReportSink(output, inputs=inputs, force=force, on_wait=on_wait) as sink:
+    """Write a whole report (text, or bytes) to stdout, or to ``output`` by the rules of this
+    module."""
+    binary = isinstance(text, bytes)
+    with ReportSink(output, inputs=inputs, force=force, on_wait=on_wait, binary=binary) as sink:
         sink.write(text)
         sink.commit()
