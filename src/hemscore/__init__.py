@@ -1,29 +1,84 @@
 """hemscore: score regions, clusters and firms on the health of their high-end manufacturing.
 
-The public API is the data flow itself::
+The public API (``docs/api.md``) is the data flow itself::
 
-    ruleset = load_ruleset()                       # rules/*.toml -> RuleSet
-    profile = load_profile("p.toml", ruleset.metrics)
-    result = assess(profile, ruleset)              # -> Assessment (immutable)
+    import hemscore
+
+    ruleset = hemscore.load_ruleset()                   # rules/*.toml -> RuleSet
+    profile = hemscore.load_profile("p.toml", ruleset)  # path, TOML text, bytes or a mapping
+    result = hemscore.assess(profile, ruleset)          # -> Assessment (immutable, picklable)
+    result.to_dict()                                    # the JSON contract of `assess`
+
+and ``assess_many`` (worker processes), ``compare``, ``plan``, ``sensitivity`` and ``audit``,
+which return the JSON contracts of those commands as plain data. Inputs are checked as the
+command line checks them; problems raise :class:`hemscore.errors.HemscoreError`.
+
+Public names are stable: a name that is renamed keeps working, with a ``DeprecationWarning``,
+for one minor version (``_RENAMED`` below lists them).
 """
 
 from ._version import __version__
 
-__all__ = ["__version__", "assess", "load_profile", "load_ruleset"]
+__all__ = [
+    "__version__",
+    "assess",
+    "assess_many",
+    "audit",
+    "compare",
+    "iter_profiles",
+    "load_profile",
+    "load_ruleset",
+    "plan",
+    "sensitivity",
+]
+
+#: Old public name -> (new name, the version that will drop the old one).
+_RENAMED: dict[str, tuple[str, str]] = {}
+
+#: Public functions that share their name with an internal module of the package.
+_SHADOWED = ("compare", "plan", "sensitivity", "audit")
+
+
+def _api(name: str) -> object:
+    import importlib
+
+    return getattr(importlib.import_module("hemscore.api"), name)
+
+
+def _shadow(name: str) -> property:
+    # Importing the module ``hemscore.plan`` sets the package's attribute ``plan`` to it; the
+    # property keeps ``hemscore.plan`` the public function and files the module elsewhere
+    # (internal code imports these modules by relative import, which never reads the attribute).
+    def get(self: object) -> object:
+        return _api(name)
+
+    def put(self: object, value: object) -> None:
+        vars(self)[f"_module_{name}"] = value
+
+    return property(get, put)
+
+
+class _Package(type(__import__("sys"))):  # type: ignore[misc]
+    pass
+
+
+for _name in _SHADOWED:
+    setattr(_Package, _name, _shadow(_name))
+__import__("sys").modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> object:
     # Lazy, so that `hemscore --version` imports nothing but this file.
-    if name == "assess":
-        from .assessment import assess
+    if name in _RENAMED:
+        import warnings
 
-        return assess
-    if name == "load_profile":
-        from .profile import load_profile
-
-        return load_profile
-    if name == "load_ruleset":
-        from .rules import load_ruleset
-
-        return load_ruleset
-    raise AttributeError(name)
+        new, until = _RENAMED[name]
+        warnings.warn(
+            f"hemscore.{name} is renamed hemscore.{new}; the old name goes in {until}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        name = new
+    if name in __all__ and name != "__version__":
+        return _api(name)
+    raise AttributeError(f"module 'hemscore' has no attribute {name!r}")

@@ -103,6 +103,24 @@ class Assessment:
     def results(self) -> tuple[RuleResult, ...]:
         return tuple(r for d in self.diagnostics for r in d.rules)
 
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The documented JSON object of this assessment (``--format json``)."""
+        from .api import to_dict
+
+        return to_dict(self, lang)
+
+    def to_json(self, lang: str = "en", *, compact: bool = False) -> str:
+        """This assessment's ``--format jsonl`` line, without the newline."""
+        from .api import to_json
+
+        return to_json(self, lang, compact=compact)
+
+    def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
+        """One flat record per rule, for ``pandas.DataFrame``."""
+        from .api import to_records
+
+        return to_records(self, lang)
+
     @property
     def waived(self) -> tuple[RuleResult, ...]:
         return tuple(r for r in self.results if r.status == "waived")

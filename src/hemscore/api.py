@@ -1,0 +1,244 @@
+"""The Python API: the same loader, engine and reports as the command line, as plain data.
+
+Everything here is also reachable as ``hemscore.NAME`` (see ``docs/api.md``, whose every example
+the tests run). Inputs are checked exactly as the command line checks them, and refused with
+:class:`hemscore.errors.HemscoreError` (``ProfileError``, ``RuleError``, ``UsageError``; a
+``ProfileErrors`` lists several problems). Results are immutable records that pickle, so they
+cross process boundaries; the ``*_dict`` results are the documented JSON contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .assessment import DEFAULT_MIN_COVERAGE, Assessment
+from .assessment import assess as _assess
+from .catalogue import Metric
+from .errors import ProfileError, UsageError
+from .profile import Profile
+from .rules import RuleSet
+from .rules import load_ruleset as _load_ruleset
+from .tomlsource import TomlDocument, decode, read_toml
+
+ProfileSource = str | Path | bytes | Mapping[str, Any] | Profile
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> RuleSet:
+    return _load_ruleset()
+
+
+def load_ruleset(paths: Sequence[str | Path] | None = None) -> RuleSet:
+    """Rule files and folders (the built-in library when ``paths`` is empty) as a RuleSet."""
+    return _builtin() if not paths else _load_ruleset(paths)
+
+
+def load_profile(
+    source: ProfileSource,
+    ruleset: RuleSet | Mapping[str, Metric] | None = None,
+    *,
+    name: str | None = None,
+) -> Profile:
+    """A profile, checked as ``hemscore assess`` checks it (waivers included, given a rule set).
+
+    ``source`` is a path (``str`` or ``Path``), TOML text (a ``str`` holding a newline), bytes of
+    a TOML file, or a mapping shaped like a profile file (``{"profile": {...}, "technology":
+    {...}}``). ``name`` is how messages and reports name it (default: the path, or
+    ``<text>``/``<mapping>``). ``ruleset`` defaults to the built-in library; given only a
+    metric catalogue (``ruleset.metrics``), waivers are not checked here but by :func:`assess`.
+    """
+    from .profile import validate_profile
+    from .validation import check_profile
+
+    rules: RuleSet | Mapping[str, Metric] = load_ruleset() if ruleset is None else ruleset
+    if isinstance(source, Profile):
+        return source
+    if isinstance(source, Mapping):
+        import tomli_w
+
+        try:
+            text = tomli_w.dumps(dict(source))
+        except (TypeError, ValueError) as exc:
+            raise ProfileError(f"not a profile mapping: {exc}", path=name or "<mapping>") from None
+        doc = read_toml(name or "<mapping>", text=text, error=ProfileError)
+    elif isinstance(source, bytes):
+        label = name or "<bytes>"
+        doc = read_toml(label, text=decode(source, label, ProfileError), error=ProfileError)
+    elif isinstance(source, str) and "\n" in source:
+        doc = read_toml(name or "<text>", text=source, error=ProfileError)
+    elif isinstance(source, str | Path):
+        read = read_toml(source, error=ProfileError)
+        doc = read if name is None else TomlDocument(name, read.text, read.data)
+    else:
+        raise UsageError(f"cannot read a profile from a {type(source).__name__}")
+    if isinstance(rules, RuleSet):
+        return check_profile(doc, rules)
+    return validate_profile(doc, rules)
+
+
+def assess(
+    profile: ProfileSource,
+    ruleset: RuleSet | None = None,
+    *,
+    aggregation: str = "arithmetic",
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    strict: bool = False,
+) -> Assessment:
+    """Assess one profile (loaded first when given as a path, text, bytes or mapping)."""
+    rs = load_ruleset() if ruleset is None else ruleset
+    p = load_profile(profile, rs)
+    if aggregation not in ("arithmetic", "geometric"):
+        raise UsageError(f"aggregation must be arithmetic or geometric, not {aggregation!r}")
+    return _assess(p, rs, aggregation=aggregation, min_coverage=min_coverage, strict=strict)
+
+
+def assess_many(
+    sources: Iterable[ProfileSource],
+    ruleset: RuleSet | None = None,
+    *,
+    jobs: int = 1,
+    aggregation: str = "arithmetic",
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    strict: bool = False,
+) -> list[Assessment]:
+    """Assess many profiles, in ``jobs`` worker processes (0: one per processor), in order.
+
+    The first profile that cannot be used stops the batch with its error (the command line,
+    which reports every input, is the place for partial batches).
+    """
+    rs = load_ruleset() if ruleset is None else ruleset
+    settings = {"aggregation": aggregation, "min_coverage": min_coverage, "strict": strict}
+    items = list(sources)
+    if jobs == 1 or len(items) < 2:
+        return [assess(s, rs, **settings) for s in items]  # type: ignore[arg-type]
+    from .batch import _context, default_jobs
+
+    with _context().Pool(processes=jobs or default_jobs()) as pool:
+        return list(pool.starmap(_assess_one, [(s, rs, settings) for s in items], chunksize=8))
+
+
+def _assess_one(source: ProfileSource, ruleset: RuleSet, settings: dict[str, Any]) -> Assessment:
+    return assess(source, ruleset, **settings)
+
+
+def iter_profiles(paths: Sequence[str | Path]) -> Iterator[str]:
+    """Every profile file the command line would read for ``paths`` (directories walked)."""
+    from .inputs import expand
+
+    for src in expand([str(p) for p in paths]):
+        if src.error is not None:
+            raise src.error
+        yield src.read_path
+
+
+# -- results as plain data ---------------------------------------------------------------------
+
+
+def to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
+    """An assessment as the documented JSON object (``hemscore assess --format json``)."""
+    from .formats.json import assessment_to_dict
+
+    return assessment_to_dict(a, lang)
+
+
+def to_json(a: Assessment, lang: str = "en", *, compact: bool = False) -> str:
+    """An assessment as its line of ``--format jsonl`` (``compact``: of ``--compact``), without
+    the newline: byte for byte what the command line writes."""
+    from .formats import RenderOptions
+    from .formats.jsonl import item
+
+    return item(a, RenderOptions(lang=lang, compact=compact), 0)[:-1]
+
+
+def to_records(a: Assessment, lang: str = "en") -> list[dict[str, Any]]:
+    """One flat record per rule, ready for ``pandas.DataFrame(records)``."""
+    p = a.profile
+    out = []
+    for d in a.diagnostics:
+        for r in d.rules:
+            mv = r.input
+            out.append(
+                {
+                    "profile": p.name,
+                    "kind": p.kind,
+                    "year": p.year,
+                    "path": p.path,
+                    "overall": a.score,
+                    "grade": a.grade,
+                    "diagnostic": d.id,
+                    "diagnostic_score": d.score,
+                    "rule": r.id,
+                    "title": r.rule.text(lang, "title"),
+                    "metric": r.rule.metric,
+                    "status": r.status,
+                    "value": r.value if not isinstance(r.value, dict) else None,
+                    "score": r.score,
+                    "weight": r.weight,
+                    "contribution": r.contribution,
+                    "value_year": None if mv is None else mv.year,
+                    "source": None if mv is None else mv.source,
+                    "estimate": None if mv is None else mv.is_estimate,
+                }
+            )
+    return out
+
+
+def compare(
+    assessments: Sequence[Assessment],
+    *,
+    reference: Assessment | None = None,
+    rules: bool = False,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """Assessments side by side with ranks: the JSON of ``hemscore compare``."""
+    from .compare import compare as run
+    from .reports.compare import to_dict as as_dict
+
+    if not assessments:
+        raise UsageError("no assessments to compare")
+    return as_dict(run(assessments, reference=reference, rules=rules), lang)
+
+
+def plan(
+    profile: ProfileSource,
+    target: float,
+    ruleset: RuleSet | None = None,
+    *,
+    aggregation: str = "arithmetic",
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    strict: bool = False,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """The least-effort changes that reach ``target``: the JSON of ``hemscore plan``."""
+    from .plan import make_plan
+    from .reports.plan import to_dict as as_dict
+
+    rs = load_ruleset() if ruleset is None else ruleset
+    p = load_profile(profile, rs)
+    result = make_plan(
+        p, rs, target, aggregation=aggregation, min_coverage=min_coverage, strict=strict
+    )
+    return as_dict(result, lang)
+
+
+def sensitivity(
+    assessments: Sequence[Assessment], *, runs: int = 1000, seed: int = 0, **options: Any
+) -> dict[str, Any]:
+    """Monte Carlo over weights and aggregation: the JSON of ``hemscore sensitivity``."""
+    from .reports.sensitivity import to_dict as as_dict
+    from .sensitivity import run
+
+    if not assessments:
+        raise UsageError("no assessments to analyse")
+    return as_dict(run(assessments, runs=runs, seed=seed, **options))
+
+
+def audit(assessments: Sequence[Assessment], **options: Any) -> dict[str, Any]:
+    """The statistical audit (needs the ``stats`` extra): the JSON of ``hemscore audit``."""
+    from .audit import audit as run
+    from .reports.audit import to_json
+
+    return to_json(run(assessments, **options))
