@@ -142,7 +142,6 @@ def _number(cell: str) -> bool:
 # -- item 1: terminal escapes ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 1: escape sequences reach the terminal")
 def test_table_report_shows_no_escape_sequence(run_cli: Callable[..., Run]) -> None:
     for color in ("never", "always"):
         r = run_cli("assess", PROFILE, *RULES, "--detail", "--color", color)
@@ -153,7 +152,6 @@ def test_table_report_shows_no_escape_sequence(run_cli: Callable[..., Run]) -> N
             assert "\x1b" not in r.out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 1: escape sequences reach the terminal")
 def test_analysis_reports_show_no_escape_sequence(run_cli: Callable[..., Run]) -> None:
     china = ROOT / "examples" / "china-2022.toml"
     for args in (

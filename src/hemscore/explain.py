@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .catalogue import Metric
 from .i18n import label
 from .rules import Rule, RuleSet
+from .safe_text import terminal
 from .scoring import RESIDUAL_LABELS, BandScale, LinearScale
 
 
@@ -343,7 +344,7 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
         "",
         e.recommendation,
     ]
-    return "\n".join(out) + "\n"
+    return "\n".join(terminal(line) for line in out) + "\n"
 
 
 def rule_summary(rule: Rule, lang: str = "en") -> dict[str, object]:
@@ -420,6 +421,7 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
         )
         for r in rules
     ]
+    rows = [tuple(terminal(c) for c in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
     lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]) for row in rows]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from rich.console import Console
 from ..assessment import Assessment
 from ..i18n import label
 from . import RenderOptions
-from .table import render_one
+from .table import SafeConsole, render_one
 
 #: Fixed page width in characters, so the same input gives the same bytes on any terminal.
 WIDTH = 100
@@ -19,7 +19,7 @@ WIDTH = 100
 
 def record(assessments: Sequence[Assessment], options: RenderOptions) -> Console:
     """A recording console holding the table report of every assessment, in colour."""
-    con = Console(
+    con = SafeConsole(
         record=True,
         file=io.StringIO(),
         width=WIDTH,

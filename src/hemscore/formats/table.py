@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from ..assessment import Assessment
 from ..i18n import label
+from ..safe_text import has_unsafe, terminal, terminal_lines
 from . import RenderOptions
 from . import _text as tx
 
@@ -29,9 +31,12 @@ def _bar(score: float | None) -> Text:
 
 def _header(a: Assessment, lang: str) -> Group:
     p = a.profile
-    title = Text(f"{label(lang, 'report')} — ", style="bold") + Text(p.name, style="bold cyan")
+    title = Text(f"{label(lang, 'report')} — ", style="bold") + Text(
+        terminal(p.name), style="bold cyan"
+    )
     sub = Text(
-        f"{label(lang, p.kind)} · {p.year}" + (f" · {p.country}" if p.country else ""), style="dim"
+        f"{label(lang, p.kind)} · {p.year}" + (f" · {terminal(p.country)}" if p.country else ""),
+        style="dim",
     )
     overall = Text()
     overall.append(f"{label(lang, 'overall')} ", style="bold")
@@ -44,7 +49,7 @@ def _header(a: Assessment, lang: str) -> Group:
     overall.append(a.grade, style="bold magenta")
     overall.append(f"   {label(lang, 'coverage')} {a.coverage * 100:.0f}%")
     meta = Text(
-        f"{label(lang, 'ruleset')} {a.ruleset.name} {a.ruleset.version} · "
+        f"{label(lang, 'ruleset')} {terminal(a.ruleset.name)} {terminal(a.ruleset.version)} · "
         f"{label(lang, 'aggregation')}: {label(lang, a.aggregation)}",
         style="dim",
     )
@@ -58,7 +63,7 @@ def _diagnostics(a: Assessment, lang: str) -> Table:
     t.add_column(label(lang, "score"), justify="right")
     t.add_column(label(lang, "coverage"), justify="right")
     for i, d in enumerate(a.diagnostics):
-        title = a.ruleset.diagnostics[i].text(lang, "title")
+        title = terminal(a.ruleset.diagnostics[i].text(lang, "title"))
         t.add_row(title, _bar(d.score), tx.diag_score(a, i, lang), f"{d.coverage * 100:.0f}%")
     return t
 
@@ -76,18 +81,22 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
     for i, d in enumerate(a.diagnostics):
         if not d.rules:
             continue
-        t.add_row("", Text(a.ruleset.diagnostics[i].text(lang, "title"), style="bold underline"))
+        t.add_row(
+            "", Text(terminal(a.ruleset.diagnostics[i].text(lang, "title")), style="bold underline")
+        )
         for r in d.rules:
             t.add_row(
-                r.id,
-                r.rule.text(lang, "title"),
-                tx.value(r, lang, metrics),
+                terminal(r.id),
+                terminal(r.rule.text(lang, "title")),
+                terminal(tx.value(r, lang, metrics)),
                 tx.target(r, lang, metrics),
                 tx.score(r.score),
                 Text(tx.status(r, lang), style=STATUS_STYLE[r.status]),
             )
             if detail and r.input is not None and r.input.source:
-                t.add_row("", Text(f"{label(lang, 'source')}: {tx.source_line(r)}", style="dim"))
+                t.add_row(
+                    "", Text(f"{label(lang, 'source')}: {terminal(tx.source_line(r))}", style="dim")
+                )
             if (
                 r.rule.method == "trend"
                 and r.input is not None
@@ -112,7 +121,8 @@ def _highlights(a: Assessment, lang: str) -> Group | None:
         if results:
             lines.append(Text(label(lang, key), style="bold"))
             lines += [
-                Text("  ") + Text(tx.highlight(r, lang, metrics), style=style) for r in results
+                Text("  ") + Text(terminal(tx.highlight(r, lang, metrics)), style=style)
+                for r in results
             ]
     return Group(*lines)
 
@@ -126,10 +136,12 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")  # CJK text has no spaces to wrap at
     for n, rec in enumerate(a.recommendations[:top], start=1):
-        head = Text(rec.rule.id, style="bold") + Text(f" {rec.rule.text(lang, 'title')}")
+        head = Text(terminal(rec.rule.id), style="bold") + Text(
+            f" {terminal(rec.rule.text(lang, 'title'))}"
+        )
         if rec.gain is not None:
             head.append("  " + label(lang, "gain_if_met", gain=f"{rec.gain:.1f}"), style="green")
-        body = Text(rec.rule.text(lang, "recommendation"))
+        body = Text(terminal(rec.rule.text(lang, "recommendation")))
         body.append(f" ({tx.paper(rec.rule.paper, lang)})", style="dim")
         grid.add_row(f"{n}.", Group(head, body))
     parts: list[Table | Text] = [heading, grid]
@@ -145,7 +157,7 @@ def _waivers(a: Assessment, lang: str) -> Group | None:
         return None
     lines = [Text(label(lang, "waivers"), style="bold")]
     for w in notes:
-        line = Text(f"  {w.rule}  {w.reason}")
+        line = Text(f"  {terminal(w.rule)}  {terminal(w.reason)}")
         if not w.applied:
             line.append(f"  ({tx.waiver_why(w.why_not, lang)})", style="dim")
         lines.append(line)
@@ -172,8 +184,36 @@ def render_one(a: Assessment, options: RenderOptions) -> Group:
     return Group(*parts)
 
 
+class SafeConsole(Console):
+    """A console that never writes a control character from the text it draws.
+
+    Rich drops only BEL, BS, VT, FF and CR from text; ESC (and so CSI and OSC sequences), NUL,
+    the C1 controls and bidirectional overrides would reach the terminal. Every segment of text
+    is passed through :func:`hemscore.safe_text.terminal_lines` after layout, so they show as
+    ``\\x1b``-style escapes whichever renderable carried them; Rich's own styles and line breaks
+    are untouched.
+    """
+
+    _depth = 0
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        if self._depth:  # a nested renderable: the outermost call cleans its segments
+            yield from super().render(renderable, options)
+            return
+        self._depth += 1
+        try:
+            for segment in super().render(renderable, options):
+                if not segment.control and has_unsafe(segment.text):
+                    segment = Segment(terminal_lines(segment.text), segment.style)
+                yield segment
+        finally:
+            self._depth -= 1
+
+
 def console(options: RenderOptions, file: io.StringIO) -> Console:
-    return Console(
+    return SafeConsole(
         file=file,
         width=options.width,
         force_terminal=options.color,

@@ -206,9 +206,10 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
     from rich.text import Text
 
     from ..formats.table import console
+    from ..safe_text import terminal
 
     lang = options.lang
-    labels = _labels(c)
+    labels = [terminal(x) for x in _labels(c)]
     n = len(c.assessments)
     rel = c.reference is not None
     separate = rel and c.reference_index is None
@@ -246,7 +247,9 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
     )
     t.add_column(label(lang, "profile"), ratio=1, overflow="fold", min_width=12)
     for row in summary_rows:
-        t.add_column(_short_title(c, row, lang), justify="right", min_width=8, overflow="fold")
+        t.add_column(
+            terminal(_short_title(c, row, lang)), justify="right", min_width=8, overflow="fold"
+        )
     for i in range(n):
         t.add_row(labels[i], *[cell_text(row.cells[i]) for row in summary_rows])
     if separate:
@@ -258,7 +261,7 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
     con = console(options, buf)
     con.print(t)
     leaders = [
-        f"{_title(c, row, lang)}: {', '.join(labels[i] for i in row.leaders)}"
+        f"{terminal(_title(c, row, lang))}: {', '.join(labels[i] for i in row.leaders)}"
         for row in summary_rows
         if row.leaders
     ]
@@ -281,15 +284,15 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
                 title = next(
                     x for x in c.assessments[0].ruleset.diagnostics if x.id == current
                 ).text(lang, "title")
-                d.add_row(Text(title, style="bold underline"))
+                d.add_row(Text(terminal(title), style="bold underline"))
             cells = [cell_text(cell, band_word=False) for cell in row.cells]
             if separate:
                 cells.append(cell_text(row.reference, band_word=False))
-            d.add_row(_title(c, row, lang), *cells)
+            d.add_row(terminal(_title(c, row, lang)), *cells)
         con.print()
         con.print(d)
     for note in _notes(c, labels, lang):
-        con.print(Text(note, style="dim"))
+        con.print(Text(terminal(note), style="dim"))
     return buf.getvalue()
 
 

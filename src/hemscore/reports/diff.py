@@ -198,13 +198,17 @@ def render_table(d: Diff, options: RenderOptions) -> str:
     from rich.text import Text
 
     from ..formats.table import console
+    from ..safe_text import terminal
 
     lang = options.lang
     buf = io.StringIO()
     con = console(options, buf)
     con.print(
         Text(f"{label(lang, 'diff')} — ", style="bold")
-        + Text(f"{d.old.name} ({d.old.year}) → {d.new.name} ({d.new.year})", style="bold cyan")
+        + Text(
+            terminal(f"{d.old.name} ({d.old.year}) → {d.new.name} ({d.new.year})"),
+            style="bold cyan",
+        )
     )
     con.print(Text(_headline(d, lang)))
     diags = Table(box=None, header_style="bold", pad_edge=False)
@@ -218,7 +222,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
             else ("green" if (c.delta or 0) > 0 else "red" if (c.delta or 0) < 0 else "yellow")
         )
         diags.add_row(
-            c.title,
+            terminal(c.title),
             num(c.old.score if c.old else None),
             num(c.new.score if c.new else None),
             Text(signed(c.delta), style=style),
@@ -237,7 +241,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
                 overflow="fold",
             )
         for rc in d.rules:
-            cells = _rule_cells(rc, lang)
+            cells = [terminal(x) for x in _rule_cells(rc, lang)]
             delta_style = "green" if (rc.delta or 0) > 0 else "red" if (rc.delta or 0) < 0 else ""
             status_style = "red" if rc.newly_failing else ("green" if rc.fixed else "")
             t.add_row(
@@ -245,7 +249,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
             )
         con.print(t)
     for line in _summary(d, lang):
-        con.print(Text(line))
+        con.print(Text(terminal(line)))
     return buf.getvalue()
 
 

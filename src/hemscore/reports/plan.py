@@ -155,12 +155,15 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
     from rich.text import Text
 
     from ..formats.table import console
+    from ..safe_text import terminal
 
     lang = options.lang
     p = plan.before.profile
     buf = io.StringIO()
     con = console(options, buf)
-    con.print(Text(f"{label(lang, 'plan')} — ", style="bold") + Text(p.name, style="bold cyan"))
+    con.print(
+        Text(f"{label(lang, 'plan')} — ", style="bold") + Text(terminal(p.name), style="bold cyan")
+    )
     con.print(Text(_headline(plan, lang)))
     if plan.changes:
         t = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
@@ -172,7 +175,9 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
         t.add_column(label(lang, "gain"), justify="right")
         t.add_column(label(lang, "rules"))
         for i, c in enumerate(plan.changes, start=1):
-            metric = Text(_metric_title(plan, c.metric, lang)) + Text(f" {c.metric}", style="dim")
+            metric = Text(terminal(_metric_title(plan, c.metric, lang))) + Text(
+                f" {terminal(c.metric)}", style="dim"
+            )
             t.add_row(
                 str(i),
                 metric,
@@ -180,14 +185,14 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
                 Text(_value(c.new, lang), style="bold"),
                 f"{c.effort:.2f}",
                 Text(signed(c.gain), style="green"),
-                ", ".join(c.rules),
+                terminal(", ".join(c.rules)),
             )
         con.print(t)
     ok = plan.reached
     for line in outcome_lines(plan, lang, written):
-        con.print(Text(line, style="green" if ok else "yellow"))
+        con.print(Text(terminal(line), style="green" if ok else "yellow"))
     for line in blocker_lines(plan, lang):
-        con.print(Text("· " + line, style="dim"))
+        con.print(Text("· " + terminal(line), style="dim"))
     return buf.getvalue()
 
 

@@ -74,9 +74,10 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
     from rich.text import Text
 
     from ..formats.table import console
+    from ..safe_text import terminal
 
     lang = options.lang
-    labels = profile_labels([p.assessment.profile for p in r.profiles])
+    labels = [terminal(x) for x in profile_labels([p.assessment.profile for p in r.profiles])]
     many = len(r.profiles) > 1
     t = Table(
         box=box.SIMPLE_HEAD,

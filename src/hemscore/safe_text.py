@@ -1,0 +1,131 @@
+"""Text from a file, made safe for where it goes.
+
+Profiles, rule files and JSON assessments are written by people hemscore does not know, so
+every string read from them (names, sources, keys, waiver reasons, rule titles, file names) is
+hostile until it is escaped for its destination. One function per destination:
+
+- :func:`terminal` — a terminal report: every C0 and C1 control character, DEL, and the
+  invisible Unicode controls that reorder or split text (bidirectional overrides, line and
+  paragraph separators) are shown as ``\\x1b``-style escapes, so an escape sequence (CSI, OSC 52
+  clipboard writes, OSC 8 links) cannot reach the terminal; tab, CR and LF become spaces.
+- :func:`one_line` — one line of a message on stderr: the same, but LF, CR and tab are also
+  shown as ``\\n``, ``\\r``, ``\\t``, so a file name or key cannot start a forged line such as
+  ``hemscore: error: …`` or ``::error::…``.
+- :func:`markdown` — a CommonMark table cell, heading or list item: HTML, links, emphasis and
+  code spans are escaped so that a renderer with raw HTML enabled makes no element from the
+  text, and line breaks become spaces so a table row or heading is not split.
+- :func:`xml` — XML or HTML text and attribute values: escaped, with characters XML 1.0 cannot
+  carry (NUL, ESC, …) shown as escapes, so the document stays well-formed.
+- :func:`json_text` — encoded JSON: characters that JSON may leave raw but a terminal would
+  act on (DEL, C1 controls, line and paragraph separators) written as ``\\uXXXX`` escapes; the
+  decoded data is unchanged.
+
+CSV has its own rules (quoting and the formula guard) in :mod:`hemscore.formats.csv`, which
+uses :func:`needs_csv_quotes`.
+
+Pure and import-light: only :mod:`re`.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters a terminal may act on or that hide or reorder text: C0 controls, DEL, C1
+#: controls, bidirectional embeddings, overrides and isolates, line and paragraph separators,
+#: and the byte-order mark.
+UNSAFE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+_UNSAFE = re.compile(f"[{UNSAFE}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SPACES = re.compile("\r\n|[\t\n\r]")
+#: Characters XML 1.0 cannot carry at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Characters CommonMark reads as markup inside a line: HTML and entities, links and images,
+#: emphasis, code spans, strikethrough, table pipes, and the backslash itself.
+_MD_PUNCT = re.compile(r"([\\`*_\[\]<>&|~!#])")
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _escape(ch: str) -> str:
+    named = _NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`terminal` or :func:`one_line` would change."""
+    return _UNSAFE.search(text) is not None
+
+
+def terminal(text: object) -> str:
+    """``text`` for a terminal report: controls shown as escapes, tab/CR/LF as spaces."""
+    s = str(text)
+    if _UNSAFE.search(s) is None:
+        return s
+    s = _SPACES.sub(" ", s)
+    return _UNSAFE.sub(lambda m: _escape(m.group()), s)
+
+
+def terminal_lines(text: str) -> str:
+    """Laid-out terminal text: like :func:`terminal`, but LF (a line break the layout made) is
+    kept; every other control is shown as an escape."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else _escape(m.group()), text)
+
+
+def one_line(text: object) -> str:
+    """``text`` as one line of a message: every control (LF, CR and tab too) as an escape."""
+    s = str(text)
+    if _UNSAFE.search(s) is None:
+        return s
+    return _UNSAFE.sub(lambda m: _escape(m.group()), s)
+
+
+def markdown(text: object) -> str:
+    """``text`` inside a Markdown line (table cell, heading, list item): no markup, one line."""
+    s = terminal(text)
+    return _MD_PUNCT.sub(r"\\\1", s)
+
+
+def xml(text: object) -> str:
+    """``text`` for XML or HTML character data or a quoted attribute value."""
+    s = str(text)
+    s = _NOT_XML.sub(lambda m: _escape(m.group()), s)
+    return (
+        s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
+def xml_chars(text: object) -> str:
+    """``text`` with the characters XML cannot carry (and terminal controls) as escapes.
+
+    For text handed to an XML library that does the ``&``/``<`` escaping itself; LF and tab,
+    which XML carries, are kept.
+    """
+    s = str(text)
+    if _UNSAFE.search(s) is None:
+        return s
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else _escape(m.group()), s)
+
+
+def json_text(encoded: str) -> str:
+    """Encoded JSON with DEL, C1 and invisible Unicode controls written as ``\\uXXXX``.
+
+    JSON requires only C0 controls to be escaped (the encoder does that); the others are valid
+    raw but a terminal may act on them. Such characters can only stand inside JSON strings, so
+    replacing them by their escapes leaves the decoded data unchanged.
+    """
+    if _JSON_RAW.search(encoded) is None:
+        return encoded
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
+def needs_csv_quotes(text: str) -> bool:
+    """Whether a CSV cell must be quoted: it holds a comma, a quote, CR or LF."""
+    return any(c in text for c in ',"\r\n')
