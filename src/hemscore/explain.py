@@ -410,7 +410,7 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
     """Rules as aligned plain-text columns: id, diagnostic, metric, severity, method, title."""
     head = ("ID", "DIAGNOSTIC", "METRIC", "SEVERITY", "METHOD", "TITLE")
-    rows = [head] + [
+    raw: list[tuple[str, ...]] = [head] + [
         (
             r.id,
             r.diagnostic,
@@ -421,7 +421,7 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
         )
         for r in rules
     ]
-    rows = [tuple(terminal(c) for c in row) for row in rows]
+    rows = [tuple(terminal(c) for c in row) for row in raw]
     widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
     lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]) for row in rows]
     return "\n".join(lines) + "\n"
