@@ -410,16 +410,19 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
     """Rules as aligned plain-text columns: id, diagnostic, metric, severity, method, title."""
     head = ("ID", "DIAGNOSTIC", "METRIC", "SEVERITY", "METHOD", "TITLE")
-    raw: list[tuple[str, ...]] = [head] + [
-        (
-            r.id,
-            r.diagnostic,
-            r.metric,
-            r.severity or f"weight {fmt(r.weight)}",
-            r.method + (f"/{r.measure}" if r.measure else ""),
-            r.text(lang, "title"),
-        )
-        for r in rules
+    raw: list[tuple[str, ...]] = [
+        head,
+        *[
+            (
+                r.id,
+                r.diagnostic,
+                r.metric,
+                r.severity or f"weight {fmt(r.weight)}",
+                r.method + (f"/{r.measure}" if r.measure else ""),
+                r.text(lang, "title"),
+            )
+            for r in rules
+        ],
     ]
     rows = [tuple(terminal(c) for c in row) for row in raw]
     widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
