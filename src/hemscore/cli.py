@@ -94,15 +94,19 @@ def _main(
 def say(message: str) -> None:
     """A message for the user: always stderr, never mixed into the report.
 
-    A file name that is not UTF-8 is shown with its bytes escaped; a closed or broken stderr
-    loses the message but never changes the exit code.
+    A file name that is not UTF-8 is shown with its bytes escaped; file names, keys and values
+    show line breaks and control characters as escapes (:func:`hemscore.safe_text.one_line`),
+    so no text from a file can forge a line. A closed or broken stderr loses the message but
+    never changes the exit code.
     """
+    from .safe_text import one_line
+
     text = message.rstrip("\n")
     try:  # a name read from the file system: its undecodable bytes come back as \xNN
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    line = text + "\n"
+    line = one_line(text) + "\n"
     try:
         sys.stderr.write(line)
         sys.stderr.flush()

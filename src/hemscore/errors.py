@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .safe_text import one_line
+
 
 class HemscoreError(Exception):
     """A problem with the user's input, rules or usage (exit code 2)."""
@@ -31,7 +33,9 @@ class HemscoreError(Exception):
         if self.path:
             where = self.path if self.line is None else f"{self.path}:{self.line}"
         parts = [p for p in (where, self.key) if p]
-        return ": ".join([*parts, self.message])
+        # A file name, key or value may hold a line break or an escape sequence: shown as
+        # escapes, so one problem stays one line and cannot forge another.
+        return one_line(": ".join([*parts, self.message]))
 
     def lines(self) -> list[str]:
         """The error as one line per problem."""
