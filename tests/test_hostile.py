@@ -202,7 +202,6 @@ def test_a_hostile_file_name_gives_one_line(run_cli: Callable[..., Run], tmp_pat
 # -- item 3: CSV ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 3: a CR in a cell is written unquoted")
 def test_csv_quotes_a_cell_with_cr_so_no_formula_starts_a_row(run_cli: Callable[..., Run]) -> None:
     china = ROOT / "examples" / "china-2022.toml"
     for args in (

@@ -126,6 +126,13 @@ def json_text(encoded: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
 
 
+def csv_text(text: str) -> str:
+    """A CSV cell's text: CR and LF kept (the cell is quoted), other controls as escapes."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in "\r\n" else _escape(m.group()), text)
+
+
 def needs_csv_quotes(text: str) -> bool:
     """Whether a CSV cell must be quoted: it holds a comma, a quote, CR or LF."""
     return any(c in text for c in ',"\r\n')

@@ -3,19 +3,23 @@
 
 Numbers are rounded as in the JSON output (4 decimals); a score that cannot be computed is an
 empty cell; booleans are ``true``/``false``; coverage is a fraction 0–1. Rows end in ``\\n``.
-A text cell that a spreadsheet would run as a formula (starting with = + - @ or a tab) gets a
-leading apostrophe, so a profile name or source cannot become a formula.
+A text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or CR) gets
+a leading apostrophe, so a profile name or source cannot become a formula. A cell holding a
+comma, a quote, CR or LF is quoted (CR too, though rows end in LF: a spreadsheet also ends a
+row at a bare CR), so text after a line break stays in its cell; other control characters are
+shown as escapes (:func:`hemscore.safe_text.csv_text`). A formula start after a line break
+inside a cell gets the apostrophe too, for readers that split lines before quotes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from ..assessment import Assessment
 from ..catalogue import DIAGNOSTICS
+from ..safe_text import csv_text, needs_csv_quotes
 from . import RenderOptions
 from .json import _num
 
@@ -53,6 +57,7 @@ DETAIL_COLUMNS: tuple[str, ...] = (
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_AFTER_BREAK = re.compile("([\r\n])([-=+@])")
 
 
 def _cell(v: Any) -> str:
@@ -65,15 +70,24 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         n = _num(v)
         return "" if n is None else repr(n)
-    text = str(v)
+    text = csv_text(str(v))
+    if "\r" in text or "\n" in text:
+        # A reader that splits lines before quotes would start a row here: guard it too.
+        text = _AFTER_BREAK.sub(r"\1'\2", text)
     return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if needs_csv_quotes(text) else text
+
+
+def row(values: Sequence[Any]) -> str:
+    """One CSV row: each value as a guarded cell, quoted where needed, ending in LF."""
+    return ",".join(_quoted(_cell(v)) for v in values) + "\n"
+
+
 def _rows(rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return buf.getvalue()
+    return "".join(row(r) for r in rows)
 
 
 def begin(options: RenderOptions) -> str:

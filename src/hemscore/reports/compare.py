@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -90,52 +89,52 @@ def render_json(c: Comparison, options: RenderOptions) -> str:
 
 def render_csv(c: Comparison, options: RenderOptions) -> str:
     """One line per row and profile (tidy data), the reference's lines marked ``reference``."""
+    from ..formats.csv import row as csv_row
+
     data = to_dict(c, options.lang)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "row",
-            "level",
-            "title",
-            "profile",
-            "score",
-            "rank",
-            "status",
-            "relative",
-            "band",
-            "leader",
-            "reference",
-        ]
-    )
+    out = [
+        csv_row(
+            [
+                "row",
+                "level",
+                "title",
+                "profile",
+                "score",
+                "rank",
+                "status",
+                "relative",
+                "band",
+                "leader",
+                "reference",
+            ]
+        )
+    ]
     for row in data["rows"]:
         cells = [(cell, False) for cell in row["cells"]]
         if "reference" in row:
             cells.append((row["reference"], True))
         for cell, is_ref in cells:
-            w.writerow(
-                [
-                    row["id"],
-                    row["level"],
-                    row["title"],
-                    cell["profile"],
-                    _csv(cell["score"]),
-                    _csv(cell["rank"]),
-                    cell["status"],
-                    _csv(cell["relative"]),
-                    cell["band"] or "",
-                    "true" if cell["profile"] in row["leaders"] and not is_ref else "false",
-                    "true"
-                    if is_ref
-                    or (data["reference"] and cell["profile"] == data["reference"]["label"])
-                    else "false",
-                ]
+            out.append(
+                csv_row(
+                    [
+                        row["id"],
+                        row["level"],
+                        row["title"],
+                        cell["profile"],
+                        cell["score"],
+                        cell["rank"],
+                        cell["status"],
+                        cell["relative"],
+                        cell["band"] or "",
+                        "true" if cell["profile"] in row["leaders"] and not is_ref else "false",
+                        "true"
+                        if is_ref
+                        or (data["reference"] and cell["profile"] == data["reference"]["label"])
+                        else "false",
+                    ]
+                )
             )
-    return buf.getvalue()
-
-
-def _csv(x: Any) -> str:
-    return "" if x is None else str(x)
+    return "".join(out)
 
 
 def _cell_text(cell: Cell, lang: str, relative: bool) -> str:
