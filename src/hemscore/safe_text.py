@@ -39,9 +39,11 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SPACES = re.compile("\r\n|[\t\n\r]")
 #: Characters XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-#: Characters CommonMark reads as markup inside a line: HTML and entities, links and images,
-#: emphasis, code spans, strikethrough, table pipes, and the backslash itself.
-_MD_PUNCT = re.compile(r"([\\`*_\[\]<>&|~!#])")
+#: What CommonMark reads as markup inside a line: HTML tags and autolinks (``<``), an entity
+#: (``&`` before ``name;`` or ``#123;``), links and images (``[``), emphasis, code spans,
+#: strikethrough, table pipes, and the backslash itself. ``!`` and ``#`` need no escape
+#: mid-line once ``[`` is escaped.
+_MD_PUNCT = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
 _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -86,7 +88,7 @@ def one_line(text: object) -> str:
 def markdown(text: object) -> str:
     """``text`` inside a Markdown line (table cell, heading, list item): no markup, one line."""
     s = terminal(text)
-    return _MD_PUNCT.sub(r"\\\1", s)
+    return _MD_PUNCT.sub(lambda m: "\\" + m.group(), s)
 
 
 def xml(text: object) -> str:

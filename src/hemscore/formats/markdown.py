@@ -6,12 +6,9 @@ from collections.abc import Sequence
 
 from ..assessment import Assessment
 from ..i18n import label
+from ..safe_text import markdown as _cell
 from . import RenderOptions
 from . import _text as tx
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_one(a: Assessment, options: RenderOptions) -> str:
@@ -27,7 +24,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             f" · **{label(lang, 'grade')}**: {a.grade} · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%"
         ),
         (
-            f"- **{label(lang, 'ruleset')}**: {a.ruleset.name} {a.ruleset.version}"
+            f"- **{label(lang, 'ruleset')}**: {_cell(a.ruleset.name)} {_cell(a.ruleset.version)}"
             f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}"
         ),
         "",
@@ -55,7 +52,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     for d in a.diagnostics:
         for r in d.rules:
             out.append(
-                f"| {r.id} | {_cell(r.rule.text(lang, 'title'))} | {_cell(tx.value(r, lang, metrics))} | "
+                f"| {_cell(r.id)} | {_cell(r.rule.text(lang, 'title'))} | {_cell(tx.value(r, lang, metrics))} | "
                 f"{_cell(tx.target(r, lang, metrics))} | {tx.score(r.score)} | {tx.status(r, lang)} | "
                 f"{_cell(tx.source_line(r))} | {_cell(tx.paper(r.rule.paper, lang))} |"
             )
@@ -68,7 +65,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     if a.waiver_notes:
         out += ["", f"### {label(lang, 'waivers')}", ""]
         out += [
-            f"- **{w.rule}**: {_cell(w.reason)}"
+            f"- **{_cell(w.rule)}**: {_cell(w.reason)}"
             + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})")
             for w in a.waiver_notes
         ]
@@ -82,7 +79,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             else ""
         )
         out.append(
-            f"{n}. **{rec.rule.id}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
+            f"{n}. **{_cell(rec.rule.id)}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
             f"{_cell(rec.rule.text(lang, 'recommendation'))} ({tx.paper(rec.rule.paper, lang)})"
         )
     rest = len(a.recommendations) - options.top

@@ -206,4 +206,7 @@ def profile_dict(p: Profile, label_: str | None = None) -> dict[str, Any]:
 
 
 def md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell, heading or list item (see :func:`safe_text.markdown`)."""
+    from ..safe_text import markdown
+
+    return markdown(text)

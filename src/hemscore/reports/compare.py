@@ -183,7 +183,9 @@ def render_markdown(c: Comparison, options: RenderOptions) -> str:
             f"| {title} | " + " | ".join(md_cell(x) for x in cells) + f" | {md_cell(leaders)} |"
         )
     out.append("")
-    out.append("  \n".join(_notes(c, labels, lang)))  # a Markdown hard line break between notes
+    out.append(
+        "  \n".join(_notes(c, [md_cell(x) for x in labels], lang))
+    )  # a Markdown hard line break between notes
     return "\n".join(out) + "\n"
 
 

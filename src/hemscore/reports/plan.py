@@ -139,9 +139,9 @@ def render_markdown(plan: Plan, options: RenderOptions, written: str | None = No
         ]
         for i, c in enumerate(plan.changes, start=1):
             out.append(
-                f"| {i} | {md_cell(_metric_title(plan, c.metric, lang))} (`{c.metric}`) | "
+                f"| {i} | {md_cell(_metric_title(plan, c.metric, lang))} ({md_cell(c.metric)}) | "
                 f"{_value(c.old, lang)} | {_value(c.new, lang)} | {c.effort:.2f} | "
-                f"{signed(c.gain)} | {', '.join(c.rules)} |"
+                f"{signed(c.gain)} | {md_cell(', '.join(c.rules))} |"
             )
         out.append("")
     out += [f"- {md_cell(line)}" for line in outcome_lines(plan, lang, written)]
