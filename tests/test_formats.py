@@ -240,7 +240,7 @@ def test_junit_survives_control_characters(assessments: list[Assessment]) -> Non
     a = assessments[1]
     odd = replace(a, profile=replace(a.profile, name="bell\x07 & <tag>"))
     root = ET.fromstring(renderer("junit").render([odd], RenderOptions()))
-    assert root.find("testsuite").get("name", "").startswith("bell\ufffd & <tag>")  # type: ignore[union-attr]
+    assert root.find("testsuite").get("name", "").startswith("bell\\x07 & <tag>")  # type: ignore[union-attr]
 
 
 # --- github ----------------------------------------------------------------------------------

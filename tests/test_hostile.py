@@ -252,14 +252,7 @@ def test_markdown_makes_no_element_from_file_text(run_cli: Callable[..., Run]) -
 
 @pytest.mark.parametrize(
     "fmt",
-    [
-        pytest.param(
-            fmt,
-            marks=pytest.mark.xfail(strict=True, reason="issue 12 item 5: NUL and ESC in SVG/HTML"),
-        )
-        for fmt in ("svg", "html")
-    ]
-    + ["junit"],
+    ["svg", "html", "junit"],
 )
 def test_xml_formats_are_well_formed_and_carry_no_invalid_character(
     run_cli: Callable[..., Run], fmt: str

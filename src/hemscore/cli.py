@@ -613,8 +613,14 @@ def rules_list(
     if fmt is ListFormat.json:
         import json
 
+        from .safe_text import json_text
+
         text = (
-            json.dumps([rule_summary(r, lang.value) for r in chosen], ensure_ascii=False, indent=2)
+            json_text(
+                json.dumps(
+                    [rule_summary(r, lang.value) for r in chosen], ensure_ascii=False, indent=2
+                )
+            )
             + "\n"
         )
     else:
@@ -649,7 +655,12 @@ def rules_show(
     if fmt is ListFormat.json:
         import json
 
-        text = json.dumps(explanation_dict(e, lang.value), ensure_ascii=False, indent=2) + "\n"
+        from .safe_text import json_text
+
+        text = (
+            json_text(json.dumps(explanation_dict(e, lang.value), ensure_ascii=False, indent=2))
+            + "\n"
+        )
     else:
         text = explanation_text(e, lang.value)
     write_output(text, None)

@@ -37,6 +37,7 @@ UNSAFE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u
 _UNSAFE = re.compile(f"[{UNSAFE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SPACES = re.compile("\r\n|[\t\n\r]")
+_COMMAND = re.compile(f"(?:^|(?<=[\\s{UNSAFE}]))::")
 #: Characters XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: What CommonMark reads as markup inside a line: HTML tags and autolinks (``<``), an entity
@@ -61,8 +62,15 @@ def has_unsafe(text: str) -> bool:
 
 
 def terminal(text: object) -> str:
-    """``text`` for a terminal report: controls shown as escapes, tab/CR/LF as spaces."""
+    """``text`` for a terminal report: controls shown as escapes, tab/CR/LF as spaces.
+
+    A word that starts with ``::`` gets a backslash: a report wrapped in a CI log could
+    otherwise put it at the start of a line, where GitHub Actions reads a workflow command
+    (``::error::…``, ``::add-mask::…``) even after leading spaces.
+    """
     s = str(text)
+    if "::" in s:
+        s = _COMMAND.sub(r"\\::", s)
     if _UNSAFE.search(s) is None:
         return s
     s = _SPACES.sub(" ", s)

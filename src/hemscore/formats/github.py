@@ -3,7 +3,7 @@
 A failing rule of severity high or critical is an ``::error``; any other failing rule is a
 ``::warning``. Each profile also gets one ``::notice`` with its overall score. Values are
 escaped as the workflow-command rules require: ``%``, CR and LF everywhere, and ``:`` and ``,``
-in properties. Written line by line as each profile is assessed.
+in properties; any other control character from a file is shown as an escape (``\\x1b``). Written line by line as each profile is assessed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ..assessment import Assessment, RuleResult
 from ..i18n import label
+from ..safe_text import one_line
 from . import RenderOptions
 from . import _text as tx
 
@@ -19,8 +20,9 @@ ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})
 
 
 def escape_data(text: str) -> str:
-    """Escape the message part of a workflow command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape the message part of a workflow command; other controls become visible escapes."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text)
 
 
 def escape_property(text: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from html import escape
 
 from rich.console import Console
 
 from ..assessment import Assessment
 from ..i18n import label
+from ..safe_text import terminal, xml
 from . import RenderOptions
 from .table import SafeConsole, render_one
 
@@ -44,4 +44,4 @@ def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
         title += f" — {assessments[0].profile.name}"
     lang = "zh" if options.lang == "zh" else "en"
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
-    return page.replace("<head>\n", f"<head>\n<title>{escape(title)}</title>\n", 1)
+    return page.replace("<head>\n", f"<head>\n<title>{xml(terminal(title))}</title>\n", 1)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..assessment import Assessment, Recommendation, RuleResult
 from ..rules import Rule
+from ..safe_text import json_text
 from . import RenderOptions
 
 SCHEMA_VERSION = "1.0"
@@ -313,7 +314,8 @@ def compact_dict(a: Assessment) -> dict[str, Any]:
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    """Indented UTF-8 JSON; DEL, C1 and invisible controls escaped (see safe_text.json_text)."""
+    return json_text(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n"
 
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..assessment import Assessment, Recommendation, RuleResult
 from ..rules import Rule
+from ..safe_text import json_text
 from . import RenderOptions
 from .json import (
     INPUT_KEYS,
@@ -143,8 +144,8 @@ def begin(options: RenderOptions) -> str:
 
 def item(a: Assessment, options: RenderOptions, index: int) -> str:
     if options.compact:
-        return _encode(compact_dict(a)) + "\n"
-    return _encode_line(a, options.lang) + "\n"
+        return json_text(_encode(compact_dict(a))) + "\n"
+    return json_text(_encode_line(a, options.lang)) + "\n"
 
 
 def end(options: RenderOptions, count: int) -> str:

@@ -8,22 +8,20 @@ schema (Jenkins' ``junit-10.xsd``) are used, so strict consumers load it too.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..assessment import Assessment, RuleResult
 from ..i18n import label
+from ..safe_text import terminal, xml_chars
 from . import RenderOptions
 from . import _text as tx
 from .json import _num
 
-# Characters XML 1.0 cannot carry at all (control characters other than tab, LF, CR).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _x(text: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(text))
+    # Characters XML cannot carry (NUL, ESC, …) and those a terminal acts on become escapes.
+    return xml_chars(text)
 
 
 def _severity(r: RuleResult) -> str:
@@ -49,7 +47,7 @@ def _failure_text(a: Assessment, r: RuleResult, lang: str) -> str:
         lines.append(f"{label(lang, 'source')}: {tx.source_line(r)}")
     lines.append(f"{label(lang, 'recommendation')}: {r.rule.text(lang, 'recommendation')}")
     lines.append(tx.paper(r.rule.paper, lang))
-    return "\n".join(lines)
+    return "\n".join(terminal(line) for line in lines)  # a line break from a file is a space
 
 
 def testsuite(a: Assessment, options: RenderOptions) -> ET.Element:

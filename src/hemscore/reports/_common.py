@@ -176,7 +176,9 @@ def jvalue(v: Any) -> Any:
 
 def dumps(obj: Any) -> str:
     """The JSON text of a report: indented, UTF-8, a final newline (same input, same bytes)."""
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    from ..safe_text import json_text
+
+    return json_text(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n"
 
 
 def profile_labels(profiles: Sequence[Profile]) -> list[str]:
