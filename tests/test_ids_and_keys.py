@@ -28,7 +28,6 @@ en.recommendation = "Do this."
 """
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 6: look-alike rule ids load as new rules")
 @pytest.mark.parametrize(
     ("rid", "shown"),
     [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -412,6 +413,18 @@ def _is_number(v: Any) -> TypeGuard[float]:
         return False
 
 
+#: What a rule id may hold. Ids are matched exactly (waivers, ``rules show``, diff), so a
+#: look-alike (Cyrillic С for C, a zero-width space) would load as a different rule.
+_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _char_name(ch: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X}"
+
+
 def _parse_rule(
     spec: Any,
     index: int,
@@ -421,7 +434,8 @@ def _parse_rule(
     diagnostics: set[str],
 ) -> Rule:
     rid = spec.get("id") if isinstance(spec, dict) else None
-    label = rid if isinstance(rid, str) and rid else f"rules[{index}]"
+    # An id that is not plain ASCII is named by its position, not by look-alike text.
+    label = rid if isinstance(rid, str) and _ID.fullmatch(rid) else f"rules[{index}]"
 
     def fail(msg: str, *keys: str) -> RuleError:
         return RuleError(
@@ -438,6 +452,12 @@ def _parse_rule(
             raise fail(f"unknown key{did_you_mean(key, _RULE_KEYS)}", key)
     if not isinstance(rid, str) or not rid.strip():
         raise fail("id is required")
+    bad = _ID.sub("", rid)
+    if bad:
+        raise fail(
+            f'rule id "{rid}" may hold only ASCII letters, digits, - and _ (found {_char_name(bad[0])})',
+            "id",
+        )
     metric_id = spec.get("metric")
     if not isinstance(metric_id, str):
         raise fail("metric is required", "metric")
