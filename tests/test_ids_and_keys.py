@@ -63,7 +63,6 @@ def test_plain_ids_still_load(run_cli: Callable[..., Run], tmp_path: Path) -> No
     assert "X_01-b" in [x["id"] for x in json.loads(r.out)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 7: '2019\\n' is read as the year 2019")
 def test_a_series_key_with_a_trailing_newline_is_not_a_year(
     run_cli: Callable[..., Run], tmp_path: Path
 ) -> None:

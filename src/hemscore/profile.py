@@ -23,7 +23,7 @@ SHARES_TOLERANCE = 1.0
 #: Problems reported per file; past this, validation stops (a key's line is found by a scan,
 #: so reporting every one of tens of thousands of bad keys would take minutes).
 MAX_PROBLEMS = 50
-_YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
+_YEAR = re.compile(r"1[89]\d\d|20\d\d|2100")  # a whole key: fullmatch, as "$" passes "2019\n"
 
 
 @dataclass(frozen=True)
@@ -345,7 +345,7 @@ def check_value(metric: Metric, value: Any) -> Any:
         return out
     series: dict[int, float] = {}
     for label, v in value.items():
-        if not _YEAR.match(label):
+        if not _YEAR.fullmatch(label):
             return _Invalid(f'series keys must be years such as 2019, got "{label}"', (label,))
         if not _number(v):
             return _Invalid(f"expected a number, got {_type_name(v)}", (label,))
