@@ -266,7 +266,6 @@ def test_xml_formats_are_well_formed_and_carry_no_invalid_character(
 # -- done when: the whole corpus through every command and format ----------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: hostile text reaches the reports raw")
 def test_every_format_and_command_keeps_hostile_text_inert(
     run_cli: Callable[..., Run], tmp_path: Path
 ) -> None:
