@@ -91,7 +91,7 @@ def test_every_value_labelled_an_estimate_keeps_its_label() -> None:
     loose = [
         (path.name, s)
         for path in PROFILE_FILES
-        for s in _sources(tomllib.loads(path.read_text(encoding="utf-8")))
+        for s in _sources(tomllib.loads(path.read_text(encoding="utf-8-sig")))
         if s.strip().lower().startswith("estimate")
     ]
     assert len(loose) >= 40
