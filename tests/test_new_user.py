@@ -53,7 +53,6 @@ def test_a_planned_value_is_marked_and_not_credited_to_its_source(
     assert "Customs yearbook" in r.out or fmt in ("github", "junit")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 14: any source starting 'estimate' is one")
 def test_only_the_estimate_prefix_marks_an_estimate(tmp_path: Path) -> None:
     p = tmp_path / "p.toml"
     p.write_text(
@@ -85,7 +84,6 @@ PROFILE_FILES = sorted(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 14: examples use 'estimate (proxy):'")
 def test_every_value_labelled_an_estimate_keeps_its_label() -> None:
     """Sources once labelled by the loose rule (starts with "estimate") all use the prefix."""
     loose = [

@@ -41,7 +41,12 @@ class MetricValue:
 
     @property
     def is_estimate(self) -> bool:
-        return bool(self.source and self.source.strip().lower().startswith("estimate"))
+        """Whether the source starts with the documented mark ``estimate:`` (any case).
+
+        Only the prefix with its colon counts: "Estimates of R&D expenditure, NBS bulletin" is a
+        published source, not an estimate.
+        """
+        return bool(self.source and self.source.lstrip()[:9].lower() == "estimate:")
 
 
 @dataclass(frozen=True)
