@@ -101,7 +101,6 @@ def test_every_value_labelled_an_estimate_keeps_its_label() -> None:
             assert mv.is_estimate == loosely, (path.name, mv.metric)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 15: the year is printed twice")
 def test_the_year_is_not_repeated_when_the_source_names_it(
     run_cli: Callable[..., Run], tmp_path: Path
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..assessment import Assessment, RuleResult
 from ..i18n import label
 
@@ -82,11 +84,15 @@ def paper(sections: tuple[str, ...], lang: str) -> str:
 
 
 def source_line(r: RuleResult) -> str:
+    """The value's source and year: ``World Bank WDI, 2021``; the year once if the source
+    already names it."""
     mv = r.input
     if mv is None:
         return ""
-    parts = [p for p in (mv.source, str(mv.year) if mv.year else None) if p]
-    return ", ".join(parts)
+    year = str(mv.year) if mv.year else None
+    if year and mv.source and re.search(rf"(?<!\d){year}(?!\d)", mv.source):
+        year = None
+    return ", ".join(p for p in (mv.source, year) if p)
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
