@@ -117,7 +117,6 @@ def test_the_year_is_not_repeated_when_the_source_names_it(
         assert "Customs yearbook, 2021" in r.out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 15: 'Overall insufficient data / 100'")
 def test_github_overall_line_without_a_score(run_cli: Callable[..., Run], tmp_path: Path) -> None:
     p = tmp_path / "p.toml"
     p.write_text(

@@ -73,11 +73,13 @@ def begin(options: RenderOptions) -> str:
 def item(a: Assessment, options: RenderOptions, index: int) -> str:
     lang = options.lang
     p = a.profile
-    overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
+    overall = (
+        f"{tx.score(a.score)} / 100" if a.score is not None else label(lang, "insufficient_data")
+    )
     lines = [
         command(
             "notice",
-            f"{label(lang, 'overall')} {overall} / 100, {label(lang, 'grade')} {a.grade}, "
+            f"{label(lang, 'overall')} {overall}, {label(lang, 'grade')} {a.grade}, "
             f"{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
             file=p.path,
             title=f"hemscore: {p.name}",
