@@ -155,7 +155,6 @@ class _Tty(io.StringIO):
         return True
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 15: TERM=dumb still gets colour")
 def test_a_dumb_terminal_gets_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     from hemscore.cli import Color, use_color
 

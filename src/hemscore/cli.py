@@ -120,16 +120,23 @@ def report_error(err: HemscoreError) -> None:
 
 
 def use_color(choice: Color, stream: object) -> bool:
+    """Whether the table report on ``stream`` is drawn in colour.
+
+    ``auto`` asks Rich's own detection, so NO_COLOR, FORCE_COLOR, TERM=dumb (or unknown) and a
+    stream that is not a terminal are read as Rich reads them. Rich is imported only when the
+    answer is not fixed by the choice or by the stream not being a terminal.
+    """
     if choice is Color.always:
         return True
-    if choice is Color.never:
+    if choice is Color.never or os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    if not os.environ.get("FORCE_COLOR") and not (isatty and isatty()):
+        return False
+    from rich.console import Console
+
+    con = Console(file=stream)  # type: ignore[arg-type]
+    return con.is_terminal and con.color_system is not None and not con.no_color
 
 
 def term_width() -> int:
@@ -357,7 +364,7 @@ def assess(
     options = RenderOptions(
         compact=compact,
         lang=lang.value,
-        color=use_color(color, sys.stdout) and fmt.value == "table" and output is None,
+        color=fmt.value == "table" and output is None and use_color(color, sys.stdout),
         width=term_width(),
         detail=detail,
         top=top,

@@ -98,7 +98,7 @@ def _options(
         lang=lang.value,
         width=term_width(),
         detail=detail,
-        color=use_color(color, sys.stdout) and fmt == "table" and output is None,
+        color=fmt == "table" and output is None and use_color(color, sys.stdout),
     )
 
 
