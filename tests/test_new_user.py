@@ -130,7 +130,6 @@ def test_github_overall_line_without_a_score(run_cli: Callable[..., Run], tmp_pa
     assert "/ 100" not in notice
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 15: JUnit omits a profile that failed")
 def test_junit_reports_a_profile_that_failed_to_load(
     run_cli: Callable[..., Run], tmp_path: Path
 ) -> None:

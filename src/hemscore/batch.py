@@ -51,6 +51,7 @@ class Outcome:
 
     position: int
     errors: tuple[str, ...] = ()
+    name: str = "<input>"  # the input's name, for a format that reports refused inputs
     gate_failures: tuple[str, ...] = ()
     text: str | None = None  # the item rendered as if it were not the first (streaming formats)
     first_text: str | None = None  # the item rendered as the first, when it might be
@@ -68,7 +69,7 @@ def _score(
     try:
         profile = check_profile(read_source(src), job.ruleset)
     except HemscoreError as err:
-        return Outcome(pos, errors=tuple(err.lines()))
+        return Outcome(pos, errors=tuple(err.lines()), name=src.name)
     a = assess_one(
         profile,
         job.ruleset,

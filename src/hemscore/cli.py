@@ -373,6 +373,9 @@ def assess(
     gates = Gates(fail_under, fail_on.value if fail_on else None)
     job = Job(ruleset, aggregation.value, min_coverage, strict, gates, fmt.value, options)
     assessed = failed = gate_failed = 0
+    begun = False
+    # A format that reports an input it could not use (JUnit: an <error> test case).
+    error_item = getattr(module, "error_item", None) if stream is not None else None
     batch = []  # only for formats that need every assessment at once (html, svg)
     sink = ReportSink(output, inputs=read_inputs(profiles, rules), force=force, on_wait=say)
     notify = None if quiet else say
@@ -381,20 +384,26 @@ def assess(
             if out.errors:
                 for line in out.errors:
                     say(f"hemscore: error: {line}")
+                if error_item is not None and stream is not None:
+                    if not begun:
+                        sink.write(stream.begin(options))
+                        begun = True
+                    sink.write(error_item(out.name, out.errors, options, assessed + failed))
                 failed += 1
                 continue
             if stream is None:
                 assert out.assessment is not None
                 batch.append(out.assessment)
             else:
-                if not assessed:
+                if not begun:
                     sink.write(stream.begin(options))
+                    begun = True
                 sink.write(item_text(out, job, stream, assessed))
             assessed += 1
             for reason in out.gate_failures:
                 say(f"hemscore: gate failed: {reason}")
             gate_failed += bool(out.gate_failures)
-        if stream is not None and assessed:
+        if stream is not None and begun:
             sink.write(stream.end(options, assessed))
         elif batch:
             sink.write(module.render(batch, options))

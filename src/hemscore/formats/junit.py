@@ -1,6 +1,7 @@
 """JUnit XML: one ``<testsuite>`` per profile, one ``<testcase>`` per rule that applies to it.
 
-A failing rule is a ``<failure>``; a rule without data (or waived) is ``<skipped>``. Built with
+A failing rule is a ``<failure>``; a rule without data (or waived) is ``<skipped>``. An input
+that could not be read or validated is a suite of its own with one ``<error>`` test case. Built with
 :mod:`xml.etree` and written one suite at a time; the root ``<testsuites>`` carries no totals
 (consumers add up the suites), so the document can stream. Only attributes of the common JUnit
 schema (Jenkins' ``junit-10.xsd``) are used, so strict consumers load it too.
@@ -113,6 +114,35 @@ def testsuite(a: Assessment, options: RenderOptions) -> ET.Element:
                     },
                 )
     return suite
+
+
+def error_suite(name: str, lines: Sequence[str], options: RenderOptions) -> ET.Element:
+    """A ``<testsuite>`` for an input that could not be read or validated: one ``<error>``
+    test case carrying every problem (the same lines as on stderr)."""
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": _x(terminal(name)),
+            "tests": "1",
+            "failures": "0",
+            "errors": "1",
+            "skipped": "0",
+            "time": "0",
+        },
+    )
+    case = ET.SubElement(
+        suite, "testcase", {"name": "load", "classname": "hemscore.input", "time": "0"}
+    )
+    error = ET.SubElement(case, "error", {"message": _x(lines[0]), "type": "input"})
+    error.text = _x("\n".join(lines))
+    return suite
+
+
+def error_item(name: str, lines: Sequence[str], options: RenderOptions, index: int) -> str:
+    """The streamed ``<testsuite>`` of an input that could not be used (see :func:`error_suite`)."""
+    suite = error_suite(name, lines, options)
+    ET.indent(suite, space="  ", level=1)
+    return "  " + ET.tostring(suite, encoding="unicode") + "\n"
 
 
 def begin(options: RenderOptions) -> str:
