@@ -170,7 +170,6 @@ def test_a_dumb_terminal_gets_no_colour(monkeypatch: pytest.MonkeyPatch) -> None
     assert use_color(Color.auto, _Tty()) is False
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 17: diff across entities says nothing")
 def test_diff_between_two_entities_warns(run_cli: Callable[..., Run]) -> None:
     r = run_cli("diff", EXAMPLES / "china-2022.toml", EXAMPLES / "zte-2018.toml")
     assert r.code == 0

@@ -487,6 +487,15 @@ def diff(
             failed += 1
     if failed:
         raise typer.Exit(EXIT_ERROR)
+    old_side, new_side = sides
+    if (old_side.name, old_side.kind) != (new_side.name, new_side.kind):
+        from .reports._common import label
+
+        which = {
+            side: f"{s.name} ({s.kind}{f' {s.year}' if s.year else ''})"
+            for side, s in (("old", old_side), ("new", new_side))
+        }
+        say(f"hemscore: note: {label(lang.value, 'entities_differ', **which)}")
     result = run_diff(sides[0], sides[1])
     write_output(
         render(result, fmt.value, _options(fmt.value, lang, color, output)),
