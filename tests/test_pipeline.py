@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import tracemalloc
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -167,9 +168,14 @@ def test_json_shape_follows_the_command_line_not_the_results(tmp_path: Path, run
 
 
 def test_nothing_on_stdout_when_nothing_could_be_assessed(run_cli) -> None:  # type: ignore[no-untyped-def]
-    for fmt in ("json", "jsonl", "csv", "junit", "table"):
+    for fmt in ("json", "jsonl", "csv", "table"):
         r = run_cli("assess", BAD, FIXTURES / "bad" / "syntax.toml", "--format", fmt)
         assert r.code == 2 and r.out == "", fmt
+    # JUnit reports each input it could not use as an <error> test case, for the CI page.
+    r = run_cli("assess", BAD, FIXTURES / "bad" / "syntax.toml", "--format", "junit")
+    assert r.code == 2
+    suites = ET.fromstring(r.out).findall("testsuite")
+    assert [s.get("errors") for s in suites] == ["1", "1"]
 
 
 def test_results_stream_before_later_inputs_are_read() -> None:
