@@ -29,7 +29,6 @@ ic_import_share_pct = { value = 12.0, year = 2021, source = "Customs yearbook" }
 """
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 9: planned values credited to the source")
 @pytest.mark.parametrize(
     ("fmt", "extra"),
     [

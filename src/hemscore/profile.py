@@ -44,8 +44,11 @@ class MetricValue:
         """Whether the source starts with the documented mark ``estimate:`` (any case).
 
         Only the prefix with its colon counts: "Estimates of R&D expenditure, NBS bulletin" is a
-        published source, not an estimate.
+        published source, not an estimate. A planned value (``target = true``) is neither: it is
+        a target, whatever the source of the value it replaced said.
         """
+        if self.is_target:
+            return False
         return bool(self.source and self.source.lstrip()[:9].lower() == "estimate:")
 
 

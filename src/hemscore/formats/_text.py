@@ -48,9 +48,36 @@ def value(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-
     if isinstance(r.value, bool):
         return label(lang, "yes" if r.value else "no")
     text = num(r.value, 2 if abs(r.value) < 10 else 1) + _spaced(unit(r, lang, metrics))
-    if r.input is not None and r.input.is_estimate:
+    if r.input is not None and r.input.is_target:
+        text += PLANNED_MARK  # a target set by `hemscore plan`, whatever its source said
+    elif r.input is not None and r.input.is_estimate:
         text += "*"
     return text
+
+
+#: The mark of a planned value (``target = true``, written by ``hemscore plan --write``).
+PLANNED_MARK = "†"
+
+
+def is_planned(r: RuleResult) -> bool:
+    """Whether the rule's value is a planned target, not a measurement."""
+    return r.input is not None and r.input.is_target
+
+
+def planned_source(r: RuleResult, lang: str) -> str:
+    """What stands in a planned value's source column: that it is a target, and the value that
+    was measured (``was``); never the measured value's source, which does not vouch for it."""
+    was = r.input.was if r.input is not None else None
+    shown = (
+        "–"
+        if was is None
+        else label(lang, "yes" if was else "no")
+        if isinstance(was, bool)
+        else num(float(was), 2)
+        if isinstance(was, (int, float))
+        else str(was)
+    )
+    return label(lang, "planned_source", was=shown)
 
 
 def target(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
@@ -83,12 +110,14 @@ def paper(sections: tuple[str, ...], lang: str) -> str:
     return ", ".join("paper intro" if s == "intro" else f"paper §{s}" for s in sections)
 
 
-def source_line(r: RuleResult) -> str:
+def source_line(r: RuleResult, lang: str = "en") -> str:
     """The value's source and year: ``World Bank WDI, 2021``; the year once if the source
-    already names it."""
+    already names it. A planned value's line says it is a target (:func:`planned_source`)."""
     mv = r.input
     if mv is None:
         return ""
+    if mv.is_target:
+        return planned_source(r, lang)
     year = str(mv.year) if mv.year else None
     if year and mv.source and re.search(rf"(?<!\d){year}(?!\d)", mv.source):
         year = None

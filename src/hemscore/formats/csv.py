@@ -21,6 +21,7 @@ from ..assessment import Assessment
 from ..catalogue import DIAGNOSTICS
 from ..safe_text import csv_text, needs_csv_quotes
 from . import RenderOptions
+from . import _text as tx
 from .json import _num
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -53,6 +54,7 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     "estimate",
     "source",
     "line",
+    "planned",
 )
 
 
@@ -120,8 +122,13 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
                     r.gap,
                     r.contribution,
                     None if mv is None else mv.is_estimate,
-                    None if mv is None else mv.source,
+                    None
+                    if mv is None
+                    else tx.source_line(r, options.lang)
+                    if mv.is_target
+                    else mv.source,
                     None if mv is None else mv.line,
+                    None if mv is None else mv.is_target,
                 ]
             )
     return _rows(rows)

@@ -58,8 +58,9 @@ def level(r: RuleResult) -> str:
 def _message(a: Assessment, r: RuleResult, lang: str) -> str:
     metrics = a.ruleset.metrics
     severity = r.rule.severity or f"{label(lang, 'weight').lower()} {tx.num(r.weight, 2)}"
+    planned = f" ({tx.planned_source(r, lang)})" if tx.is_planned(r) else ""
     return (
-        f"{r.rule.metric}: {label(lang, 'value')} {tx.value(r, lang, metrics)}, "
+        f"{r.rule.metric}: {label(lang, 'value')} {tx.value(r, lang, metrics)}{planned}, "
         f"{label(lang, 'target')} {tx.target(r, lang, metrics)}, {label(lang, 'score')} "
         f"{tx.score(r.score)}/100 ({severity}).\n"
         f"{r.rule.text(lang, 'recommendation')} ({tx.paper(r.rule.paper, lang)})"

@@ -44,8 +44,8 @@ def _failure_text(a: Assessment, r: RuleResult, lang: str) -> str:
             f"{_severity(r)}"
         ),
     ]
-    if r.input is not None and r.input.source:
-        lines.append(f"{label(lang, 'source')}: {tx.source_line(r)}")
+    if r.input is not None and (r.input.source or r.input.is_target):
+        lines.append(f"{label(lang, 'source')}: {tx.source_line(r, lang)}")
     lines.append(f"{label(lang, 'recommendation')}: {r.rule.text(lang, 'recommendation')}")
     lines.append(tx.paper(r.rule.paper, lang))
     return "\n".join(terminal(line) for line in lines)  # a line break from a file is a space

@@ -54,10 +54,12 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             out.append(
                 f"| {_cell(r.id)} | {_cell(r.rule.text(lang, 'title'))} | {_cell(tx.value(r, lang, metrics))} | "
                 f"{_cell(tx.target(r, lang, metrics))} | {tx.score(r.score)} | {tx.status(r, lang)} | "
-                f"{_cell(tx.source_line(r))} | {_cell(tx.paper(r.rule.paper, lang))} |"
+                f"{_cell(tx.source_line(r, lang))} | {_cell(tx.paper(r.rule.paper, lang))} |"
             )
     if any(r.input is not None and r.input.is_estimate for r in a.results):
         out += ["", f"\\* {label(lang, 'estimate')}"]
+    if any(tx.is_planned(r) for r in a.results):
+        out += ["", f"{tx.PLANNED_MARK} {label(lang, 'planned')}"]
     for key, results in (("strengths", a.strengths), ("weaknesses", a.weaknesses)):
         if results:
             out += ["", f"### {label(lang, key)}", ""]

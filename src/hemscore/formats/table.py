@@ -93,10 +93,9 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
                 tx.score(r.score),
                 Text(tx.status(r, lang), style=STATUS_STYLE[r.status]),
             )
-            if detail and r.input is not None and r.input.source:
-                t.add_row(
-                    "", Text(f"{label(lang, 'source')}: {terminal(tx.source_line(r))}", style="dim")
-                )
+            if detail and r.input is not None and (r.input.source or r.input.is_target):
+                line = f"{label(lang, 'source')}: {terminal(tx.source_line(r, lang))}"
+                t.add_row("", Text(line, style="dim"))
             if (
                 r.rule.method == "trend"
                 and r.input is not None
@@ -174,6 +173,8 @@ def render_one(a: Assessment, options: RenderOptions) -> Group:
     ]
     if any(r.input is not None and r.input.is_estimate for r in a.results):
         parts.append(Text("* " + label(lang, "estimate"), style="dim"))
+    if any(tx.is_planned(r) for r in a.results):
+        parts.append(Text(f"{tx.PLANNED_MARK} {label(lang, 'planned')}", style="dim"))
     highlights = _highlights(a, lang)
     if highlights is not None:
         parts += [highlights, Text()]
