@@ -278,12 +278,14 @@ def test_round4_is_round_to_four_places(x: float) -> None:
 @given(profile_data(), st.sampled_from(["en", "zh"]))
 def test_jsonl_line_is_the_json_object_encoded_compactly(data: dict[str, Any], lang: str) -> None:
     from hemscore.formats import jsonl
+    from hemscore.safe_text import json_text
 
     a = assess(load(data), RULESET)
     plain = json.dumps(
         json_format.assessment_to_dict(a, lang), ensure_ascii=False, separators=(",", ":")
     )
-    assert jsonl.item(a, RenderOptions(lang=lang), 0) == plain + "\n"
+    # DEL, C1 and invisible controls are escaped (\uXXXX): the same data, safe on a terminal.
+    assert jsonl.item(a, RenderOptions(lang=lang), 0) == json_text(plain) + "\n"
 
 
 def test_jsonl_strings_that_look_like_placeholders_are_data() -> None:
