@@ -8,7 +8,6 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +35,6 @@ rd_intensity_pct = [
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 20: a line inside a string read as a key")
 def test_key_lines_after_a_multi_line_string() -> None:
     index = LineIndex(MULTILINE)
     assert index.find(["profile", "description"]) == 5
@@ -64,7 +62,6 @@ rd_intensity_pct = 2.0
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 20: JSON input.line after a long string")
 def test_json_input_line_after_a_multi_line_string(
     run_cli: Callable[..., Run], tmp_path: Path
 ) -> None:
@@ -182,7 +179,6 @@ def documents(draw: st.DrawFn) -> tuple[str, dict[tuple[str, ...], int]]:
     return "\n".join(out) + "\n", expected
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 20: key lines by line patterns")
 @settings(max_examples=300, deadline=None)
 @given(documents())
 def test_every_key_is_found_at_its_line(doc: tuple[str, dict[tuple[str, ...], int]]) -> None:

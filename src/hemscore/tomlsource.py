@@ -2,13 +2,15 @@
 
 The parser is tomli, the project the standard library's tomllib comes from, in its compiled
 build (the same TOML 1.0 language and messages, in fewer instructions); tomllib stands in if
-tomli is missing. Neither gives positions, so the line of a key is found again by a light scan
-of the text: table headers (``[a.b]``, ``[[a]]``), dotted keys and inline tables. It is a best
-effort used only for messages; when it cannot tell, the message names the key without a line.
+tomli is missing. Neither gives positions, so the line of a key is found again by a small reader of
+the TOML text (:class:`LineIndex`) that knows strings, comments, inline tables and arrays. It
+only locates keys (values are skipped); when it cannot tell, the message names the key
+without a line.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -32,17 +34,6 @@ MAX_KEY_DEPTH = 100
 #: Key paths are indexed to this depth for messages; deeper keys match a shallower line.
 _INDEX_DEPTH = 8
 _DOTTED_RUN = re.compile(r"""(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)+""")
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_INLINE_KEY = re.compile(r"[{,]\s*([A-Za-z0-9_-]+)\s*=")
-_KEY = re.compile(
-    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
-)
-
-
-def _split_key(text: str) -> list[str]:
-    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", text)
-    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
 
 
 @dataclass(frozen=True)
@@ -69,38 +60,165 @@ def locate(text: str, key_path: list[str]) -> int | None:
     return LineIndex(text).find(key_path)
 
 
+#: Tokens of the TOML reader behind :class:`LineIndex`.
+_SPACE = re.compile(r"[ \t]*")
+_GAP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # blank space, line breaks and comments
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""(?:"{1,2}(?!"))?', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'''(?:'{1,2}(?!'))?", re.DOTALL)
+_SCALAR = re.compile(r"[^,\]}\r\n#]+")
+
+
 class LineIndex:
     """Where each table header and key of a TOML text is set, by key path.
 
-    A key path's line is that of the entry matching most of it: a header or key whose path is
-    a prefix of it (or, with equal depth, a longer path it is a prefix of); the first such
-    line wins.
+    The text is read as TOML, not line by line: a line inside a multi-line string or a comment
+    is never taken for a header or a key, and keys inside inline tables (``{ value = 1 }``) and
+    inside arrays of inline tables (path ``key, INDEX, inner``) are found at their own line.
+    Arrays of tables count from 0 (``rules, 3, method``). A key path's line is that of the
+    entry matching most of it: a header or key whose path is a prefix of it (or, with equal
+    depth, a longer path it is a prefix of); the first such line wins.
     """
 
     def __init__(self, text: str) -> None:
         self._set: dict[tuple[str, ...], int] = {}  # path set on the line (header, key, inline key)
         self._under: dict[tuple[str, ...], int] = {}  # every prefix of a header's or key's path
+        self._text = text
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._arrays: dict[tuple[str, ...], int] = {}  # array of tables -> its last index
+        try:
+            self._document()
+        except (IndexError, ValueError, RecursionError):
+            pass  # text that is not valid TOML: keep what was found before the fault
+
+    def _line(self, pos: int) -> int:
+        return bisect.bisect_right(self._starts, pos)
+
+    def _document(self) -> None:
+        text, pos = self._text, 0
         table: tuple[str, ...] = ()
-        array_counts: dict[tuple[str, ...], int] = {}
-        for number, raw in enumerate(text.splitlines(), start=1):
-            header = _HEADER.match(raw) if raw.lstrip().startswith("[") else None
-            if header:
-                names = tuple(_split_key(header.group(2)))
-                if header.group(1) == "[[":
-                    idx = array_counts.get(names, -1) + 1
-                    array_counts[names] = idx
-                    table = (*names, str(idx))
-                else:
-                    table = names
-                self._add(table, number)
+        end = len(text)
+        while True:
+            pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= end:
+                return
+            start = pos
+            if text[pos] == "[":
+                is_array = text.startswith("[[", pos)
+                pos = _SPACE.match(text, pos + (2 if is_array else 1)).end()  # type: ignore[union-attr]
+                names, pos = self._key(pos)
+                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                if not text.startswith("]]" if is_array else "]", pos):
+                    raise ValueError("header")
+                pos += 2 if is_array else 1
+                table = self._table(names, is_array)
+                self._add(table, self._line(start))
                 continue
-            key = _KEY.match(raw)
-            if key:
-                full = (*table, *_split_key(key.group(1)))
-                self._add(full, number)
-                # inline tables: `name = { value = 1, ... }` — the keys inside, one level down
-                for inner in _INLINE_KEY.findall(raw, key.end()):
-                    self._set.setdefault((*full, inner), number)
+            names, pos = self._key(pos)
+            full = (*table, *names)
+            self._add(full, self._line(start))
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] != "=":
+                raise ValueError("key")
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = self._value(pos, full)
+
+    def _table(self, names: list[str], is_array: bool) -> tuple[str, ...]:
+        """A header's key path, with the current index of every array of tables in it."""
+        path: list[str] = []
+        for n, name in enumerate(names):
+            path.append(name)
+            here = tuple(path)
+            if here in self._arrays and (n < len(names) - 1 or not is_array):
+                path.append(str(self._arrays[here]))
+        if is_array:
+            here = tuple(path)
+            self._arrays[here] = self._arrays.get(here, -1) + 1
+            path.append(str(self._arrays[here]))
+        return tuple(path)
+
+    def _key(self, pos: int) -> tuple[list[str], int]:
+        """A dotted key at ``pos``: its parts (quoted parts decoded) and the position after."""
+        text = self._text
+        parts: list[str] = []
+        while True:
+            bare = _BARE_KEY.match(text, pos)
+            if bare:
+                parts.append(bare.group())
+                pos = bare.end()
+            elif text[pos] == '"':
+                m = _BASIC.match(text, pos)
+                if m is None:
+                    raise ValueError("key")
+                parts.append(toml_parser.loads("k = " + m.group())["k"])
+                pos = m.end()
+            elif text[pos] == "'":
+                m = _LITERAL.match(text, pos)
+                if m is None:
+                    raise ValueError("key")
+                parts.append(m.group()[1:-1])
+                pos = m.end()
+            else:
+                raise ValueError("key")
+            after = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if after < len(text) and text[after] == ".":
+                pos = _SPACE.match(text, after + 1).end()  # type: ignore[union-attr]
+                continue
+            return parts, pos
+
+    def _value(self, pos: int, path: tuple[str, ...]) -> int:
+        """Skip the value at ``pos``, noting the keys inside it; the position after it."""
+        text = self._text
+        c = text[pos]
+        if c == '"' or c == "'":
+            pattern = (
+                (_ML_BASIC if c == '"' else _ML_LITERAL)
+                if text.startswith(c * 3, pos)
+                else (_BASIC if c == '"' else _LITERAL)
+            )
+            m = pattern.match(text, pos)
+            if m is None:
+                raise ValueError("string")
+            return m.end()
+        if c == "{":
+            pos += 1
+            while True:
+                pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == "}":
+                    return pos + 1
+                if text[pos] == ",":
+                    pos += 1
+                    continue
+                start = pos
+                names, pos = self._key(pos)
+                inner = (*path, *names)
+                for n in range(len(names)):
+                    self._set.setdefault((*path, *names[: n + 1]), self._line(start))
+                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] != "=":
+                    raise ValueError("inline table")
+                pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+                pos = self._value(pos, inner)
+        if c == "[":
+            pos += 1
+            index = 0
+            while True:
+                pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == "]":
+                    return pos + 1
+                if text[pos] == ",":
+                    pos += 1
+                    continue
+                item = (*path, str(index))
+                self._set.setdefault(item, self._line(pos))
+                pos = self._value(pos, item)
+                index += 1
+        m = _SCALAR.match(text, pos)
+        if m is None:
+            raise ValueError("value")
+        return m.end()
 
     def _add(self, path: tuple[str, ...], line: int) -> None:
         self._set.setdefault(path, line)
