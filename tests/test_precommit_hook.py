@@ -22,7 +22,6 @@ def _selected(path: str) -> bool:
     return bool(files.search(path)) and not (exclude and exclude.search(path))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 22: the hook takes every *.toml")
 @pytest.mark.parametrize(
     "path",
     [
