@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,11 +40,38 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     """Run ``hemscore ARGS`` in-process and capture exit code, stdout and stderr."""
 
     def run(*args: str) -> Run:
-        code = main([str(a) for a in args])
+        argv = [str(a) for a in args]
+        code = main(argv)
         captured = capsys.readouterr()
+        check_report(argv, captured.out)
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+_REPORT_VALIDATOR: list[Any] = []
+
+
+def check_report(argv: list[str], out: str) -> None:
+    """Validate an assess JSON or JSONL report against ``hemscore schema --report``."""
+    if not argv or argv[0] != "assess" or not out:
+        return
+    fmt = next(
+        (argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--format", "-f")),
+        next((a.split("=", 1)[1] for a in argv if a.startswith("--format=")), "table"),
+    )
+    if fmt not in ("json", "jsonl") or {"--output", "-o", "--compact"} & set(argv):
+        return  # (--compact lines are numbers without the rule texts: another shape)
+    if not _REPORT_VALIDATOR:
+        import jsonschema
+
+        from hemscore.report_schema import report_schema
+
+        _REPORT_VALIDATOR.append(jsonschema.Draft202012Validator(report_schema()))
+    validator = _REPORT_VALIDATOR[0]
+    docs = [json.loads(x) for x in out.splitlines()] if fmt == "jsonl" else [json.loads(out)]
+    for doc in docs:
+        validator.validate(doc)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

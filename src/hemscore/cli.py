@@ -517,10 +517,24 @@ def schema(
         Lang, typer.Option("--lang", help="Language of titles and descriptions.")
     ] = Lang.en,
     force: ForceOpt = False,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="The schema of the report instead: assess --format json and jsonl output.",
+        ),
+    ] = False,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile, derived from the metric catalogue."""
+    from .schema import dumps
+
+    if report:
+        from .report_schema import report_schema
+
+        write_output(dumps(report_schema()), output, inputs=read_inputs([], rules), force=force)
+        return
     from .rules import load_ruleset
-    from .schema import dumps, profile_schema
+    from .schema import profile_schema
 
     write_output(
         dumps(profile_schema(load_ruleset(rules or None), lang.value)),

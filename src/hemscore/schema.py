@@ -5,8 +5,9 @@ it to complete and check metric names, show each metric's meaning and unit, and 
 the wrong type or range. Everything comes from the catalogue: a metric declared in a rule file
 given with ``--rules`` appears like a built-in one.
 
-What a schema cannot say: that a shares table sums to 100 ± 1, or that a waiver names a rule
-that applies to the profile's kind. ``hemscore validate`` checks those too; it is the full check.
+What a schema cannot say: that a shares table sums to 100 ± 1, that a waiver names a rule
+that applies to the profile's kind, or that a number is not NaN or infinite (JSON Schema has
+no way to exclude them; the description says hemscore refuses them). ``hemscore validate`` checks those too; it is the full check.
 Which metrics a kind may set *is* expressed, as one ``if``/``then`` per kind.
 """
 
@@ -27,7 +28,9 @@ _TEXTS: dict[str, dict[str, str]] = {
             "A profile of a country, region, cluster or firm, scored by hemscore with rule set "
             "{ruleset} (metric catalogue v{catalogue}). An absent metric is not assessed. This "
             "schema cannot check that shares sum to 100 ± 1 or that waivers name rules of the "
-            "rule set for the profile's kind: `hemscore validate` is the full check."
+            "rule set for the profile's kind, nor exclude NaN and infinity (TOML's nan and inf, "
+            "which JSON Schema cannot tell from numbers): hemscore itself refuses those. "
+            "`hemscore validate` is the full check."
         ),
         "header": "Who the profile describes.",
         "name": "Name of the country, region, cluster or firm.",
@@ -53,7 +56,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "description": (
             "国家、地区、产业集群或企业的档案，由 hemscore 按规则集 {ruleset}（指标目录 v{catalogue}）评分。"
             "未填写的指标不参与评估。本 schema 无法检查份额之和是否为 100 ± 1，也无法检查豁免是否指向"
-            "适用于该类型的规则：完整检查请用 `hemscore validate`。"
+            "适用于该类型的规则，亦无法排除 NaN 和无穷大（TOML 的 nan、inf，JSON Schema 无法将其与数值区分）："
+            "hemscore 本身会拒绝这些值。完整检查请用 `hemscore validate`。"
         ),
         "header": "档案描述的对象。",
         "name": "国家、地区、产业集群或企业的名称。",
