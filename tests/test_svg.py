@@ -25,7 +25,6 @@ def _svg(run_cli: Callable[..., Run], *args: object) -> str:
     return r.out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 19: the SVG loads FiraCode from a CDN")
 def test_svg_fetches_nothing(run_cli: Callable[..., Run]) -> None:
     svg = _svg(run_cli, "--detail")
     assert "@font-face" not in svg and "@import" not in svg and "url(http" not in svg
@@ -33,7 +32,6 @@ def test_svg_fetches_nothing(run_cli: Callable[..., Run]) -> None:
     assert svg.count("http") == svg.count('xmlns="http://www.w3.org/2000/svg"') == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 19: text runs start with spaces")
 def test_no_text_run_relies_on_whitespace(run_cli: Callable[..., Run]) -> None:
     root = ET.fromstring(_svg(run_cli, "--detail"))
     texts = [t.text or "" for t in root.iter(f"{SVG_NS}text")]
@@ -93,7 +91,6 @@ def _difference(a: Path, b: Path) -> float:
     return float(ImageStat.Stat(ImageChops.difference(first, second)).mean[0]) / 255
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 19: renderers draw the SVG differently")
 def test_svg_renders_alike_in_rsvg_cairosvg_and_chromium(
     run_cli: Callable[..., Run], tmp_path: Path
 ) -> None:
