@@ -492,9 +492,10 @@ def _boom(*args: object, **kwargs: object) -> None:
 def test_internal_error_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from hemscore import __main__, assessment
+    from hemscore import __main__, assessment, batch
 
     monkeypatch.setattr(assessment, "assess", _boom)
+    monkeypatch.setattr(batch, "assess_one", _boom)  # bound at import, maybe before this test
     code = __main__.main(["assess", str(BAD / VALID), "--format", "json"])
     err = capsys.readouterr().err
     assert code == 2
@@ -505,9 +506,10 @@ def test_internal_error_is_one_line(
 
 
 def test_debug_raises_a_real_bug(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hemscore import __main__, assessment
+    from hemscore import __main__, assessment, batch
 
     monkeypatch.setattr(assessment, "assess", _boom)
+    monkeypatch.setattr(batch, "assess_one", _boom)
     with pytest.raises(ZeroDivisionError, match="planted bug"):
         __main__.main(["assess", str(BAD / VALID), "--format", "json", "--debug"])
 
