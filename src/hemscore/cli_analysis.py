@@ -487,15 +487,6 @@ def diff(
             failed += 1
     if failed:
         raise typer.Exit(EXIT_ERROR)
-    old_side, new_side = sides
-    if (old_side.name, old_side.kind) != (new_side.name, new_side.kind):
-        from .reports._common import label
-
-        which = {
-            side: f"{s.name} ({s.kind}{f' {s.year}' if s.year else ''})"
-            for side, s in (("old", old_side), ("new", new_side))
-        }
-        say(f"hemscore: note: {label(lang.value, 'entities_differ', **which)}")
     result = run_diff(sides[0], sides[1])
     write_output(
         render(result, fmt.value, _options(fmt.value, lang, color, output)),
@@ -503,6 +494,16 @@ def diff(
         inputs=read_inputs([old, new], rules),
         force=force,
     )
+    old_side, new_side = sides
+    if (old_side.name, old_side.kind) != (new_side.name, new_side.kind):
+        # After the report: a refused --output says so alone, as compare's checks do.
+        from .reports._common import label
+
+        which = {
+            side: f"{s.name} ({s.kind}{f' {s.year}' if s.year else ''})"
+            for side, s in (("old", old_side), ("new", new_side))
+        }
+        say(f"hemscore: note: {label(lang.value, 'entities_differ', **which)}")
     reasons = result.regressions()
     if fail_on_regression and reasons:
         say(f"hemscore: gate failed: regression from {old} to {new}: {'; '.join(reasons)}")
