@@ -100,9 +100,10 @@ def markdown(text: object) -> str:
 
 
 def xml(text: object) -> str:
-    """``text`` for XML or HTML character data or a quoted attribute value."""
-    s = str(text)
-    s = _NOT_XML.sub(lambda m: _escape(m.group()), s)
+    """``text`` for XML or HTML character data or a quoted attribute value: escaped, with the
+    characters XML cannot carry and those a terminal acts on shown as escapes (LF and tab kept).
+    """
+    s = xml_chars(text)
     return (
         s.replace("&", "&amp;")
         .replace("<", "&lt;")

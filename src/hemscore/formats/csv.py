@@ -85,6 +85,8 @@ def _quoted(text: str) -> str:
 
 def row(values: Sequence[Any]) -> str:
     """One CSV row: each value as a guarded cell, quoted where needed, ending in LF."""
+    if len(values) == 1 and _cell(values[0]) == "":
+        return '""\n'  # a bare empty line would read as no cell at all
     return ",".join(_quoted(_cell(v)) for v in values) + "\n"
 
 
