@@ -290,6 +290,9 @@ def test_every_format_and_command_keeps_hostile_text_inert(
         runs.append((fmt, ("rules", *RULES, "--format", fmt)))
         runs.append((fmt, ("rules", "show", "HX-01", *RULES, "--format", fmt)))
     runs.append(("table", ("validate", PROFILE, *RULES)))
+    runs.append(("csv", ("export", PROFILE, china, *RULES)))
+    for fmt in ("table", "json", "markdown"):
+        runs.append((fmt, ("audit", PROFILE, china, china, china, *RULES, "--format", fmt)))
     for fmt, args in runs:
         r = run_cli(*args)
         assert r.code in (0, 1), (args, r.err)

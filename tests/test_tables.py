@@ -258,7 +258,7 @@ def test_formula_guard_survives_the_round_trip(tmp_path: Path) -> None:
         assert not line.startswith(("=", "+", "-", "@"))
     data = list(csv.reader(io.StringIO(out, newline="")))
     source = data[0].index("exports.high_tech_pct.source")
-    assert data[1][0] == "'=HYPERLINK(1)" and data[1][source] == "'-1 says the source\r=1+1"
+    assert data[1][0] == "'=HYPERLINK(1)" and data[1][source] == "'-1 says the source\r'=1+1"
     again = tmp_path / "g.csv"
     again.write_text(out, encoding="utf-8")
     (back,) = import_table(read_table(again), RULESET.metrics)

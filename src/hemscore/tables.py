@@ -37,6 +37,7 @@ from typing import Any
 from .catalogue import Metric
 from .errors import HemscoreError, ProfileError, UsageError, ValidationErrors, did_you_mean
 from .profile import Profile, validate_profile
+from .safe_text import csv_text, xml_chars
 from .tomlsource import decode, read_toml
 
 #: Largest table read, in bytes (a sheet of thousands of profiles).
@@ -47,6 +48,8 @@ LONG_COLUMNS = ("profile", "metric", "value", "year", "source", "note", "label")
 XLSX_HINT = "reading XLSX needs openpyxl: pip install 'hemscore[xlsx]'"
 _LABELLED = re.compile(r"^(?P<metric>.+?)\[(?P<label>[^\]]*)\]$")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_AFTER_BREAK = re.compile("([\r\n])([-=+@])")
+_GUARDED_BREAK = re.compile("([\r\n])'([-=+@])")
 
 
 class TableErrors(ValidationErrors):
@@ -167,6 +170,8 @@ def _text(cell: Any) -> str | None:
         return None
     if s.startswith("'") and s[1:2] in _FORMULA:
         s = s[1:]
+    if "'" in s and ("\n" in s or "\r" in s):
+        s = _GUARDED_BREAK.sub(r"\1\2", s)  # the guard export puts after a line break
     return s
 
 
@@ -623,7 +628,9 @@ def _csv_cell(v: Any) -> str:
         return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, int):
         return str(v)
-    s = str(v)
+    s = csv_text(str(v))  # controls other than CR and LF shown as escapes
+    if "\r" in s or "\n" in s:
+        s = _AFTER_BREAK.sub(r"\1'\2", s)  # for readers that split lines before quotes
     return "'" + s if s.startswith(_FORMULA) else s
 
 
@@ -657,6 +664,7 @@ def export_xlsx(rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def _xlsx_cell(v: Any) -> Any:
-    if isinstance(v, str) and v.startswith(_FORMULA):
-        return "'" + v  # a string cell is never run, but a copy pasted as text might be
-    return v
+    if not isinstance(v, str):
+        return v
+    v = xml_chars(v)  # XLSX is XML: characters it cannot carry are shown as escapes
+    return "'" + v if v.startswith(_FORMULA) else v
