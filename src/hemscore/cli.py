@@ -912,6 +912,17 @@ def _register_analysis() -> None:
     importlib.import_module(".cli_analysis", __package__)
 
 
+#: Command groups registered by cli_import, imported only when asked for (or the full help).
+IMPORT_COMMANDS = frozenset({"import"})
+
+
+def _register_import() -> None:
+    """Importing cli_import registers the ``import`` group on ``app``."""
+    import importlib
+
+    importlib.import_module(".cli_import", __package__)
+
+
 def _app_for(argv: list[str]) -> typer.Typer:
     """The app to run: when argv names one command, an app holding only that command.
 
@@ -927,6 +938,13 @@ def _app_for(argv: list[str]) -> typer.Typer:
         or "_HEMSCORE_COMPLETE" in os.environ
     ):
         _register_analysis()
+    if (
+        name in IMPORT_COMMANDS
+        or not name
+        or name.startswith("-")
+        or "_HEMSCORE_COMPLETE" in os.environ
+    ):
+        _register_import()
     if not name or name.startswith("-") or "_HEMSCORE_COMPLETE" in os.environ:
         return app
     commands = [
@@ -941,6 +959,7 @@ def _app_for(argv: list[str]) -> typer.Typer:
     ]
     if not commands and not groups:
         _register_analysis()
+        _register_import()
 
         return app
     import copy
