@@ -365,11 +365,11 @@ def test_rules_show_json_and_chinese(run_cli) -> None:  # type: ignore[no-untype
 
 
 def test_rules_show_unknown_id_suggests(run_cli) -> None:  # type: ignore[no-untyped-def]
-    r = run_cli("rules", "show", "TE-1")
+    r = run_cli("rules", "show", "TE01")
     assert r.code == 2
     assert (
         r.err.strip()
-        == 'hemscore: error: unknown rule "TE-1" (did you mean "TE-01"?) (hemscore rules lists them)'
+        == 'hemscore: error: unknown rule "TE01" (did you mean "TE-01"?) (hemscore rules lists them)'
     )
 
 

@@ -447,3 +447,83 @@ def test_cli_start_up_does_not_import_the_importer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+# ---------------------------------------------------------------------------------------------
+# catalogue v2: the derived measures, checked by hand against the CSV rows
+# ---------------------------------------------------------------------------------------------
+
+
+def test_derived_measures_at_the_reference_year(
+    run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run_cli("import", "wdi", EXTRACT, "--year", "2017", "-o", out).code == 0
+    chn = load(out / "chn.toml")
+    # bx_gsr_royl_cd.csv "chn,2017,4803034260.13…" ÷ bm_gsr_royl_cd.csv "chn,2017,28746479819.35…"
+    # = 0.16708… -> 0.1671
+    ratio = chn["technology"]["ip_receipts_payments_ratio"]
+    assert ratio == {
+        "value": 0.1671,
+        "year": 2017,
+        "source": "World Bank WDI BX.GSR.ROYL.CD ÷ BM.GSR.ROYL.CD (CC BY 4.0), 2017; releases "
+        f"{DDF}@d6e7b9d198 (BX.GSR.ROYL.CD), @b95468426f (BM.GSR.ROYL.CD)",
+    }
+    # ip_pat_resd.csv "chn,2017,1245709", ip_pat_nres.csv "chn,2017,135885":
+    # 100 × 1245709 ÷ 1381594 = 90.16462… -> 90.1646
+    assert chn["technology"]["resident_patent_share_pct"]["value"] == 90.1646
+    # nv_mnf_tech_zs_un.csv "chn,2017,41.4512685201"; nv_ind_manf_zs.csv "chn,2017,28.1089368716"
+    assert chn["technology"]["medium_high_tech_mva_pct"]["value"] == 41.4512685201
+    assert chn["policy"]["manufacturing_value_added_pct"]["value"] == 28.1089368716
+    # tx_val_tech_cd.csv "chn,2015,652237382663", "chn,2016,594551851891", "chn,2017,654187610235"
+    series = chn["exports"]["high_tech_export_value_series"]
+    assert series["value"]["2015"] == 652.2374
+    assert series["value"]["2016"] == 594.5519
+    assert series["value"]["2017"] == 654.1876
+    assert min(series["value"]) == "2007" and max(series["value"]) == "2017"
+    assert series["year"] == 2017
+    assert series["source"].startswith(
+        "World Bank WDI TX.VAL.TECH.CD in billions of current US$ (CC BY 4.0), 2007–2017; "
+    )
+    deu = load(out / "deu.toml")
+    # 31302945582.499 ÷ 14366177566.1857 = 2.17893…; 100 × 47785 ÷ (47785 + 19927) = 70.57095…
+    assert deu["technology"]["ip_receipts_payments_ratio"]["value"] == 2.1789
+    assert deu["technology"]["resident_patent_share_pct"]["value"] == 70.5709
+    # Slovenia has no 2017 patent rows, Saudi Arabia no royalty rows: no value, none invented
+    assert "resident_patent_share_pct" not in load(out / "svn.toml")["technology"]
+    assert "ip_receipts_payments_ratio" not in load(out / "sau.toml")["technology"]
+
+
+def test_derived_measures_take_both_inputs_from_one_year(
+    run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    r = run_cli("import", "wdi", EXTRACT, "--year", "2019", "--latest", "-o", out)
+    assert r.code == 0, r.err
+    chn = load(out / "chn.toml")
+    # residents' filings run to 2019 but non-residents' only to 2018: both of 2018,
+    # 100 × 1393815 ÷ (1393815 + 148187) = 90.38999… -> 90.39
+    share = chn["technology"]["resident_patent_share_pct"]
+    assert (share["value"], share["year"]) == (90.39, 2018)
+    # 6604705952.40 ÷ 34370466477.86 = 0.19216… (2019)
+    ratio = chn["technology"]["ip_receipts_payments_ratio"]
+    assert (ratio["value"], ratio["year"]) == (0.1922, 2019)
+    # China's high-tech export value ends in 2017 (no 2018 row): within 2015–2019
+    assert chn["exports"]["high_tech_export_value_series"]["year"] == 2017
+
+
+def test_the_mapping_names_catalogue_metrics_only() -> None:
+    table = load_table(metrics=builtin_catalogue())
+    mapped = {s.metric for s in table.indicators.values() if s.metric} | set(table.derived)
+    assert mapped == {
+        "technology.rd_intensity_pct",
+        "talent.researchers_per_million",
+        "exports.high_tech_pct",
+        "exports.medium_high_tech_pct",
+        "technology.medium_high_tech_mva_pct",
+        "policy.manufacturing_value_added_pct",
+        "technology.ip_receipts_payments_ratio",
+        "technology.resident_patent_share_pct",
+        "exports.high_tech_export_value_series",
+    }
+    assert len(table.economies) == 44

@@ -1,6 +1,7 @@
 """The metric catalogue: every metric a profile may set, declared once as data.
 
-The built-in catalogue (``catalogue.toml`` beside this module, catalogue v1) is read here;
+The built-in catalogue (``catalogue.toml`` beside this module, catalogue v2: v1 and
+five country measures from the World Bank WDI) is read here;
 rule files may declare further metrics in the same shape. Profile validation, the JSON Schema,
 the ``init`` template and the docs all derive from the :class:`Metric` records built here.
 """
@@ -21,7 +22,7 @@ TYPES: tuple[str, ...] = ("number", "integer", "bool", "shares", "series")
 BETTER: tuple[str, ...] = ("higher", "lower", "true", "growing", "less-concentrated")
 LANGS: tuple[str, ...] = ("en", "zh")
 
-CATALOGUE_VERSION = "1"
+CATALOGUE_VERSION = "2"
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 MetricType = Literal["number", "integer", "bool", "shares", "series"]
@@ -155,7 +156,7 @@ _BUILTIN: dict[str, Metric] | None = None
 
 
 def builtin_catalogue() -> dict[str, Metric]:
-    """The built-in catalogue v1, read once per process."""
+    """The built-in catalogue (v2), read once per process."""
     global _BUILTIN
     if _BUILTIN is None:
         from .tomlsource import read_toml
