@@ -1,4 +1,4 @@
-"""``hemscore import``: outside data sets turned into profiles (``import wdi``).
+"""``hemscore import``: outside data sets turned into profiles (``import wdi``, ``import panel``).
 
 Registered on the one Typer app of :mod:`hemscore.cli` only when ``import`` is asked for (or
 the full help), so other commands do not pay for it. Exit codes: 0 written, 2 bad input or
@@ -17,7 +17,8 @@ from .errors import UsageError
 
 import_app = typer.Typer(
     name="import",
-    help="Turn outside data into profiles: World Bank WDI files (import wdi).",
+    help="Turn outside data into profiles: World Bank WDI files (import wdi), or rebuild the "
+    "reference panel shipped with hemscore (import panel).",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -151,3 +152,43 @@ def _check_written(files: dict[str, str], output: Path) -> None:
                 f"the profile built does not validate ({err}); nothing written (please report this)",
                 path=str(output / name),
             ) from None
+
+
+PANEL_EXAMPLES = """
+Examples:
+
+  hemscore import panel                 # rebuild reference/panel/ from reference/wdi/
+
+  hemscore import panel -o /tmp/panel   # build a copy elsewhere, e.g. to diff it
+
+The reference panel is 44 economies built from the World Bank WDI extract kept in
+reference/wdi/ (CC BY 4.0): one folder of profiles for the reference year and one for the
+latest values within the data window.
+"""
+
+
+@import_app.command("panel", epilog=PANEL_EXAMPLES)
+def import_panel(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to build the panel (default: reference/panel of this checkout).",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="The WDI extract to build from (default: reference/wdi)."),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Rebuild the reference panel shipped with hemscore from its WDI extract."""
+    from .importers.panel import build_panel, reference_dir
+
+    root = reference_dir()
+    out = output if output is not None else root / "panel"
+    written = build_panel(data if data is not None else root / "wdi", out)
+    if not quiet:
+        for folder, count in written.items():
+            say(f"hemscore: wrote {count} profile(s) to {folder}")
