@@ -43,6 +43,7 @@ class Job:
     gates: Gates
     fmt: str
     options: RenderOptions
+    scoring: RuleSet | None = None  # --common: the rules scored; profiles still checked on all
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _score(
         return Outcome(pos, errors=tuple(err.lines()), name=src.name)
     a = assess_one(
         profile,
-        job.ruleset,
+        job.scoring or job.ruleset,
         aggregation=job.aggregation,
         min_coverage=job.min_coverage,
         strict=job.strict,

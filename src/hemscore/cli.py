@@ -188,6 +188,14 @@ QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
 ]
+CommonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--common",
+        help="Score only the rules every given profile has data for (coverage over those); "
+        "the report names them.",
+    ),
+]
 
 #: A batch with more inputs than this shows a progress bar (when stderr is a terminal).
 PROGRESS_MIN_INPUTS = 20
@@ -347,6 +355,7 @@ def assess(
             help="Score in this many worker processes (0: one per processor). The report is the same, byte for byte.",
         ),
     ] = 1,
+    common: CommonOpt = False,
 ) -> None:
     """Score profiles with the rule library and print the report."""
     from .batch import Job, default_jobs, item_text, outcomes
@@ -379,7 +388,30 @@ def assess(
     batch = []  # only for formats that need every assessment at once (html, svg)
     sink = ReportSink(output, inputs=read_inputs(profiles, rules), force=force, on_wait=say)
     notify = None if quiet else say
-    with sink, progress(expand(profiles, notify=notify), quiet, "assessing") as sources:
+
+    def to_score() -> Iterable[Source]:
+        # Called once the sink is entered, so a --common failure leaves no temporary file.
+        nonlocal job
+        found: Iterable[Source] = expand(profiles, notify=notify)
+        if common:
+            import dataclasses
+
+            from .cli_common import common_sources
+
+            found, scoring, note = common_sources(
+                found,
+                ruleset,
+                aggregation=aggregation.value,
+                min_coverage=min_coverage,
+                strict=strict,
+                lang=lang.value,
+            )
+            job = dataclasses.replace(job, scoring=scoring)
+            if note and not quiet:
+                say(f"hemscore: note: {note}")
+        return found
+
+    with sink, progress(to_score(), quiet, "assessing") as sources:
         for out in outcomes(sources, job, jobs or default_jobs()):
             if out.errors:
                 for line in out.errors:

@@ -21,6 +21,7 @@ from .cli import (
     EXIT_GATE,
     Aggregation,
     Color,
+    CommonOpt,
     ForceOpt,
     Lang,
     LangOpt,
@@ -187,6 +188,7 @@ def compare(
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
+    common: CommonOpt = False,
 ) -> None:
     """Profiles side by side: overall and diagnostic scores with ranks (1 = best) and leaders."""
     from .compare import compare as run_compare
@@ -205,12 +207,26 @@ def compare(
                 f"hemscore: note: {relative_to}: the reference has no overall score; relative values "
                 "are shown only where it has a score"
             )
+    shared = None
+    if common:
+        from .cli_common import common_assessments
+
+        separate = reference is not None and reference not in assessments
+        extra = [reference] if separate and reference is not None else []
+        was = assessments
+        assessments, extra, shared = common_assessments(assessments, ruleset, extra=extra)
+        if reference is not None:
+            reference = extra[0] if extra else assessments[was.index(reference)]
     kinds = sorted({a.profile.kind for a in assessments})
     if len(kinds) > 1:
         from .reports._common import label
 
         say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
     result = run_compare(assessments, reference=reference, rules=detail)
+    if shared is not None:
+        import dataclasses
+
+        result = dataclasses.replace(result, common=shared)
     inputs = read_inputs([*profiles, *([relative_to] if relative_to else [])], rules)
     write_output(
         render(result, fmt.value, _options(fmt.value, lang, color, output, detail)),
@@ -400,6 +416,7 @@ def sensitivity(
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
+    common: CommonOpt = False,
 ) -> None:
     """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
     from .reports.sensitivity import render
@@ -410,7 +427,16 @@ def sensitivity(
         raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    shared = None
+    if common:
+        from .cli_common import common_assessments
+
+        assessments, _, shared = common_assessments(assessments, ruleset)
     result = run(assessments, runs=runs, seed=seed, low=low, high=high)
+    if shared is not None:
+        import dataclasses
+
+        result = dataclasses.replace(result, common=shared)
     write_output(
         render(result, fmt.value, _options(fmt.value, lang, color, output)),
         output,

@@ -55,6 +55,7 @@ class Comparison:
     rows: tuple[Row, ...]
     reference: Assessment | None = None
     reference_index: int | None = None  # the reference's position among the compared, if any
+    common: tuple[str, ...] | None = None  # --common: the only rules scored (see common.py)
 
     def row(self, row_id: str) -> Row | None:
         for r in self.rows:

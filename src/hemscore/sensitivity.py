@@ -64,6 +64,7 @@ class SensitivityResult:
     high: float
     geometric_runs: int
     profiles: tuple[ProfileUncertainty, ...]
+    common: tuple[str, ...] | None = None  # --common: the only rules scored (see common.py)
 
 
 def quantile(sorted_values: Sequence[float], q: float) -> float:

@@ -72,7 +72,7 @@ def to_dict(c: Comparison, lang: str = "en") -> dict[str, Any]:
             item["reference"] = _cell_dict(row.reference, labels[n])
         rows.append(item)
     rs = c.assessments[0].ruleset
-    return {
+    out: dict[str, Any] = {
         "schema_version": REPORT_SCHEMA_VERSION,
         "report": "compare",
         "ruleset": {"name": rs.name, "version": rs.version},
@@ -81,6 +81,10 @@ def to_dict(c: Comparison, lang: str = "en") -> dict[str, Any]:
         "reference": ref,
         "rows": rows,
     }
+    if c.common is not None:  # only with --common, so other reports keep their shape
+        out["common_rules"] = list(c.common)
+        out["years"] = sorted({a.profile.year for a in c.assessments})
+    return out
 
 
 def render_json(c: Comparison, options: RenderOptions) -> str:
@@ -151,6 +155,11 @@ def _notes(c: Comparison, labels: list[str], lang: str) -> list[str]:
     notes = [label(lang, "not_scored_note")]
     if c.reference is not None:
         notes.append(label(lang, "relative_note", ref=_ref_label(c, labels)))
+    if c.common is not None:
+        from ..common import common_note
+
+        years = [a.profile.year for a in c.assessments]
+        notes.append(common_note(lang, c.common, len(c.assessments), years))
     return notes
 
 

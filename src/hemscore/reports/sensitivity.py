@@ -23,7 +23,7 @@ def to_dict(r: SensitivityResult) -> dict[str, Any]:
     """The JSON object of a sensitivity analysis."""
     labels = profile_labels([p.assessment.profile for p in r.profiles])
     rs = r.profiles[0].assessment.ruleset
-    return {
+    out: dict[str, Any] = {
         "schema_version": REPORT_SCHEMA_VERSION,
         "report": "sensitivity",
         "ruleset": {"name": rs.name, "version": rs.version},
@@ -52,6 +52,10 @@ def to_dict(r: SensitivityResult) -> dict[str, Any]:
             for i, p in enumerate(r.profiles)
         ],
     }
+    if r.common is not None:  # only with --common, so other reports keep their shape
+        out["common_rules"] = list(r.common)
+        out["years"] = sorted({p.assessment.profile.year for p in r.profiles})
+    return out
 
 
 def render_json(r: SensitivityResult, options: RenderOptions) -> str:
@@ -128,6 +132,11 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
     )
     if any(p.score is None for p in r.profiles):
         con.print(Text(label(lang, "unscored_note"), style="dim"))
+    if r.common is not None:
+        from ..common import common_note
+
+        years = [p.assessment.profile.year for p in r.profiles]
+        con.print(Text(common_note(lang, r.common, len(r.profiles), years), style="dim"))
     return buf.getvalue()
 
 
