@@ -150,6 +150,10 @@ Examples:
   hemscore compare examples/china-2022.toml examples/japan-2022.toml --relative-to examples/japan-2022.toml
 
   hemscore compare examples/ --format csv > ranks.csv
+
+  hemscore compare reference/panel/2017 --common     # rank the 44 economies on shared rules
+
+  hemscore compare examples/china-2022.toml --peers panel   # China among the 44 economies
 """
 
 
@@ -189,14 +193,34 @@ def compare(
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
     common: CommonOpt = False,
+    peers: Annotated[
+        str | None,
+        typer.Option(
+            "--peers",
+            help="Place the one PROFILE among peers on every rule they share (rank, percentile, "
+            "nearest peers): panel (the 44 economies shipped with hemscore, 2017), panel-latest, "
+            "or a folder of profiles.",
+        ),
+    ] = None,
 ) -> None:
     """Profiles side by side: overall and diagnostic scores with ranks (1 = best) and leaders."""
     from .compare import compare as run_compare
     from .reports.compare import render
     from .rules import load_ruleset
 
+    if peers is not None and (common or relative_to is not None):
+        raise UsageError("--peers does not go with --common or --relative-to")
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    if peers is not None:
+        from .cli_peers import compare_with_peers
+        from .reports.peers import render as render_peers
+
+        placed = compare_with_peers(assessments, peers, ruleset)
+        write_output(
+            render_peers(placed, fmt.value, _options(fmt.value, lang, color, output)), output
+        )
+        return
     reference = None
     if relative_to is not None:
         reference = next((a for a in assessments if _same_file(a.profile.path, relative_to)), None)
