@@ -184,9 +184,12 @@ def import_panel(
     quiet: QuietOpt = False,
 ) -> None:
     """Rebuild the reference panel shipped with hemscore from its WDI extract."""
-    from .importers.panel import build_panel, reference_dir
+    from .importers.panel import build_panel, packaged, reference_dir
 
     root = reference_dir()
+    if output is None and packaged():
+        # an installed package: its shipped panel is not rebuilt in place
+        raise UsageError("give --output: the reference panel of an installed hemscore is read-only")
     out = output if output is not None else root / "panel"
     written = build_panel(data if data is not None else root / "wdi", out)
     if not quiet:

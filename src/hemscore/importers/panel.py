@@ -27,13 +27,20 @@ FOLDERS: dict[str, Choice] = {
 REFERENCE_DIRNAME = "reference"
 
 
+def _packaged_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / REFERENCE_DIRNAME
+
+
+def packaged() -> bool:
+    """Whether the reference data are those inside an installed package (not a checkout's)."""
+    return _packaged_dir().is_dir()
+
+
 def reference_dir() -> Path:
     """The shipped reference data: inside the installed package, or the repo's ``reference/``."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / REFERENCE_DIRNAME
-    if packaged.is_dir():
-        return packaged
-    return here.parent.parent / REFERENCE_DIRNAME
+    if packaged():
+        return _packaged_dir()
+    return _packaged_dir().parent.parent.parent / REFERENCE_DIRNAME
 
 
 def panel_dir(name: str = str(REFERENCE_YEAR)) -> Path:
