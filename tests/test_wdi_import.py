@@ -527,3 +527,17 @@ def test_the_mapping_names_catalogue_metrics_only() -> None:
         "exports.high_tech_export_value_series",
     }
     assert len(table.economies) == 44
+
+
+def test_output_never_replaces_an_input(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    folder = extract(tmp_path, {"gb_xpd_rsdv_gd_zs": "deu,2017,3.0471\n"})
+    before = sorted(p.name for p in folder.iterdir())
+    for out in (folder, tmp_path):
+        r = run_cli("import", "wdi", folder, "--year", "2017", "-o", out, "--force")
+        assert r.code == 2
+        assert r.err == (
+            f"hemscore: error: {out}: would replace the input {folder}: write elsewhere\n"
+        )
+    assert sorted(p.name for p in folder.iterdir()) == before
+    r = run_cli("import", "panel", "--data", folder, "-o", tmp_path)
+    assert r.code == 2 and "would replace the input" in r.err

@@ -213,12 +213,15 @@ def compare(
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
     if peers is not None:
-        from .cli_peers import compare_with_peers
+        from .cli_peers import compare_with_peers, panel_path
         from .reports.peers import render as render_peers
 
         placed = compare_with_peers(assessments, peers, ruleset)
         write_output(
-            render_peers(placed, fmt.value, _options(fmt.value, lang, color, output)), output
+            render_peers(placed, fmt.value, _options(fmt.value, lang, color, output)),
+            output,
+            inputs=read_inputs([*profiles, panel_path(peers)[0]], rules),
+            force=force,
         )
         return
     reference = None

@@ -117,6 +117,7 @@ def import_wdi(
 
     if year is None and not latest:
         raise UsageError("give --year YEAR (values of that year), or --latest")
+    _refuse_replacing_inputs(output, paths)
     if output.exists() and not force:
         raise UsageError("already exists (use --force to replace it)", path=str(output))
     metrics = builtin_catalogue()
@@ -136,6 +137,15 @@ def import_wdi(
             else ""
         )
         say(f"hemscore: wrote {len(files)} profile(s) to {output} ({choice.describe()}){skipped}")
+
+
+def _refuse_replacing_inputs(output: Path, inputs: list[Path]) -> None:
+    """OUTPUT is replaced as a whole: it must not be, or hold, one of the run's inputs."""
+    out = output.resolve()
+    for p in inputs:
+        q = p.resolve()
+        if q == out or out in q.parents:
+            raise UsageError(f"would replace the input {p}: write elsewhere", path=str(output))
 
 
 def _check_written(files: dict[str, str], output: Path) -> None:
@@ -191,7 +201,9 @@ def import_panel(
         # an installed package: its shipped panel is not rebuilt in place
         raise UsageError("give --output: the reference panel of an installed hemscore is read-only")
     out = output if output is not None else root / "panel"
-    written = build_panel(data if data is not None else root / "wdi", out)
+    source = data if data is not None else root / "wdi"
+    _refuse_replacing_inputs(out, [source])
+    written = build_panel(source, out)
     if not quiet:
         for folder, count in written.items():
             say(f"hemscore: wrote {count} profile(s) to {folder}")
