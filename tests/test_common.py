@@ -150,3 +150,46 @@ def test_note_in_chinese() -> None:
     assert common_note("zh", ["TE-01"], 2, [2017]) == (
         "共同规则：只对全部 2 个评估对象都有数据的 1 条规则评分，覆盖率也只按这些规则计算：TE-01。评估年份：2017。"
     )
+
+
+def test_common_coverage_is_full_and_rules_shared() -> None:
+    """With --common every profile is scored on the same rules, each with full coverage."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from hemscore.cli_common import common_assessments
+    from hemscore.profile import MetricValue, Profile
+
+    rs = load_ruleset()
+    choices = {
+        "technology.rd_intensity_pct": 2.0,
+        "exports.high_tech_pct": 20.0,
+        "exports.medium_high_tech_pct": 60.0,
+        "talent.researchers_per_million": 3000.0,
+        "policy.basic_research_pct": 10.0,
+    }
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.sets(st.sampled_from(sorted(choices)), min_size=1), min_size=1, max_size=5))
+    def law(sets: list[set[str]]) -> None:
+        profiles = [
+            Profile(
+                f"P{i}",
+                "country",
+                2017,
+                f"p{i}",
+                values={m: MetricValue(m, choices[m]) for m in chosen},
+            )
+            for i, chosen in enumerate(sets)
+        ]
+        first = [assess(p, rs) for p in profiles]
+        shared = set.intersection(*sets)
+        if not shared:
+            return
+        again, _, ids = common_assessments(first, rs)
+        assert {rs.rule(i).metric for i in ids} == shared  # type: ignore[union-attr]
+        for a in again:
+            assert {r.id for r in a.results if r.score is not None} == set(ids)
+            assert a.coverage == 1.0 and a.score is not None
+
+    law()

@@ -124,3 +124,37 @@ def test_latest_panel(run_cli: Callable[..., Run]) -> None:
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert data["panel"]["years"] == [2019] and data["panel"]["peers"] == 44
+
+
+def test_rank_and_percentile_laws() -> None:
+    """Rank lies in 1..of and counts the better peers; percentile lies in 0..100 and rises with
+    the value (higher is better for R&D intensity)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from hemscore.profile import MetricValue, Profile
+
+    def prof(name: str, v: float) -> Profile:
+        mv = MetricValue("technology.rd_intensity_pct", v)
+        return Profile(name, "country", 2020, name, values={mv.metric: mv})
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        peers=st.lists(st.floats(0, 10, allow_nan=False), min_size=1, max_size=12),
+        mine=st.floats(0, 10, allow_nan=False),
+        more=st.floats(0, 5, allow_nan=False),
+    )
+    def law(peers: list[float], mine: float, more: float) -> None:
+        panel = [prof(f"P{i}", v) for i, v in enumerate(peers)]
+        rows = {}
+        for value in (mine, min(10.0, mine + more)):
+            a = assess(prof("Me", value), RULES)
+            (row,) = [r for r in place(a, panel, panel="p").rows if r.rule.id == "TE-01"]
+            assert 1 <= row.rank <= row.of == len(peers) + 1
+            assert row.rank == 1 + sum(round(v, 6) > round(value, 6) for v in peers)
+            assert 0.0 <= row.percentile <= 100.0
+            assert len(row.nearest) == min(3, len(peers))
+            rows[value] = row
+        assert rows[min(10.0, mine + more)].percentile >= rows[mine].percentile
+
+    law()

@@ -541,3 +541,16 @@ def test_output_never_replaces_an_input(run_cli: Callable[..., Run], tmp_path: P
     assert sorted(p.name for p in folder.iterdir()) == before
     r = run_cli("import", "panel", "--data", folder, "-o", tmp_path)
     assert r.code == 2 and "would replace the input" in r.err
+
+
+def test_line_numbers_count_line_breaks_only(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    """A Unicode line separator inside a value does not shift the line named."""
+    folder = tmp_path / "wdi"
+    folder.mkdir()
+    bad = folder / "gb_xpd_rsdv_gd_zs.csv"
+    bad.write_text(
+        "economy,year,gb_xpd_rsdv_gd_zs\r\ndeu,2016,2.9\u2028\r\ndeu,2017,x\r\n", encoding="utf-8"
+    )
+    r = run_cli("import", "wdi", folder, "--year", "2017", "--release", "r", "-o", tmp_path / "o")
+    assert r.code == 2
+    assert r.err == f'hemscore: error: {bad}:3: not a number: "x"\n'

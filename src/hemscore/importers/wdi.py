@@ -237,6 +237,15 @@ def _show(text: str, limit: int = 40) -> str:
     return '"' + shown.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
 
 
+def _lines(text: str) -> list[str]:
+    """The file's lines, split on line breaks only (``\n`` or ``\r\n``), so line numbers match
+    what an editor shows even when a value holds another Unicode line separator."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()  # the line break that ends the last line
+    return lines
+
+
 def _number(text: str, name: str, line: int) -> float:
     try:
         value = float(text)
@@ -264,7 +273,7 @@ def _provenance_release(path: Path, column: str, table: WdiTable) -> str | None:
     if not prov.is_file():
         return None
     text = _read_text(prov)
-    lines = text.splitlines()
+    lines = _lines(text)
     header = lines[0].split("\t") if lines else []
     if "indicator" not in header or "commit" not in header:
         raise WdiError("expected columns indicator and commit", path=str(prov), line=1)
@@ -350,7 +359,7 @@ def _read_long(
     path: Path, text: str, table: WdiTable, data: WdiData, release: str | None, skip: bool
 ) -> None:
     name = str(path)
-    lines = text.splitlines()
+    lines = _lines(text)
     header = lines[0].strip().split(",")
     if len(header) != 3 or header[:2] != ["economy", "year"]:
         raise WdiError("wrong header: expected economy,year,<indicator>", path=name, line=1)
@@ -386,7 +395,7 @@ def _read_wide(
     path: Path, text: str, table: WdiTable, data: WdiData, release: str | None, skip: bool
 ) -> None:
     name = str(path)
-    lines = text.splitlines()
+    lines = _lines(text)
     rows = list(csv.reader(lines))
     if len(rows) < 5:
         raise WdiError(
