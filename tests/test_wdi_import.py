@@ -554,3 +554,13 @@ def test_line_numbers_count_line_breaks_only(run_cli: Callable[..., Run], tmp_pa
     r = run_cli("import", "wdi", folder, "--year", "2017", "--release", "r", "-o", tmp_path / "o")
     assert r.code == 2
     assert r.err == f'hemscore: error: {bad}:3: not a number: "x"\n'
+
+
+def test_a_year_with_no_values_writes_nothing(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = run_cli("import", "wdi", EXTRACT, "--year", "2030", "-o", out)
+    assert r.code == 2
+    assert r.err == (
+        "hemscore: error: no mapped indicator has values of 2030 in the files: nothing written\n"
+    )
+    assert not out.exists()

@@ -127,6 +127,10 @@ def import_wdi(
         raise UsageError("no values read: nothing to write")
     choice = Choice(year if year is not None else max(data.years), latest)
     docs = build_profiles(data, table, metrics, choice)
+    if all(set(doc) == {"profile"} for doc in docs.values()):
+        raise UsageError(
+            f"no mapped indicator has {choice.describe()} in the files: nothing written"
+        )
     files = {f"{code}.toml": render_profile(doc) for code, doc in docs.items()}
     _check_written(files, output)
     write_profiles(files, output, force=force)
