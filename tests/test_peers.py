@@ -158,3 +158,31 @@ def test_rank_and_percentile_laws() -> None:
         assert rows[min(10.0, mine + more)].percentile >= rows[mine].percentile
 
     law()
+
+
+def test_hostile_names_stay_inert(run_cli: Callable[..., Run], tmp_path: Path) -> None:
+    """Names from files reach the table escaped, and CSV cells that a spreadsheet would run are
+    guarded, as in every other report."""
+    peers = tmp_path / "peers"
+    peers.mkdir()
+    (peers / "p.toml").write_text(
+        country("Peer\\u001b[2J=SUM(A1)", "[technology]\nrd_intensity_pct = 2.5\n"),
+        encoding="utf-8",
+    )
+    me = tmp_path / "me.toml"
+    me.write_text(
+        country("Me\\u001b[31m", "[technology]\nrd_intensity_pct = 2.0\n"), encoding="utf-8"
+    )
+    t = run_cli("compare", me, "--peers", peers, "--color", "never")
+    assert t.code == 0, t.err
+    assert "\x1b" not in t.out
+    assert "Me\\x1b[31m (2020) among peers" in t.out and "Peer\\x1b[2J=SUM(A1) 2.5" in t.out
+    c = run_cli("compare", me, "--peers", peers, "--format", "csv")
+    assert c.out.splitlines()[1] == (
+        "TE-01,technology.rd_intensity_pct,2.0,higher,2,2,0.0,Peer\\x1b[2J=SUM(A1) 2.5"
+    )
+    (peers / "p.toml").write_text(
+        country("=SUM(A1)", "[technology]\nrd_intensity_pct = 2.5\n"), encoding="utf-8"
+    )
+    c = run_cli("compare", me, "--peers", peers, "--format", "csv")
+    assert c.out.splitlines()[1].endswith(",0.0,'=SUM(A1) 2.5")

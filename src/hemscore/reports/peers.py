@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -122,24 +121,26 @@ def render_json(c: PeerComparison, options: RenderOptions) -> str:
 
 
 def render_csv(c: PeerComparison, options: RenderOptions) -> str:
-    """One line per rule."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["rule", "metric", "value", "better", "rank", "of", "percentile", "nearest"])
+    """One line per rule (cells quoted and guarded as in every hemscore CSV)."""
+    from ..formats.csv import row as csv_row
+
+    out = [csv_row(["rule", "metric", "value", "better", "rank", "of", "percentile", "nearest"])]
     for row in c.rows:
-        w.writerow(
-            [
-                row.rule.id,
-                row.rule.metric,
-                jnum(row.value),
-                "higher" if row.higher_is_better else "lower",
-                row.rank,
-                row.of,
-                jnum(row.percentile),
-                "; ".join(f"{p.name} {jnum(p.value)}" for p in row.nearest),
-            ]
+        out.append(
+            csv_row(
+                [
+                    row.rule.id,
+                    row.rule.metric,
+                    jnum(row.value),
+                    "higher" if row.higher_is_better else "lower",
+                    row.rank,
+                    row.of,
+                    jnum(row.percentile),
+                    "; ".join(f"{p.name} {jnum(p.value)}" for p in row.nearest),
+                ]
+            )
         )
-    return buf.getvalue()
+    return "".join(out)
 
 
 def render_markdown(c: PeerComparison, options: RenderOptions) -> str:
@@ -171,13 +172,14 @@ def render_table(c: PeerComparison, options: RenderOptions) -> str:
     from rich.text import Text
 
     from ..formats.table import console
+    from ..safe_text import terminal
 
     lang = options.lang
     t = Table(
         box=box.SIMPLE_HEAD,
         header_style="bold",
         pad_edge=False,
-        title=_title(c, lang),
+        title=terminal(_title(c, lang)),
         title_justify="left",
         title_style="bold",
     )
@@ -189,17 +191,17 @@ def render_table(c: PeerComparison, options: RenderOptions) -> str:
     for row in c.rows:
         direction = _t(lang, "better_higher" if row.higher_is_better else "better_lower")
         t.add_row(
-            Text(f"{_row_title(row, lang)}\n", style="") + Text(direction, style="dim"),
+            Text(f"{terminal(_row_title(row, lang))}\n") + Text(direction, style="dim"),
             value_text(row.value),
             f"{row.rank} / {row.of}",
             f"{row.percentile:.0f}",
-            _nearest(row),
+            terminal(_nearest(row)),
         )
     buf = io.StringIO()
     con = console(options, buf)
     con.print(t)
     for note in _notes(c, lang):
-        con.print(Text(note, style="dim"))
+        con.print(Text(terminal(note), style="dim"))
     return buf.getvalue()
 
 
