@@ -79,8 +79,8 @@ class Recommendation:
     """A failing rule, with what fixing it would gain."""
 
     rule: Rule
-    priority: float  # weight × (100 − score): the ranking key
-    gain: float | None  # overall points gained if the rule reached its target score
+    priority: float  # weight × (100 − score): breaks ties of gain
+    gain: float | None  # overall points if the rule reached its target: the ranking key
     result: RuleResult
 
 
@@ -361,5 +361,7 @@ def _recommend(
                     new_overall = mean(changed, weights, how)
                 gain = None if new_overall is None else new_overall - overall
             recs.append(Recommendation(r.rule, r.weight * (100.0 - r.score), gain, r))
-    recs.sort(key=lambda x: (-x.priority, x.rule.id))
+    # Ranked by what meeting the rule would add to the overall score; equal gains by weight ×
+    # shortfall, then id. Without an overall score there are no gains: weight × shortfall alone.
+    recs.sort(key=lambda x: (x.gain is None, -(x.gain or 0.0), -x.priority, x.rule.id))
     return tuple(recs)
