@@ -268,7 +268,12 @@ def plan(
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
 ) -> None:
-    """The least-effort changes of metric values that reach a target overall score or grade."""
+    """The least-effort changes of metric values that reach a target overall score or grade.
+
+    Under arithmetic aggregation (the default) the plan is the least effort over every
+    combination of planned values (an exact search); under geometric aggregation it is found
+    greedily, and a plan of less effort may exist.
+    """
     from .inputs import expand
     from .plan import make_plan
     from .reports.plan import render

@@ -49,6 +49,9 @@ def outcome_lines(plan: Plan, lang: str, written: str | None = None) -> list[str
         lines.append(
             label(lang, "unreachable", target=f"{plan.target:g}", best=num(plan.after.score))
         )
+    if plan.changes and not plan.least:
+        geometric = plan.before.aggregation == "geometric"
+        lines.append(label(lang, "greedy" if geometric else "limited"))
     if written is not None:
         lines.append(label(lang, "written", path=written))
     return lines
