@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from .profile import MetricValue, Profile
+from .profile import MetricValue, Profile, check_waivers
 from .rules import Rule, RuleSet
 from .scoring import cagr_pct, hhi, is_residual, largest_share, mean, peak_pct
 
@@ -301,6 +301,8 @@ def assess(
     """Assess one profile with one rule set."""
     if aggregation not in AGGREGATIONS:
         raise ValueError(f"unknown aggregation {aggregation!r}")
+    if profile.waivers:
+        check_waivers(profile, ruleset)  # what loading with the rule set would have refused
     waivers = {} if strict else profile.waivers
     by_diag: dict[str, list[RuleResult]] = {d.id: [] for d in ruleset.diagnostics}
     for rule in ruleset.rules:
