@@ -24,11 +24,7 @@ def _commands() -> Iterator[tuple[list[str], Any]]:
     yield from walk(typer.main.get_command(app), [])
 
 
-MARKUP_BUG = pytest.mark.xfail(strict=True, reason="Rich reads [ruleset] and the like as markup")
-COMMANDS = [
-    pytest.param(path, marks=[MARKUP_BUG] if path == ["validate"] else [])
-    for path, _ in _commands()
-]
+COMMANDS = [path for path, _ in _commands()]
 
 
 def _texts(c: Any) -> list[str]:
@@ -48,7 +44,6 @@ def test_every_bracketed_word_of_the_help_is_printed(run_cli, monkeypatch, path:
         assert w in r.out, (w, r.out)
 
 
-@MARKUP_BUG
 def test_validate_help_names_the_rule_file_tables(run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "200")
     r = run_cli("validate", "--help")
@@ -56,7 +51,6 @@ def test_validate_help_names_the_rule_file_tables(run_cli, monkeypatch) -> None:
     assert "a top-level [[rules]], [ruleset], [metrics] or [diagnostics] table" in text
 
 
-@pytest.mark.xfail(strict=True, reason="the top-level help has no examples")
 def test_top_level_help_has_examples(run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "120")
     r = run_cli("--help")
@@ -66,7 +60,6 @@ def test_top_level_help_has_examples(run_cli, monkeypatch) -> None:  # type: ign
     assert "hemscore rules show TE-03" in r.out
 
 
-@pytest.mark.xfail(strict=True, reason="rules show --help has no examples")
 def test_rules_show_help_has_examples(run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "120")
     r = run_cli("rules", "show", "--help")
