@@ -21,6 +21,18 @@ TYPES: tuple[str, ...] = ("number", "integer", "bool", "shares", "series")
 BETTER: tuple[str, ...] = ("higher", "lower", "true", "growing", "less-concentrated")
 LANGS: tuple[str, ...] = ("en", "zh")
 
+#: How old a profile's values may be. A value describes the profile's year or one of the
+#: DATA_WINDOW_YEARS years before it: ``profile year - DATA_WINDOW_YEARS <= value year <= profile
+#: year``, never a later year. The example profiles keep to it (tests/test_examples.py), and a
+#: value taken from a panel (such as WDI) is the latest one inside it. See docs/methodology.md.
+DATA_WINDOW_YEARS = 10
+
+
+def in_data_window(value_year: int, profile_year: int) -> bool:
+    """Whether a value of ``value_year`` may describe a profile of ``profile_year``."""
+    return profile_year - DATA_WINDOW_YEARS <= value_year <= profile_year
+
+
 CATALOGUE_VERSION = "1"
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 

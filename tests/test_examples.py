@@ -1,0 +1,53 @@
+"""The example profiles: every value is of the profile's year or earlier, within the data window,
+and the repository cites primary sources rather than a reference file it does not contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from hemscore.catalogue import DATA_WINDOW_YEARS, in_data_window
+from hemscore.profile import load_profile
+from hemscore.rules import load_ruleset
+
+from .conftest import EXAMPLES, ROOT
+
+PROFILES = sorted(EXAMPLES.glob("*.toml"))
+
+
+def test_the_window_is_ten_years_back_and_never_forward() -> None:
+    assert DATA_WINDOW_YEARS == 10
+    assert in_data_window(2012, 2022) and in_data_window(2022, 2022)
+    assert not in_data_window(2011, 2022) and not in_data_window(2023, 2022)
+
+
+@pytest.mark.xfail(strict=True, reason="the examples carry values from after their year")
+@pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
+def test_every_example_value_is_of_its_year_or_earlier_within_the_window(path) -> None:  # type: ignore[no-untyped-def]
+    rs = load_ruleset()
+    profile = load_profile(str(path), rs)
+    assert profile.values
+    outside = [
+        (m, v.year)
+        for m, v in sorted(profile.values.items())
+        if v.year is None or not in_data_window(v.year, profile.year)
+    ]
+    assert outside == [], f"{path.name} ({profile.year}): {outside}"
+
+
+@pytest.mark.xfail(strict=True, reason="rules, catalogue and examples cite DOMAIN.md")
+def test_no_file_cites_domain_md() -> None:
+    """DOMAIN.md is not part of the repository: every file cites primary sources instead."""
+    citing = []
+    for path in sorted(ROOT.rglob("*")):
+        parts = path.relative_to(ROOT).parts
+        if not path.is_file() or any(p.startswith(".") or p == "__pycache__" for p in parts):
+            continue
+        if parts[0] == "tests" and path.name == "test_examples.py":
+            continue  # this test names it
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if "DOMAIN" in text:
+            citing.append(str(path.relative_to(ROOT)))
+    assert citing == []
