@@ -20,7 +20,6 @@ def test_the_window_is_ten_years_back_and_never_forward() -> None:
     assert not in_data_window(2011, 2022) and not in_data_window(2023, 2022)
 
 
-@pytest.mark.xfail(strict=True, reason="the examples carry values from after their year")
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_every_example_value_is_of_its_year_or_earlier_within_the_window(path) -> None:  # type: ignore[no-untyped-def]
     rs = load_ruleset()
