@@ -288,6 +288,7 @@ _HEADINGS = {
         "diagnostic": "Diagnostic",
         "metric": "Metric",
         "paper": "Paper",
+        "paper_doc": "the paper and its section map: docs/paper.md",
         "basis_label": "Basis",
         "source": "Source",
     },
@@ -300,6 +301,7 @@ _HEADINGS = {
         "diagnostic": "诊断维度",
         "metric": "指标",
         "paper": "论文章节",
+        "paper_doc": "论文简介与章节对照：docs/paper.md",
         "basis_label": "依据",
         "source": "出处",
     },
@@ -321,7 +323,10 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
         f"{h['diagnostic']}{sep}{r.diagnostic} — {e.diagnostic_title}  ",
         f"{h['metric']}{sep}{r.metric} — {e.metric_title}  ",
         f"{e.weight}  ",
-        f"{h['paper']}{sep}{_paper(e.paper)}",
+        f"{h['paper']}{sep}{_paper(e.paper)}"
+        + ("（" if lang == "zh" else " (")
+        + h["paper_doc"]
+        + ("）" if lang == "zh" else ")"),
         "",
         f"## {h['what']}",
         "",
