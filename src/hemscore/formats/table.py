@@ -151,16 +151,24 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
 
 
 def _waivers(a: Assessment, lang: str) -> Group | None:
+    from rich.padding import Padding
+    from rich.table import Table
+
     notes = a.waiver_notes
     if not notes:
         return None
-    lines = [Text(label(lang, "waivers"), style="bold")]
+    # A grid, so that a long reason wraps under its own first word, not back to column 0.
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for w in notes:
-        line = Text(f"  {terminal(w.rule)}  {terminal(w.reason)}")
+        reason = Text(terminal(w.reason))
         if not w.applied:
-            line.append(f"  ({tx.waiver_why(w.why_not, lang)})", style="dim")
-        lines.append(line)
-    return Group(*lines)
+            reason.append(f"  ({tx.waiver_why(w.why_not, lang)})", style="dim")
+        grid.add_row(terminal(w.rule), reason)
+    return Group(
+        Text(label(lang, "waivers"), style="bold"), Padding(grid, (0, 0, 0, 2), expand=False)
+    )
 
 
 def render_one(a: Assessment, options: RenderOptions) -> Group:

@@ -218,3 +218,80 @@ def md_cell(text: str) -> str:
     from ..safe_text import markdown
 
     return markdown(text)
+
+
+def print_fitted(con: Any, table: Any, keep: int = 1) -> None:
+    """Print a Rich table within the console's width without cutting a column or a word.
+
+    Rich squeezes a table that is too wide by narrowing its widest columns, below the length
+    of their longest word if need be (``Technolo`` / ``gy``), and drops columns it cannot fit.
+    Here every column gets at least the width of its longest word: when the columns' minimum
+    widths fit, the spare width goes to the columns that would wrap; when they do not, the
+    columns are printed in several panels, each repeating the first ``keep`` columns (the row
+    labels), one below the other.
+    """
+    width = con.width
+    indexes = list(range(len(table.columns)))
+    keys, rest = indexes[:keep], indexes[keep:]
+    panels: list[list[int]] = []
+    current = list(keys)
+    for i in rest:
+        trial = [*current, i]
+        if len(current) > len(keys) and _minimum(con, _panel(table, trial)) > width:
+            panels.append(current)
+            current = [*keys, i]
+        else:
+            current = trial
+    panels.append(current)
+    for n, columns in enumerate(panels):
+        panel = table if len(panels) == 1 else _panel(table, columns)
+        if n:
+            panel.title = None
+        _widen(con, panel, width)
+        con.print(panel)
+
+
+def _panel(table: Any, columns: list[int]) -> Any:
+    """The table with only ``columns`` (their cells and the rows kept)."""
+    import copy
+
+    panel = copy.copy(table)
+    panel.columns = []
+    for new, old in enumerate(columns):
+        column = copy.copy(table.columns[old])
+        column._index = new
+        panel.columns.append(column)
+    return panel
+
+
+def _measures(con: Any, table: Any) -> list[Any]:
+    """Each column's (minimum, maximum) width, padding included; a column that never wraps
+    needs its longest line."""
+    out = []
+    for c in table.columns:
+        m = table._measure_column(con, con.options, c)
+        out.append(m.with_minimum(m.maximum) if c.no_wrap else m)
+    return out
+
+
+def _minimum(con: Any, table: Any) -> int:
+    return int(sum(m.minimum for m in _measures(con, table)) + table._extra_width)
+
+
+def _widen(con: Any, table: Any, width: int) -> None:
+    """Give each column a fixed width between its longest word and its longest line, sharing the
+    width left over in proportion to what each column would need to wrap no line."""
+    measures = _measures(con, table)
+    room = width - table._extra_width
+    if sum(m.maximum for m in measures) <= room or sum(m.minimum for m in measures) > room:
+        return  # fits as it is, or one column alone is wider than the console: Rich folds it
+    spare = room - sum(m.minimum for m in measures)
+    wants = [m.maximum - m.minimum for m in measures]
+    total = sum(wants)
+    shares = [spare * w / total for w in wants]
+    extra = [int(s) for s in shares]
+    left = spare - sum(extra)
+    for i in sorted(range(len(shares)), key=lambda i: extra[i] - shares[i])[:left]:
+        extra[i] += 1
+    for column, m, add in zip(table.columns, measures, extra, strict=True):
+        column.width = m.minimum + add - table._get_padding_width(column._index)

@@ -8,7 +8,17 @@ from typing import Any
 from ..compare import Cell, Comparison, Row
 from ..formats import RenderOptions
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, jvalue, label, md_cell, num, profile_dict, profile_labels
+from ._common import (
+    dumps,
+    jnum,
+    jvalue,
+    label,
+    md_cell,
+    num,
+    print_fitted,
+    profile_dict,
+    profile_labels,
+)
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
 
@@ -260,7 +270,7 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
         )
     buf = io.StringIO()
     con = console(options, buf)
-    con.print(t)
+    print_fitted(con, t)
     leaders = [
         f"{terminal(_title(c, row, lang))}: {', '.join(labels[i] for i in row.leaders)}"
         for row in summary_rows
@@ -291,7 +301,7 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
                 cells.append(cell_text(row.reference, band_word=False))
             d.add_row(terminal(_title(c, row, lang)), *cells)
         con.print()
-        con.print(d)
+        print_fitted(con, d)
     for note in _notes(c, labels, lang):
         con.print(Text(terminal(note), style="dim"))
     return buf.getvalue()

@@ -9,7 +9,7 @@ from ..diffing import DiagSnap, Diff, RuleChange, RuleSnap, Snapshot
 from ..formats import RenderOptions
 from ..i18n import label as base_label
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, jvalue, label, md_cell, num, signed
+from ._common import dumps, jnum, jvalue, label, md_cell, num, print_fitted, signed
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 
@@ -227,7 +227,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
             num(c.new.score if c.new else None),
             Text(signed(c.delta), style=style),
         )
-    con.print(diags)
+    print_fitted(con, diags)
     con.print(
         Text(label(lang, "changed_rules", n=len(d.rules), same=d.unchanged_rules), style="bold")
     )
@@ -247,7 +247,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
             t.add_row(
                 *cells[:4], Text(cells[4], style=delta_style), Text(cells[5], style=status_style)
             )
-        con.print(t)
+        print_fitted(con, t)
     for line in _summary(d, lang):
         con.print(Text(terminal(line)))
     return buf.getvalue()

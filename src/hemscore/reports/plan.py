@@ -8,7 +8,7 @@ from typing import Any
 from ..formats import RenderOptions
 from ..plan import Change, Plan
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, jvalue, label, md_cell, num, profile_dict, signed
+from ._common import dumps, jnum, jvalue, label, md_cell, num, print_fitted, profile_dict, signed
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 WHY_ORDER = ("missing", "table", "conflict")
@@ -190,7 +190,7 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
                 Text(signed(c.gain), style="green"),
                 terminal(", ".join(c.rules)),
             )
-        con.print(t)
+        print_fitted(con, t)
     ok = plan.reached
     for line in outcome_lines(plan, lang, written):
         con.print(Text(terminal(line), style="green" if ok else "yellow"))
