@@ -318,7 +318,7 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
     r = e.rule
     sep = "：" if lang == "zh" else ": "
     out = [
-        f"# {r.id}: {r.text(lang, 'title')}",
+        f"# {r.id}{sep}{r.text(lang, 'title')}",
         "",
         f"{h['diagnostic']}{sep}{r.diagnostic} — {e.diagnostic_title}  ",
         f"{h['metric']}{sep}{r.metric} — {e.metric_title}  ",
@@ -414,22 +414,37 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
 
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
     """Rules as aligned plain-text columns: id, diagnostic, metric, severity, method, title."""
-    head = ("ID", "DIAGNOSTIC", "METRIC", "SEVERITY", "METHOD", "TITLE")
+    from .i18n import label as ui
+    from .i18n import severity
+
+    columns = ("id", "diagnostic", "metric", "severity", "method", "title")
+    head = tuple(ui(lang, f"col_{c}") for c in columns)
     raw: list[tuple[str, ...]] = [
         head,
         *[
             (
                 r.id,
-                r.diagnostic,
+                ui(lang, f"diag_{r.diagnostic}"),
                 r.metric,
-                r.severity or f"weight {fmt(r.weight)}",
-                r.method + (f"/{r.measure}" if r.measure else ""),
+                severity(lang, r.severity, r.weight),
+                ui(lang, f"method_{r.method}")
+                + (f"/{ui(lang, 'measure_' + r.measure)}" if r.measure else ""),
                 r.text(lang, "title"),
             )
             for r in rules
         ],
     ]
     rows = [tuple(terminal(c) for c in row) for row in raw]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
-    lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]) for row in rows]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(head) - 1)]
+    lines = [
+        "  ".join([*(c + " " * (w - _width(c)) for c, w in zip(row, widths)), row[-1]])
+        for row in rows
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)

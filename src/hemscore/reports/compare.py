@@ -7,6 +7,7 @@ from typing import Any
 
 from ..compare import Cell, Comparison, Row
 from ..formats import RenderOptions
+from ..i18n import colon, listing
 from . import REPORT_SCHEMA_VERSION
 from ._common import (
     dumps,
@@ -188,7 +189,7 @@ def render_markdown(c: Comparison, options: RenderOptions) -> str:
         cells = [_cell_text(cell, lang, rel) for cell in row.cells]
         if separate and row.reference is not None:
             cells.append(_cell_text(row.reference, lang, rel))
-        leaders = ", ".join(labels[i] for i in row.leaders) or "–"
+        leaders = listing(lang).join(labels[i] for i in row.leaders) or "–"
         out.append(
             f"| {title} | " + " | ".join(md_cell(x) for x in cells) + f" | {md_cell(leaders)} |"
         )
@@ -272,12 +273,15 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
     con = console(options, buf)
     print_fitted(con, t)
     leaders = [
-        f"{terminal(_title(c, row, lang))}: {', '.join(labels[i] for i in row.leaders)}"
+        f"{terminal(_title(c, row, lang))}{colon(lang)}"
+        f"{listing(lang).join(labels[i] for i in row.leaders)}"
         for row in summary_rows
         if row.leaders
     ]
     if leaders:
-        con.print(Text(f"{label(lang, 'leader')} — " + "; ".join(leaders)))
+        con.print(
+            Text(f"{label(lang, 'leader')} — " + ("；" if lang == "zh" else "; ").join(leaders))
+        )
     rule_rows = [r for r in c.rows if r.level == "rule"]
     if rule_rows:
         d = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..diffing import DiagSnap, Diff, RuleChange, RuleSnap, Snapshot
 from ..formats import RenderOptions
+from ..i18n import colon, listing
 from ..i18n import label as base_label
 from . import REPORT_SCHEMA_VERSION
 from ._common import dumps, jnum, jvalue, label, md_cell, num, print_fitted, signed
@@ -124,14 +125,17 @@ def _summary(d: Diff, lang: str) -> list[str]:
         lines.append(label(lang, "no_changes"))
     if d.newly_failing:
         lines.append(
-            f"{label(lang, 'newly_failing')}: "
-            + ", ".join(f"{c.id} {c.title}" for c in d.newly_failing)
+            f"{label(lang, 'newly_failing')}{colon(lang)}"
+            + listing(lang).join(f"{c.id} {c.title}" for c in d.newly_failing)
         )
     if d.fixed:
-        lines.append(f"{label(lang, 'fixed')}: " + ", ".join(f"{c.id} {c.title}" for c in d.fixed))
+        lines.append(
+            f"{label(lang, 'fixed')}{colon(lang)}"
+            + listing(lang).join(f"{c.id} {c.title}" for c in d.fixed)
+        )
     reasons = _reasons(d, lang)
     lines.append(
-        f"{label(lang, 'regression')}: " + "; ".join(reasons)
+        f"{label(lang, 'regression')}{colon(lang)}" + ("；" if lang == "zh" else "; ").join(reasons)
         if reasons
         else label(lang, "no_regression")
     )
@@ -151,7 +155,7 @@ def _reasons(d: Diff, lang: str) -> list[str]:
                 lang,
                 "reason_fails",
                 n=len(d.newly_failing),
-                ids=", ".join(c.id for c in d.newly_failing),
+                ids=listing(lang).join(c.id for c in d.newly_failing),
             )
         )
     return reasons
@@ -171,7 +175,7 @@ def _heads(lang: str) -> list[str]:
 def render_markdown(d: Diff, options: RenderOptions) -> str:
     lang = options.lang
     out = [
-        f"## {label(lang, 'diff')}: {md_cell(d.old.name)} ({d.old.year}) → {md_cell(d.new.name)} ({d.new.year})",
+        f"## {label(lang, 'diff')}{colon(lang)}{md_cell(d.old.name)} ({d.old.year}) → {md_cell(d.new.name)} ({d.new.year})",
         "",
         _headline(d, lang),
         "",

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from ..formats import RenderOptions
+from ..i18n import colon, listing
 from ..plan import Change, Plan
 from . import REPORT_SCHEMA_VERSION
 from ._common import dumps, jnum, jvalue, label, md_cell, num, print_fitted, profile_dict, signed
@@ -62,21 +63,21 @@ def blocker_lines(plan: Plan, lang: str) -> list[str]:
     lines = []
     if not plan.reached and plan.held_back:
         lines.append(
-            f"{label(lang, 'held_back')}: "
-            + ", ".join(f"{rid} ({s:.0f})" for rid, s in plan.held_back)
+            f"{label(lang, 'held_back')}{colon(lang)}"
+            + listing(lang).join(f"{rid} ({s:.0f})" for rid, s in plan.held_back)
         )
     for why in WHY_ORDER:
         items = [n for n in plan.not_planned if n.why == why]
         if items:
-            rules = ", ".join(n.rule for n in items)
-            lines.append(f"{label(lang, 'why_' + why)}: {rules}")
+            rules = listing(lang).join(n.rule for n in items)
+            lines.append(f"{label(lang, 'why_' + why)}{colon(lang)}{rules}")
     if plan.unscored_diagnostics:
         titles = [
             d.text(lang, "title")
             for d in plan.before.ruleset.diagnostics
             if d.id in plan.unscored_diagnostics
         ]
-        lines.append(f"{label(lang, 'why_unscored')}: {', '.join(titles)}")
+        lines.append(f"{label(lang, 'why_unscored')}{colon(lang)}{listing(lang).join(titles)}")
     return lines
 
 
@@ -131,7 +132,7 @@ def _headline(plan: Plan, lang: str) -> str:
 def render_markdown(plan: Plan, options: RenderOptions, written: str | None = None) -> str:
     lang = options.lang
     p = plan.before.profile
-    out = [f"## {label(lang, 'plan')}: {md_cell(p.name)}", "", _headline(plan, lang), ""]
+    out = [f"## {label(lang, 'plan')}{colon(lang)}{md_cell(p.name)}", "", _headline(plan, lang), ""]
     if plan.changes:
         out += [
             (
