@@ -595,7 +595,7 @@ Examples:
 
   hemscore audit my-regions/ --rules my-rules/ --fail-on-flag     # a CI gate on a rule set
 
-Needs numpy: pip install 'hemscore[stats]'. Exit codes: 0 done (flags are reported), 1 a flag
+Needs numpy: pip install 'hemscore\\[stats]'. Exit codes: 0 done (flags are reported), 1 a flag
 with --fail-on-flag, 2 bad input or usage (fewer than four profiles, several kinds).
 """
 
