@@ -308,7 +308,9 @@ _HEADINGS = {
 }
 
 
-def _paper(sections: tuple[str, ...]) -> str:
+def _paper(sections: tuple[str, ...], lang: str = "en") -> str:
+    if lang == "zh":
+        return "、".join("§" + s if s != "intro" else "引言" for s in sections)
     return ", ".join("§" + s if s != "intro" else s for s in sections)
 
 
@@ -323,7 +325,7 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
         f"{h['diagnostic']}{sep}{r.diagnostic} — {e.diagnostic_title}  ",
         f"{h['metric']}{sep}{r.metric} — {e.metric_title}  ",
         f"{e.weight}  ",
-        f"{h['paper']}{sep}{_paper(e.paper)}"
+        f"{h['paper']}{sep}{_paper(e.paper, lang)}"
         + ("（" if lang == "zh" else " (")
         + h["paper_doc"]
         + ("）" if lang == "zh" else ")"),
