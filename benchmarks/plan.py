@@ -9,16 +9,18 @@ how many changes it makes, the nodes the branch and bound visited (its limit is
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from pathlib import Path
 
-from hemscore import plan as planning
 from hemscore.assessment import assess
 from hemscore.profile import load_profile
 from hemscore.rules import load_ruleset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+#: the module (``hemscore.plan`` itself is the public function of the Python API)
+planning = importlib.import_module("hemscore.plan")
 
 
 def main(targets: list[float]) -> None:
