@@ -13,8 +13,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
 from .analysis_helpers import fixture
 
 #: English interface words that must not appear in Chinese output (whole words, case-sensitive).
@@ -129,7 +127,6 @@ def test_the_checks_can_fail() -> None:
     assert not ASCII_PUNCT.search(_visible("::notice title=测试::总分"))
 
 
-@pytest.mark.xfail(strict=True, reason="schema descriptions join Chinese with ': ' and '. '")
 def test_zh_schema_descriptions_use_full_width_punctuation(run_cli) -> None:  # type: ignore[no-untyped-def]
     import json
 
