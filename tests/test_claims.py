@@ -46,11 +46,22 @@ def test_kyushu_scores_higher_on_cluster_than_china() -> None:
     )
 
 
-def test_zhongguancun_passes_talent_but_fails_park_cluster_linkage() -> None:
-    """Paper §3.1: the park is strong in talent but weakly linked to industrial clusters."""
+@pytest.mark.xfail(
+    strict=True,
+    reason="not testable on data within the window: without the 2002 pay survey (14 years before "
+    "the 2016 profile) Zhongguancun's talent coverage is 36%, below the 50% floor; see "
+    "examples/FINDINGS.md §3",
+)
+def test_zhongguancun_passes_talent() -> None:
+    """Paper §3.1: the park is strong in talent."""
     zgc = example("zhongguancun")
     talent = next(d for d in zgc.diagnostics if d.id == "talent")
     assert talent.score is not None and talent.score >= RULESET.grades[1][1]  # B or better
+
+
+def test_zhongguancun_fails_park_cluster_linkage() -> None:
+    """Paper §3.1: the park is weakly linked to industrial clusters."""
+    zgc = example("zhongguancun")
     linkage = [r for r in zgc.results if r.rule.metric == "policy.park_cluster_linkage_pct"]
     assert linkage and all(r.status == "fail" for r in linkage)
 
@@ -61,12 +72,29 @@ def test_china_below_japan_and_us_on_technology(peer: str) -> None:
     assert diag(example("china-2022"), "technology") < diag(example(peer), "technology")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contradicted by sourced data: China's high-tech export share (WDI 2023: 26.6%) is above "
-    "Japan's (17.1%) and the US's (21.9%); see examples/FINDINGS.md §5",
+@pytest.mark.parametrize(
+    "peer",
+    [
+        pytest.param(
+            "japan-2022",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="not testable on data within the window: Japan's export coverage is 41% "
+                "(below the 50% floor) without its 2023 destination table; see "
+                "examples/FINDINGS.md §5",
+            ),
+        ),
+        pytest.param(
+            "us-2014",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="contradicted by sourced data: China's high-tech export share (WDI "
+                "TX.VAL.TECH.MF.ZS, 2018: 31.4%) is above the US's (2014: 21.0%), and China's "
+                "exports score 71 against 66; see examples/FINDINGS.md §5",
+            ),
+        ),
+    ],
 )
-@pytest.mark.parametrize("peer", ["japan-2022", "us-2014"])
 def test_china_below_japan_and_us_on_exports(peer: str) -> None:
     """Paper §1.3: China's export mix is weaker than Japan's and the US's."""
     assert diag(example("china-2022"), "exports") < diag(example(peer), "exports")

@@ -149,21 +149,35 @@ def test_geometric_never_above_arithmetic() -> None:
     assert ge.score < ar.score
 
 
-def test_recommendations_ranked_by_weight_times_shortfall() -> None:
+def test_recommendation_priority_is_weight_times_shortfall() -> None:
     p, rs = profile(
         "[technology]\nrd_intensity_pct = 2.0\ncore_component_self_sufficiency_pct = 10\n"
         "[exports]\nfinal_goods_pct = 50\n[policy]\nadvanced_manufacturing_strategy = false\n"
     )
     a = assess(p, rs)
-    ids = [r.rule.id for r in a.recommendations]
-    priorities = [r.priority for r in a.recommendations]
-    assert priorities == sorted(priorities, reverse=True)
-    assert set(ids) == {"T-1", "T-2", "X-1", "P-1"}
-    # T-1: weight 10 x (100 - 35) = 650 beats P-1: weight 5 x (100 - 0) = 500
-    assert ids[:2] == ["T-1", "P-1"]
-    assert priorities[0] == pytest.approx(650)
+    # T-1: 10 x (100 - 35); P-1: 5 x (100 - 0); X-1: 7.5 x (100 - 35); T-2: 2.5 x (100 - 10)
+    assert {r.rule.id: r.priority for r in a.recommendations} == {
+        "T-1": 650.0,
+        "P-1": 500.0,
+        "X-1": 487.5,
+        "T-2": 225.0,
+    }
     for rec in a.recommendations:
         assert rec.gain is not None and rec.gain > 0
+
+
+def test_without_an_overall_score_recommendations_rank_by_weight_times_shortfall() -> None:
+    p, rs = profile(
+        "[technology]\nrd_intensity_pct = 2.0\n"
+        "[exports]\nfinal_goods_pct = 50\n[policy]\nadvanced_manufacturing_strategy = false\n"
+    )
+    a = assess(p, rs, min_coverage=1.0)  # T-2 has no data: coverage 27.5 / 30 < 1
+    assert a.score is None
+    assert [(r.rule.id, r.gain) for r in a.recommendations] == [
+        ("T-1", None),
+        ("P-1", None),
+        ("X-1", None),
+    ]
 
 
 def test_grade_bands() -> None:
@@ -223,3 +237,46 @@ def test_overall_needs_the_minimum_coverage_too() -> None:
     assert a.coverage == pytest.approx(0.3)
     assert a.score is None and a.grade == "?"
     assert assess(p, rs, min_coverage=0.3).score == 100
+
+
+def test_recommendations_ranked_by_overall_gain() -> None:
+    p, rs = profile(
+        "[technology]\nrd_intensity_pct = 2.0\ncore_component_self_sufficiency_pct = 10\n"
+        "[exports]\nfinal_goods_pct = 50\n[policy]\nadvanced_manufacturing_strategy = false\n"
+    )
+    a = assess(p, rs)
+    # overall = mean(technology 30, exports 35, policy 0) = 21.67 (cluster, talent: no data)
+    # P-1 met: policy 100 -> mean(30, 35, 100) = 55 -> +33.33
+    # X-1 met: exports 70 -> mean(30, 70, 0) = 33.33 -> +11.67
+    # T-1 met: technology (10 x 70 + 2.5 x 10) / 12.5 = 58 -> mean(58, 35, 0) = 31 -> +9.33
+    # T-2 met: technology (10 x 35 + 2.5 x 100) / 12.5 = 48 -> mean(48, 35, 0) = 27.67 -> +6
+    assert [r.rule.id for r in a.recommendations] == ["P-1", "X-1", "T-1", "T-2"]
+    assert [round(r.gain or 0, 2) for r in a.recommendations] == [33.33, 11.67, 9.33, 6.0]
+
+
+def test_recommendations_tie_on_gain_broken_by_weight_times_shortfall() -> None:
+    rs = ruleset(RULES.replace('"X-1"', '"A-1"'))  # an id that sorts before T-1
+    text = (
+        '[profile]\nname = "P"\nkind = "country"\nyear = 2022\n'
+        "[technology]\nrd_intensity_pct = 1.0\n[exports]\nfinal_goods_pct = 40\n"
+        "[policy]\nadvanced_manufacturing_strategy = false\n"
+    )
+    a = assess(load_profile("p.toml", rs.metrics, text=text), rs)
+    # technology, exports and policy all score 0 (T-1 and A-1 at worst, P-1 false): overall 0.
+    # P-1 met: policy 100 -> +33.33; T-1 met: technology 70 -> +23.33; A-1 met: exports 70
+    # -> +23.33. T-1 and A-1 tie on gain; T-1 weighs 10 x 100 = 1000 against A-1's 7.5 x 100.
+    got = [(r.rule.id, round(r.gain or 0, 2), r.priority) for r in a.recommendations]
+    assert got == [("P-1", 33.33, 500.0), ("T-1", 23.33, 1000.0), ("A-1", 23.33, 750.0)]
+
+
+def test_example_recommendations_run_in_order_of_gain() -> None:
+    from .analysis_helpers import assessed, example_profiles
+
+    seen = 0
+    for path in example_profiles():
+        for how in ("arithmetic", "geometric"):
+            recs = assessed(path, aggregation=how).recommendations
+            keys = [(r.gain is None, -(r.gain or 0.0), -r.priority, r.rule.id) for r in recs]
+            assert keys == sorted(keys), path
+            seen += len(recs)
+    assert seen > 0

@@ -123,3 +123,47 @@ def test_waivers_carry_into_the_analysis_commands(run_cli, tmp_path: Path) -> No
     assert all("TE-09" not in c["rules"] for c in plan["changes"])
     d = json.loads(run_cli("diff", p, p, "--strict", "--format", "json").out)
     assert d["rules"] == []
+
+
+BAD_AND_UNKNOWN = """[profile]
+name = "Two problems"
+kind = "country"
+year = 2022
+
+[technology]
+rd_intensity_pct = -5
+
+[waivers]
+TE-3 = "not relevant here"
+"""
+
+
+def test_waiver_errors_come_with_every_other_problem(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "p.toml"
+    p.write_text(BAD_AND_UNKNOWN, encoding="utf-8")
+    for cmd in (["assess"], ["validate"], ["compare"], ["plan", "--target", "50"]):
+        r = run_cli(cmd[0], p, *cmd[1:])
+        assert r.code == 2, cmd
+        lines = r.err.splitlines()
+        assert any(":7: technology.rd_intensity_pct: must not be negative" in x for x in lines)
+        assert any(
+            ':10: waivers.TE-3: waiver names no rule of hemscore-core (did you mean "TE-03"?)' in x
+            for x in lines
+        ), (cmd, r.err)
+
+
+def test_the_library_refuses_a_waiver_naming_no_rule(tmp_path: Path) -> None:
+    import hemscore
+    from hemscore.errors import ProfileError
+
+    p = tmp_path / "p.toml"
+    p.write_text(BAD_AND_UNKNOWN.replace("-5", "2.0"), encoding="utf-8")
+    rs = hemscore.load_ruleset()
+    # the documented calls: load with the rule set's metrics, then assess
+    prof = hemscore.load_profile(str(p), rs.metrics)
+    with pytest.raises(ProfileError, match=r'waiver names no rule .*did you mean "TE-03"'):
+        hemscore.assess(prof, rs)
+    # given the rule set itself, loading refuses it, at its line
+    with pytest.raises(ProfileError) as err:
+        hemscore.load_profile(str(p), rs)
+    assert err.value.line == 10 and err.value.key == "waivers.TE-3"

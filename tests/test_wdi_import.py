@@ -114,20 +114,20 @@ def test_latest_takes_the_latest_year_in_the_window_and_never_a_later_one(
     folder = extract(
         tmp_path,
         {
-            "gb_xpd_rsdv_gd_zs": "deu,2012,2.0\ndeu,2014,2.5\ndeu,2019,9.0\nkor,2011,4.0\n",
+            "gb_xpd_rsdv_gd_zs": "deu,2012,2.0\ndeu,2014,2.5\ndeu,2019,9.0\nkor,2005,4.0\n",
             "tx_val_tech_mf_zs": "deu,2013,14.0\n",
         },
     )
     out = tmp_path / "out"
     r = run_cli("import", "wdi", folder, "--year", "2016", "--latest", "-o", out)
     assert r.code == 0, r.err
-    assert "the latest value within 2012–2016" in r.err
+    assert "the latest value within 2006–2016" in r.err
     deu = load(out / "deu.toml")
     # 2019 is after the profile's year: 2014 is the latest that may be used
     assert deu["technology"]["rd_intensity_pct"]["value"] == 2.5
     assert deu["technology"]["rd_intensity_pct"]["year"] == 2014
     assert deu["exports"]["high_tech_pct"]["year"] == 2013
-    # Korea's only value (2011) is older than the window: the profile has no value
+    # Korea's only value (2005) is older than the window: the profile has no value
     kor = load(out / "kor.toml")
     assert kor["profile"]["year"] == 2016 and "technology" not in kor
 
@@ -407,10 +407,10 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 # ---------------------------------------------------------------------------------------------
 
 
-def test_the_window_is_five_years_ending_with_the_profile_year() -> None:
-    assert DATA_WINDOW_YEARS == 5
-    assert list(window(2019)) == [2015, 2016, 2017, 2018, 2019]
-    assert in_window(2015, 2019) and not in_window(2014, 2019) and not in_window(2020, 2019)
+def test_the_window_is_the_profile_year_and_the_ten_before() -> None:
+    assert DATA_WINDOW_YEARS == 10
+    assert list(window(2019)) == list(range(2009, 2020))
+    assert in_window(2009, 2019) and not in_window(2008, 2019) and not in_window(2020, 2019)
 
 
 @given(

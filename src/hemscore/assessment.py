@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from .profile import MetricValue, Profile
+from .profile import MetricValue, Profile, check_waivers
 from .rules import Rule, RuleSet
 from .scoring import cagr_pct, hhi, is_residual, largest_share, mean, peak_pct
 
@@ -79,8 +79,8 @@ class Recommendation:
     """A failing rule, with what fixing it would gain."""
 
     rule: Rule
-    priority: float  # weight × (100 − score): the ranking key
-    gain: float | None  # overall points gained if the rule reached its target score
+    priority: float  # weight × (100 − score): breaks ties of gain
+    gain: float | None  # overall points if the rule reached its target: the ranking key
     result: RuleResult
 
 
@@ -155,6 +155,8 @@ class Assessment:
                 why = "unknown_rule"
             elif self.strict:
                 why = "strict"
+            elif rule in self.ruleset.left_out:
+                why = "not_scored"  # left out of this run (--common)
             else:
                 why = "not_applicable"  # the rule does not apply to this kind of profile
             notes.append(WaiverNote(rid, reason, why is None, why))
@@ -168,7 +170,8 @@ class WaiverNote:
     rule: str
     reason: str
     applied: bool
-    why_not: str | None = None  # "strict" (--strict), "not_applicable" (kind), "unknown_rule"
+    #: "strict" (--strict), "not_applicable" (kind), "not_scored" (--common), "unknown_rule"
+    why_not: str | None = None
 
 
 HIGHLIGHTS = 3
@@ -301,6 +304,8 @@ def assess(
     """Assess one profile with one rule set."""
     if aggregation not in AGGREGATIONS:
         raise ValueError(f"unknown aggregation {aggregation!r}")
+    if profile.waivers:
+        check_waivers(profile, ruleset)  # what loading with the rule set would have refused
     waivers = {} if strict else profile.waivers
     by_diag: dict[str, list[RuleResult]] = {d.id: [] for d in ruleset.diagnostics}
     for rule in ruleset.rules:
@@ -361,5 +366,7 @@ def _recommend(
                     new_overall = mean(changed, weights, how)
                 gain = None if new_overall is None else new_overall - overall
             recs.append(Recommendation(r.rule, r.weight * (100.0 - r.score), gain, r))
-    recs.sort(key=lambda x: (-x.priority, x.rule.id))
+    # Ranked by what meeting the rule would add to the overall score; equal gains by weight ×
+    # shortfall, then id. Without an overall score there are no gains: weight × shortfall alone.
+    recs.sort(key=lambda x: (x.gain is None, -(x.gain or 0.0), -x.priority, x.rule.id))
     return tuple(recs)

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+# The one data window (how old a value may be), declared in datawindow.py, re-exported here
+# beside the metrics it governs.
+from .datawindow import DATA_WINDOW_YEARS, in_data_window  # noqa: F401
 from .errors import HemscoreError, RuleError, did_you_mean
 
 DIAGNOSTICS: tuple[str, ...] = ("cluster", "technology", "exports", "talent", "policy")
@@ -21,6 +24,7 @@ KINDS: tuple[str, ...] = ("country", "region", "cluster", "firm")
 TYPES: tuple[str, ...] = ("number", "integer", "bool", "shares", "series")
 BETTER: tuple[str, ...] = ("higher", "lower", "true", "growing", "less-concentrated")
 LANGS: tuple[str, ...] = ("en", "zh")
+
 
 CATALOGUE_VERSION = "2"
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")

@@ -61,8 +61,25 @@ class Severity(str, Enum):
     low = "low"
 
 
+MAIN_EXAMPLES = """
+Examples:
+
+  hemscore assess examples/china-2022.toml
+
+  hemscore assess profiles/ --format json --output report.json --fail-under 50
+
+  hemscore rules show TE-03
+
+  hemscore init --kind region > my-region.toml
+
+  hemscore plan examples/china-2022.toml --target 70
+
+Run hemscore COMMAND --help for each command's options and examples.
+"""
+
 app = typer.Typer(
     name="hemscore",
+    epilog=MAIN_EXAMPLES,
     help="Score countries, regions, clusters and firms on the health of their high-end "
     "manufacturing.\n\nExit codes: 0 passed, 1 a gate failed, 2 bad input or usage. "
     "Add --debug to any command to see the traceback of an internal error.",
@@ -456,6 +473,8 @@ def assess(
         raise typer.Exit(EXIT_GATE)
 
 
+# Help texts are drawn by Rich, which reads "[word]" as markup: such a bracket is written "\\[" (a
+# "[[" as "[\\["); tests/test_help.py checks that every bracketed word of every help is printed.
 VALIDATE_EXAMPLES = """
 Examples:
 
@@ -465,7 +484,7 @@ Examples:
 
   cat profile.toml | hemscore validate -
 
-A TOML file with a top-level [[rules]], [ruleset], [metrics] or [diagnostics] table is checked as
+A TOML file with a top-level [\\[rules]], \\[ruleset], \\[metrics] or \\[diagnostics] table is checked as
 a rule file (together with the other rule files given and the --rules files); any other as a
 profile, against the metric catalogue of the rule set in use (--rules, else the built-in
 library). A --rules set with no rules is a problem unless rule files come as paths. Nothing is
@@ -690,7 +709,20 @@ def rules_list(
     write_output(text, None)
 
 
-@rules_app.command("show")
+RULES_SHOW_EXAMPLES = """
+Examples:
+
+  hemscore rules show TE-03
+
+  hemscore rules show TE-03 --lang zh
+
+  hemscore rules show TE-03 --format json
+
+  hemscore rules show CL-01 --rules my-rules/
+"""
+
+
+@rules_app.command("show", epilog=RULES_SHOW_EXAMPLES)
 def rules_show(
     rule_id: Annotated[
         str, typer.Argument(metavar="ID", help="A rule id, e.g. TE-01.", show_default=False)

@@ -311,7 +311,12 @@ def plan(
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
 ) -> None:
-    """The least-effort changes of metric values that reach a target overall score or grade."""
+    """The least-effort changes of metric values that reach a target overall score or grade.
+
+    Under arithmetic aggregation (the default) the plan is the least effort over every
+    combination of planned values (an exact search); under geometric aggregation it is found
+    greedily, and a plan of less effort may exist.
+    """
     from .inputs import expand
     from .plan import make_plan
     from .reports.plan import render
@@ -643,7 +648,7 @@ Examples:
 
   hemscore audit my-regions/ --rules my-rules/ --fail-on-flag     # a CI gate on a rule set
 
-Needs numpy: pip install 'hemscore[stats]'. Exit codes: 0 done (flags are reported), 1 a flag
+Needs numpy: pip install 'hemscore\\[stats]'. Exit codes: 0 done (flags are reported), 1 a flag
 with --fail-on-flag, 2 bad input or usage (fewer than four profiles, several kinds).
 """
 

@@ -41,7 +41,7 @@ hemscore/importers/wdi.toml. Every value is written as {value, year, source}; th
 the WDI code, the release and the licence (CC BY 4.0).
 
 --year Y alone takes every value of year Y. With --latest, each value is the latest within the
-data window ending with Y (hemscore.datawindow: five years); nothing after Y is ever used.
+data window ending with Y (hemscore.datawindow: Y-10 to Y); nothing after Y is ever used.
 
 Exit codes: 0 the profiles were written; 2 a file could not be used (file and line named) or
 the options do not fit. With exit 2 nothing is written and OUTPUT is left as it was.

@@ -38,7 +38,11 @@ def common_rule_ids(assessments: Sequence[Assessment]) -> tuple[str, ...]:
 def restrict(ruleset: RuleSet, rule_ids: Iterable[str]) -> RuleSet:
     """The rule set with only the given rules (diagnostics, grades and metrics unchanged)."""
     keep = set(rule_ids)
-    return dataclasses.replace(ruleset, rules=tuple(r for r in ruleset.rules if r.id in keep))
+    return dataclasses.replace(
+        ruleset,
+        rules=tuple(r for r in ruleset.rules if r.id in keep),
+        left_out=(*ruleset.left_out, *(r for r in ruleset.rules if r.id not in keep)),
+    )
 
 
 def years_text(years: Iterable[int]) -> str:

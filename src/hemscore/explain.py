@@ -288,6 +288,7 @@ _HEADINGS = {
         "diagnostic": "Diagnostic",
         "metric": "Metric",
         "paper": "Paper",
+        "paper_doc": "the paper and its section map: docs/paper.md",
         "basis_label": "Basis",
         "source": "Source",
     },
@@ -300,13 +301,16 @@ _HEADINGS = {
         "diagnostic": "诊断维度",
         "metric": "指标",
         "paper": "论文章节",
+        "paper_doc": "论文简介与章节对照：docs/paper.md",
         "basis_label": "依据",
         "source": "出处",
     },
 }
 
 
-def _paper(sections: tuple[str, ...]) -> str:
+def _paper(sections: tuple[str, ...], lang: str = "en") -> str:
+    if lang == "zh":
+        return "、".join("§" + s if s != "intro" else "引言" for s in sections)
     return ", ".join("§" + s if s != "intro" else s for s in sections)
 
 
@@ -316,12 +320,15 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
     r = e.rule
     sep = "：" if lang == "zh" else ": "
     out = [
-        f"# {r.id}: {r.text(lang, 'title')}",
+        f"# {r.id}{sep}{r.text(lang, 'title')}",
         "",
         f"{h['diagnostic']}{sep}{r.diagnostic} — {e.diagnostic_title}  ",
         f"{h['metric']}{sep}{r.metric} — {e.metric_title}  ",
         f"{e.weight}  ",
-        f"{h['paper']}{sep}{_paper(e.paper)}",
+        f"{h['paper']}{sep}{_paper(e.paper, lang)}"
+        + ("（" if lang == "zh" else " (")
+        + h["paper_doc"]
+        + ("）" if lang == "zh" else ")"),
         "",
         f"## {h['what']}",
         "",
@@ -409,22 +416,37 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
 
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
     """Rules as aligned plain-text columns: id, diagnostic, metric, severity, method, title."""
-    head = ("ID", "DIAGNOSTIC", "METRIC", "SEVERITY", "METHOD", "TITLE")
+    from .i18n import label as ui
+    from .i18n import severity
+
+    columns = ("id", "diagnostic", "metric", "severity", "method", "title")
+    head = tuple(ui(lang, f"col_{c}") for c in columns)
     raw: list[tuple[str, ...]] = [
         head,
         *[
             (
                 r.id,
-                r.diagnostic,
+                ui(lang, f"diag_{r.diagnostic}"),
                 r.metric,
-                r.severity or f"weight {fmt(r.weight)}",
-                r.method + (f"/{r.measure}" if r.measure else ""),
+                severity(lang, r.severity, r.weight),
+                ui(lang, f"method_{r.method}")
+                + (f"/{ui(lang, 'measure_' + r.measure)}" if r.measure else ""),
                 r.text(lang, "title"),
             )
             for r in rules
         ],
     ]
     rows = [tuple(terminal(c) for c in row) for row in raw]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
-    lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]) for row in rows]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(head) - 1)]
+    lines = [
+        "  ".join([*(c + " " * (w - _width(c)) for c, w in zip(row, widths)), row[-1]])
+        for row in rows
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)

@@ -29,7 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "paper": "Paper",
         "gain": "Gain",
         "gain_if_met": "+{gain} overall if met",
-        "ranked_by": "ranked by weight × shortfall",
+        "ranked_by": "ranked by overall gain",
         "recommendations": "Recommendations",
         "recommendation": "Recommendation",
         "insufficient_data": "insufficient data",
@@ -59,8 +59,34 @@ LABELS: dict[str, dict[str, str]] = {
         "no_recs": "No failing rules.",
         "gap": "Gap",
         "peak": "peak",
+        "sev_critical": "critical",
+        "sev_high": "high",
+        "sev_medium": "medium",
+        "sev_low": "low",
+        "weight_n": "weight {n}",
+        "method_linear": "linear",
+        "method_bands": "bands",
+        "method_boolean": "boolean",
+        "method_concentration": "concentration",
+        "method_trend": "trend",
+        "measure_hhi": "hhi",
+        "measure_largest": "largest",
+        "measure_cagr": "cagr",
+        "measure_peak": "peak",
+        "diag_cluster": "cluster",
+        "diag_technology": "technology",
+        "diag_exports": "exports",
+        "diag_talent": "talent",
+        "diag_policy": "policy",
+        "col_id": "ID",
+        "col_diagnostic": "DIAGNOSTIC",
+        "col_metric": "METRIC",
+        "col_severity": "SEVERITY",
+        "col_method": "METHOD",
+        "col_title": "TITLE",
         "waiver_strict": "ignored: --strict",
         "waiver_not_applicable": "ignored: the rule does not apply to this kind of profile",
+        "waiver_not_scored": "ignored: the rule is not among the common rules of this run",
         "waiver_unknown_rule": "ignored: no such rule",
     },
     "zh": {
@@ -87,7 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
         "paper": "论文章节",
         "gain": "可提升",
         "gain_if_met": "达标后总分 +{gain}",
-        "ranked_by": "按权重 × 差距排序",
+        "ranked_by": "按总分增益排序",
         "recommendations": "改进建议",
         "recommendation": "建议",
         "insufficient_data": "数据不足",
@@ -117,11 +143,59 @@ LABELS: dict[str, dict[str, str]] = {
         "no_recs": "没有未达标的规则。",
         "gap": "差距",
         "peak": "峰值",
+        "sev_critical": "关键",
+        "sev_high": "高",
+        "sev_medium": "中",
+        "sev_low": "低",
+        "weight_n": "权重 {n}",
+        "method_linear": "线性",
+        "method_bands": "分档",
+        "method_boolean": "是否",
+        "method_concentration": "集中度",
+        "method_trend": "趋势",
+        "measure_hhi": "HHI",
+        "measure_largest": "最大份额",
+        "measure_cagr": "年均增速",
+        "measure_peak": "峰值比",
+        "diag_cluster": "集群",
+        "diag_technology": "技术",
+        "diag_exports": "出口",
+        "diag_talent": "人才",
+        "diag_policy": "政策",
+        "col_id": "编号",
+        "col_diagnostic": "诊断维度",
+        "col_metric": "指标",
+        "col_severity": "严重程度",
+        "col_method": "计分方法",
+        "col_title": "名称",
         "waiver_strict": "未采用：--strict",
         "waiver_not_applicable": "未采用：该规则不适用于此类评估对象",
+        "waiver_not_scored": "未采用：该规则不在本次评估的共同规则之中",
         "waiver_unknown_rule": "未采用：无此规则",
     },
 }
+
+
+def colon(lang: str) -> str:
+    """The colon that follows a label: full-width in Chinese text."""
+    return "：" if lang == "zh" else ": "
+
+
+def comma(lang: str) -> str:
+    """The comma between the parts of a phrase: full-width in Chinese text."""
+    return "，" if lang == "zh" else ", "
+
+
+def listing(lang: str) -> str:
+    """The separator of a list of items (ids, names): the enumeration comma in Chinese."""
+    return "、" if lang == "zh" else ", "
+
+
+def severity(lang: str, severity: str | None, weight: float) -> str:
+    """A rule's severity in words, or its explicit weight when it has no severity."""
+    if severity:
+        return label(lang, f"sev_{severity}")
+    return label(lang, "weight_n", n=f"{weight:g}")
 
 
 def label(lang: str, key: str, **fmt: object) -> str:

@@ -6,13 +6,21 @@ edge)`` for bands, and 0.5 for flipping a boolean to its expected value. Because
 rises steeply up to its target and slowly beyond it, the points per unit of effort are highest
 for failing metrics: fixing one is cheap, pushing a good one further is dear.
 
-The search is greedy and checked with the real engine at every step: from the current values,
-each plannable metric may move to its next breakpoints (a linear rule's worst, target and
-best; the start of each better band; the expected boolean). The move with the most overall
-points per unit of effort is taken, until one move can reach the target; the last move is then
-cut to the least value that reaches it. Values are rounded towards "better" (so rounding never
-costs points) and kept inside the metric's range. Finally the changed profile is assessed
-again: the reported score is the engine's, not the search's estimate.
+Under arithmetic aggregation the plan is the least effort there is: the overall score is then
+a weighted sum of rule scores, so each metric's gain adds up, and the problem is a
+multiple-choice knapsack over each metric's values (see "The exact search" below). Planned
+values lie on a grid at about a thousandth of the band (whole numbers for integer metrics),
+inside the metric's range; the plan is the least effort over every combination of grid values.
+
+Under geometric aggregation the gains do not add up, and the search is greedy, checked with the
+real engine at every step: from the current values, each plannable metric may move to its next
+breakpoints (a linear rule's worst, target and best; the start of each better band; the
+expected boolean). The move with the most overall points per unit of effort is taken, until one
+move can reach the target; the last move is then cut to the least value that reaches it. This
+never lowers the score and the score it reports is the engine's, but a cheaper plan may exist.
+
+Either way the changed profile is assessed again: the reported score is the engine's, not the
+search's estimate.
 
 Not planned, and said so: metrics with no data (the engine does not score them, so no value can
 be "moved"), shares and series tables (their measures, HHI, largest share, growth, peak, have
@@ -22,6 +30,8 @@ Pure: no files, no printing.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -68,6 +78,7 @@ class Plan:
     changes: tuple[Change, ...]
     not_planned: tuple[NotPlanned, ...]
     unscored_diagnostics: tuple[str, ...]  # diagnostics left out of the overall for lack of data
+    least: bool = True  # the effort is proven least (arithmetic aggregation, search finished)
 
     @property
     def reached(self) -> bool:
@@ -220,6 +231,339 @@ def _levers(base: Assessment, ruleset: RuleSet) -> tuple[list[_Lever], list[NotP
     return levers, skipped
 
 
+# --- The exact search (arithmetic aggregation) -------------------------------------------------
+#
+# Under the arithmetic mean the overall score is a weighted sum of rule scores (which rules and
+# diagnostics count depends only on which values are present, and a plan changes none of that).
+# So the overall gain of a plan is the sum of each moved metric's own gain, and the problem is:
+# choose one position per metric, minimising the summed effort, with summed gain >= need.
+#
+# Each metric's positions are its current value (position 0) and the grid of values ahead of it
+# (positions 1, 2, ... at the metric's rounding grain; a boolean has one). Between *knots* (the
+# grid values next to every breakpoint of its rules: a linear rule's worst, target and best, a
+# band's edges) both the effort and the gain are affine in the position, so the metric's choices
+# are a few *pieces*, each a run of positions with a straight (effort, gain) line. The search is
+# a branch and bound over one piece per metric; its bound is the linear relaxation (every
+# unfixed metric replaced by the upper concave hull of its points, filled greedily by gain per
+# unit of effort), which is exact once every piece is fixed, except for the one piece filled
+# part-way: that one is split at the grid and both halves are searched. The result is the least
+# effort over every combination of grid values, up to floating-point rounding.
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Positions ``ka..kb`` of one lever, effort and gain affine from (ea, ga) to (eb, gb)."""
+
+    lever: int
+    ka: int
+    kb: int
+    ea: float
+    eb: float
+    ga: float
+    gb: float
+
+    def cut(self, ka: int, kb: int) -> _Piece:
+        (ea, ga), (eb, gb) = self._at(ka), self._at(kb)
+        return _Piece(self.lever, ka, kb, ea, eb, ga, gb)
+
+    def _at(self, k: int) -> tuple[float, float]:
+        if self.kb == self.ka:
+            return self.ea, self.ga
+        t = (k - self.ka) / (self.kb - self.ka)
+        return self.ea + t * (self.eb - self.ea), self.ga + t * (self.gb - self.ga)
+
+
+class _Positions:
+    """The values a number or boolean lever can take, by position ahead of the current value."""
+
+    def __init__(self, lever: _Lever, cur: Any) -> None:
+        self.lever = lever
+        self.cur = cur
+        if lever.kind == "bool":
+            self.first = 0
+            self.last = 0 if cur is lever.rules[0].expected else 1
+            return
+        g, up = lever.step, lever.up
+        n = float(cur) / g
+        on_grid = abs(n - round(n)) < 1e-6
+        self.dir = 1 if up else -1
+        if on_grid:
+            self.first = round(n) + self.dir
+        else:
+            self.first = math.ceil(n) if up else math.floor(n)
+        lo = None if lever.lo is None else math.ceil(lever.lo / g - 1e-6)
+        hi = None if lever.hi is None else math.floor(lever.hi / g + 1e-6)
+        end = hi if up else lo
+        self.last = -1 if end is None else (end - self.first) * self.dir + 1
+
+    def index(self, k: int) -> int:
+        return self.first + self.dir * (k - 1)
+
+    def value(self, k: int) -> Any:
+        lv = self.lever
+        if k == 0:
+            return self.cur
+        if lv.kind == "bool":
+            return lv.rules[0].expected
+        x = self.index(k) * lv.step
+        if lv.kind == "integer":
+            return round(x)
+        digits = max(0, -math.floor(math.log10(lv.step)))
+        return round(x, digits)
+
+    def knots(self) -> list[int]:
+        """Position 0, 1, and the positions around every breakpoint of the lever's rules."""
+        if self.lever.kind == "bool":
+            return list(range(self.last + 1))
+        raw: list[float] = []
+        for r in self.lever.rules:
+            s = r.scale
+            if isinstance(s, LinearScale):
+                raw += [s.worst, s.target, s.best]
+            elif isinstance(s, BandScale):
+                raw += list(s.edges)
+        g = self.lever.step
+        ks = {0, 1}
+        clipped = False
+        for x in raw:
+            low, high = math.floor(x / g + 1e-6), math.ceil(x / g - 1e-6)
+            for n in (low - 1, low, high, high + 1):
+                k = (n - self.first) * self.dir + 1
+                if k < 1:
+                    continue
+                if self.last >= 0 and k > self.last:
+                    clipped = True
+                    continue
+                ks.add(k)
+        if clipped:
+            ks.add(self.last)
+        if self.last == 0:
+            return [0]
+        return sorted(ks)
+
+
+def _pieces(index: int, knots: list[int], effort: list[float], gain: list[float]) -> list[_Piece]:
+    """A lever's choices: staying put, and one piece per run between consecutive knots, with
+    runs that cannot beat a cheaper position dropped and flat runs cut to their first point."""
+    out = [_Piece(index, 0, 0, 0.0, 0.0, 0.0, 0.0)]
+    best = 0.0  # the most gain at a position before the run
+    for i in range(1, len(knots)):
+        k0, k1 = knots[i - 1], knots[i]
+        e0, e1, g0, g1 = effort[i - 1], effort[i], gain[i - 1], gain[i]
+        best = max(best, g0)
+        if g1 <= best + _EPS:
+            continue
+        ka = k0 + 1
+        t = 1.0 / (k1 - k0)
+        ea, ga = e0 + t * (e1 - e0), g0 + t * (g1 - g0)
+        if ga >= g1 - _EPS:
+            out.append(_Piece(index, ka, ka, ea, ea, ga, ga))
+        else:
+            out.append(_Piece(index, ka, k1, ea, e1, ga, g1))
+    return out
+
+
+def _hull(pieces: list[_Piece]) -> list[tuple[float, float, float, _Piece, int]]:
+    """The upper concave hull of a lever's points from (0, 0): (slope, d effort, d gain, piece,
+    position) per segment, steepest first, each ending at a real position."""
+    pts = sorted(
+        {(p.ea, p.ga, i, p.ka) for i, p in enumerate(pieces)}
+        | {(p.eb, p.gb, i, p.kb) for i, p in enumerate(pieces)}
+    )
+    chain: list[tuple[float, float, int, int]] = [(0.0, 0.0, 0, 0)]
+    for e, g, i, k in pts:
+        if g <= chain[-1][1] + _EPS:
+            continue  # no more gain for more effort
+        if e <= chain[-1][0] + _EPS:
+            chain[-1] = (e, g, i, k)
+            continue
+        while len(chain) >= 2:
+            (e1, g1, *_), (e2, g2, *_) = chain[-2], chain[-1]
+            if (g2 - g1) * (e - e1) <= (g - g1) * (e2 - e1) + _EPS:
+                chain.pop()
+            else:
+                break
+        chain.append((e, g, i, k))
+    return [
+        (
+            (b[1] - a[1]) / (b[0] - a[0]) if b[0] > a[0] else math.inf,
+            b[0] - a[0],
+            b[1] - a[1],
+            pieces[b[2]],
+            b[3],
+        )
+        for a, b in itertools.pairwise(chain)
+    ]
+
+
+def _slope(de: float, dg: float) -> float:
+    return dg / de if de > 0 else math.inf
+
+
+class _BranchAndBound:
+    """The least-effort choice of one position per lever whose gains sum to at least ``need``."""
+
+    def __init__(self, pieces: list[list[_Piece]], need: float, limit: int) -> None:
+        self.pieces = pieces
+        self.need = need
+        self.hulls = [_hull(ps) for ps in pieces]
+        # Levers with the steepest first hull segment first: their choice moves the bound most.
+        self.order = sorted(
+            range(len(pieces)),
+            key=lambda i: (-(self.hulls[i][0][0] if self.hulls[i] else 0.0), i),
+        )
+        # every hull segment of every lever, steepest first (the relaxation of unfixed levers)
+        self.steps = sorted(
+            (-slope, i, de, dg, 0, k)
+            for i, hull in enumerate(self.hulls)
+            for slope, de, dg, _, k in hull
+        )
+        self.best = math.inf
+        self.best_at: dict[int, int] | None = None
+        self.nodes = 0
+        self.limit = limit
+        self.complete = True
+
+    def _fill(
+        self, fixed: dict[int, _Piece]
+    ) -> tuple[float, dict[int, int], tuple[int, float] | None]:
+        """The relaxation: its least effort (inf when the need cannot be met), the positions it
+        reaches (meaningful when every lever is fixed), and the lever filled part-way with its
+        fractional position (None when no piece is filled part-way)."""
+        effort = sum(p.ea for p in fixed.values())
+        gain = sum(p.ga for p in fixed.values())
+        at = {i: p.ka for i, p in fixed.items()}
+        if gain >= self.need:
+            return effort, at, None
+        own: list[tuple[float, int, float, float, int, int]] = []
+        for i, p in fixed.items():
+            if p.gb > p.ga:
+                de, dg = p.eb - p.ea, p.gb - p.ga
+                own.append((-_slope(de, dg), i, de, dg, p.ka, p.kb))
+        own.sort()
+        free = (s for s in self.steps if s[1] not in fixed)
+        steps = heapq.merge(own, free)
+        for _, i, de, dg, ka, kb in steps:
+            short = self.need - gain
+            if dg >= short:
+                share = short / dg
+                at[i] = kb
+                return effort + de * share, at, (i, ka + (kb - ka) * share)
+            effort += de
+            gain += dg
+            at[i] = kb
+        return math.inf, at, None
+
+    def first_solution(self) -> None:
+        """The relaxation filled greedily, its last hull segment taken whole: a real solution."""
+        steps = sorted(
+            (
+                (slope, i, de, dg, k)
+                for i in range(len(self.pieces))
+                for slope, de, dg, _, k in self.hulls[i]
+            ),
+            key=lambda s: (-s[0], s[1]),
+        )
+        effort, gain, at = 0.0, 0.0, {}
+        for _, i, de, dg, k in steps:
+            if gain >= self.need:
+                break
+            effort, gain, at[i] = effort + de, gain + dg, k
+        if gain >= self.need:
+            self.best, self.best_at = effort, at
+
+    def solve(self) -> None:
+        self.first_solution()
+        self._node({}, 0)
+
+    def _count(self) -> bool:
+        self.nodes += 1
+        if self.nodes > self.limit:
+            self.complete = False
+        return self.complete
+
+    def _node(self, fixed: dict[int, _Piece], depth: int) -> None:
+        if not self._count():
+            return
+        if depth == len(self.order):
+            self._leaf(fixed)
+            return
+        lever = self.order[depth]
+        options = []
+        for p in self.pieces[lever]:
+            bound = self._fill({**fixed, lever: p})[0]
+            if bound < self.best - _EPS:
+                options.append((bound, p.ka, p))
+        for bound, _, p in sorted(options, key=lambda o: (o[0], o[1])):
+            if bound < self.best - _EPS:
+                self._node({**fixed, lever: p}, depth + 1)
+
+    def _leaf(self, fixed: dict[int, _Piece]) -> None:
+        effort, at, partial = self._fill(fixed)
+        if effort >= self.best - _EPS:
+            return
+        if partial is None:
+            self.best, self.best_at = effort, at
+            return
+        lever, frac = partial
+        whole = round(frac)
+        if abs(frac - whole) <= 1e-9:  # the piece filled part-way stops on a grid position
+            at[lever] = whole
+            self.best, self.best_at = effort, at
+            return
+        if not self._count():
+            return
+        # It stops between two grid positions: search both sides.
+        part = fixed[lever]
+        lo, hi = math.floor(frac), math.ceil(frac)
+        for ka, kb in ((part.ka, lo), (hi, part.kb)):
+            self._leaf({**fixed, lever: part.cut(ka, kb)})
+
+
+#: Nodes the exact search may visit before it settles for the best plan found so far.
+NODE_LIMIT = 200_000
+
+
+def _exact(
+    search: _Search,
+    levers: list[_Lever],
+    values: dict[str, MetricValue],
+    current: float,
+    target: float,
+) -> tuple[dict[str, Any], bool]:
+    """The least-effort new values (metric -> value) that reach ``target`` under arithmetic
+    aggregation, and whether the search finished (False: it hit :data:`NODE_LIMIT`). When no
+    combination reaches the target, every lever goes to the cheapest position of its most gain."""
+    spots = [_Positions(lv, values[lv.metric].value) for lv in levers]
+    pieces = []
+    for i, (lv, pos) in enumerate(zip(levers, spots)):
+        knots = pos.knots()
+        moved = [pos.value(k) for k in knots]
+        effort = [lv.effort(pos.cur, x) for x in moved]
+        gain = [0.0] + [search.score(values, lv.metric, x) - current for x in moved[1:]]
+        pieces.append(_pieces(i, knots, effort, gain))
+    at: dict[int, int] = {}
+    complete = True
+    # Gains add up exactly only in exact arithmetic: check the engine, and ask for a little more
+    # in the rare case that rounding left the plan a hair short.
+    for slack in (-1e-9, 1e-7, 1e-5):
+        bb = _BranchAndBound(pieces, target - current + slack, NODE_LIMIT)
+        bb.solve()
+        if bb.best_at is None:  # unreachable: as far as each lever can go, at least effort
+            at = {i: h[-1][4] for i, h in enumerate(bb.hulls) if h}
+            break
+        at, complete = bb.best_at, bb.complete
+        moved_values = dict(values)
+        for i, k in at.items():
+            if k:
+                m = levers[i].metric
+                moved_values[m] = replace(moved_values[m], value=spots[i].value(k))
+        score = search.assess(moved_values).score
+        if score is not None and score >= target:
+            break
+    return {levers[i].metric: spots[i].value(k) for i, k in at.items() if k}, complete
+
+
 def make_plan(
     profile: Profile,
     ruleset: RuleSet,
@@ -229,32 +573,50 @@ def make_plan(
     min_coverage: float = 0.5,
     strict: bool = False,
 ) -> Plan:
-    """Plan the least-effort metric changes that bring ``profile`` to ``target`` overall."""
+    """Plan the least-effort metric changes that bring ``profile`` to ``target`` overall.
+
+    Under arithmetic aggregation the plan is the least effort over every combination of values
+    on the metrics' grids (the exact search); under geometric aggregation it is the greedy one.
+    """
     options = {"aggregation": aggregation, "min_coverage": min_coverage, "strict": strict}
     search = _Search(profile, ruleset, options)
     before = search.assess(profile.values)
     levers, skipped = _levers(before, ruleset)
     values = dict(profile.values)
-    order: list[str] = []  # metrics in the order the search first moved them
+    order: list[str] = []  # metrics in the order the changes are listed
     current = before.score
-    for _ in range(MAX_STEPS):
-        if current is not None and current >= target:
-            break
-        if current is None:
-            break  # no overall score: no value change can create one (that needs data)
-        move = _step(search, levers, values, current, target)
-        if move is None:
-            break
-        metric, new, score = move
-        values[metric] = replace(values[metric], value=new)
-        if metric not in order:
-            order.append(metric)
-        current = score
+    least = aggregation == "arithmetic"
+    if current is None or current >= target:
+        pass  # nothing to do, or no overall score: no value change can create one (needs data)
+    elif aggregation == "arithmetic":
+        moved, least = _exact(search, levers, values, current, target)
+        by_metric = {lv.metric: lv for lv in levers}
+
+        def worth(metric: str) -> tuple[float, str]:
+            # the cheapest points first: gain per unit of effort, each change on its own
+            gain = search.score(values, metric, moved[metric]) - current  # type: ignore[operator]
+            effort = by_metric[metric].effort(values[metric].value, moved[metric])
+            return (-gain / effort if effort > 0 else -math.inf, metric)
+
+        order = sorted(moved, key=worth)
+        for metric in order:
+            values[metric] = replace(values[metric], value=moved[metric])
+    else:
+        for _ in range(MAX_STEPS):
+            if current >= target:
+                break
+            move = _step(search, levers, values, current, target)
+            if move is None:
+                break
+            metric, new, current = move
+            values[metric] = replace(values[metric], value=new)
+            if metric not in order:
+                order.append(metric)
     changes, after = _finish(search, levers, profile, values, order)
     unscored = tuple(
         d.id for d in before.diagnostics if d.status == "insufficient_data" and d.weight > 0
     )
-    return Plan(target, before, after, changes, tuple(skipped), unscored)
+    return Plan(target, before, after, changes, tuple(skipped), unscored, least)
 
 
 def _step(

@@ -11,11 +11,14 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import DIAGNOSTICS, KINDS, Metric
 from .errors import HemscoreError, ProfileError, ProfileErrors, did_you_mean
 from .tomlsource import TomlDocument, read_toml
+
+if TYPE_CHECKING:
+    from .rules import RuleSet
 
 PROVENANCE_KEYS: tuple[str, ...] = ("value", "year", "source", "note", "target", "was")
 HEADER_KEYS: tuple[str, ...] = ("name", "kind", "year", "country", "description")
@@ -66,14 +69,24 @@ class Profile:
     waivers: dict[str, str] = field(default_factory=dict)
 
 
-def load_profile(path: str, metrics: Mapping[str, Metric], *, text: str | None = None) -> Profile:
-    """Read, parse and validate one profile file (``text`` given: read nothing from disk)."""
+def load_profile(
+    path: str, rules: RuleSet | Mapping[str, Metric], *, text: str | None = None
+) -> Profile:
+    """Read, parse and validate one profile file (``text`` given: read nothing from disk).
+
+    ``rules`` is the rule set the profile will be assessed with (its waivers must then name
+    its rules), or only its metric catalogue (``ruleset.metrics``: :func:`assess` checks the
+    waivers).
+    """
     doc = read_toml(path, text=text, error=ProfileError)
-    return validate_profile(doc, metrics)
+    return validate_profile(doc, rules)
 
 
-def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profile:
-    """Validate a parsed profile document against the catalogue; all problems at once."""
+def validate_profile(doc: TomlDocument, rules: RuleSet | Mapping[str, Metric]) -> Profile:
+    """Validate a parsed profile document against the catalogue, and its waivers against the
+    rule set when given one; every problem at once."""
+    ruleset = None if isinstance(rules, Mapping) else rules
+    metrics: Mapping[str, Metric] = rules if isinstance(rules, Mapping) else rules.metrics
     problems: list[HemscoreError] = []
 
     def problem(msg: str, *keys: str | int) -> None:
@@ -94,7 +107,7 @@ def validate_profile(doc: TomlDocument, metrics: Mapping[str, Metric]) -> Profil
             "empty profile: expected a [profile] table and metric tables", path=doc.path
         )
     try:
-        return _validate(doc, metrics, problem, problems)
+        return _validate(doc, metrics, ruleset, problem, problems)
     except _TooManyProblems:
         problems.append(
             ProfileError(
@@ -111,6 +124,7 @@ class _TooManyProblems(Exception):
 def _validate(
     doc: TomlDocument,
     metrics: Mapping[str, Metric],
+    ruleset: RuleSet | None,
     problem: Any,
     problems: list[HemscoreError],
 ) -> Profile:
@@ -171,6 +185,8 @@ def _validate(
                     problem("a waiver needs a reason (a non-empty string)", section, rid)
                 else:
                     waivers[rid] = reason.strip()
+                if ruleset is not None and ruleset.rule(rid) is None:
+                    problem(unknown_waiver(rid, ruleset), section, rid)
             continue
         if section not in DIAGNOSTICS:
             problem(f"unknown section{did_you_mean(section, sections)}", section)
@@ -215,6 +231,22 @@ def _validate(
         values=values,
         waivers=waivers,
     )
+
+
+def unknown_waiver(rid: str, ruleset: RuleSet) -> str:
+    """The message for a waiver naming no rule of ``ruleset``."""
+    return (
+        f"waiver names no rule of {ruleset.name}{did_you_mean(rid, [r.id for r in ruleset.rules])}"
+    )
+
+
+def check_waivers(profile: Profile, ruleset: RuleSet) -> None:
+    """Raise when a waiver of an already validated profile names no rule of ``ruleset``."""
+    for rid in profile.waivers:
+        if ruleset.rule(rid) is None:
+            raise ProfileError(
+                unknown_waiver(rid, ruleset), path=profile.path, key=f"waivers.{rid}"
+            )
 
 
 def _metric_value(metric: Metric, raw: Any, doc: TomlDocument, problem: Any) -> MetricValue | None:

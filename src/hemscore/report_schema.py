@@ -160,7 +160,7 @@ def report_schema() -> dict[str, Any]:
                     {
                         "rule": _TEXT,
                         "reason": _TEXT,
-                        "why": {"enum": ["strict", "not_applicable", "unknown_rule"]},
+                        "why": {"enum": ["strict", "not_applicable", "not_scored", "unknown_rule"]},
                     }
                 ),
             },

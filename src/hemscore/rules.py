@@ -142,6 +142,9 @@ class RuleSet:
     diagnostics: tuple[Diagnostic, ...]
     grades: tuple[tuple[str, float], ...]  # (grade, lowest score), best first
     sources: tuple[str, ...] = ()
+    #: Rules of the full set this run does not score (``--common`` keeps only the shared
+    #: ones): still known, so a waiver naming one is valid, but never evaluated.
+    left_out: tuple[Rule, ...] = ()
 
     def grade(self, score: float | None) -> str:
         if score is None:
@@ -152,7 +155,8 @@ class RuleSet:
         return chr(ord(self.grades[-1][0]) + 1) if self.grades else "?"
 
     def rule(self, rule_id: str) -> Rule | None:
-        for r in self.rules:
+        """The rule with this id, scored or left out of this run; None when there is none."""
+        for r in (*self.rules, *self.left_out):
             if r.id == rule_id:
                 return r
         return None

@@ -139,15 +139,19 @@ def metric_schema(m: Metric, lang: str = "en") -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
+    from .i18n import colon, label, listing
+
     parts = [m.text(lang, "description")]
     unit = m.text(lang, "unit")
+    stop = "。" if lang == "zh" else "."
     if unit:
-        parts.append(f"{_t(lang, 'unit')}: {unit}.")
-    parts.append(f"{_t(lang, 'applies')}: {', '.join(m.kinds)}.")
+        parts.append(f"{_t(lang, 'unit')}{colon(lang)}{unit}{stop}")
+    kinds = listing(lang).join(label(lang, k) if lang == "zh" else k for k in m.kinds)
+    parts.append(f"{_t(lang, 'applies')}{colon(lang)}{kinds}{stop}")
     parts.append(_t(lang, "forms"))
     return {
         "title": m.text(lang, "title"),
-        "description": " ".join(p for p in parts if p),
+        "description": ("" if lang == "zh" else " ").join(p for p in parts if p),
         "anyOf": [bare, with_provenance],
     }
 

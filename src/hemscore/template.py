@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from .catalogue import CATALOGUE_VERSION, DIAGNOSTICS, Metric
-from .i18n import label
+from .i18n import colon, label, listing, severity
 from .rules import RuleSet
 
 _TEXTS: dict[str, dict[str, str]] = {
@@ -117,18 +117,21 @@ def profile_template(
             unit = m.text(lang, "unit")
             if m.type in ("shares", "series") and not unit:
                 unit = _t(lang, m.type)
-            head = m.text(lang, "title") + (f" ({_t(lang, 'unit')}: {unit})" if unit else "")
+            if lang == "zh":
+                head = m.text(lang, "title") + (f"（{_t(lang, 'unit')}：{unit}）" if unit else "")
+            else:
+                head = m.text(lang, "title") + (f" ({_t(lang, 'unit')}: {unit})" if unit else "")
             out += _comment(head, lang)
             desc = m.text(lang, "description")
             if desc:
                 out += _comment(desc, lang, "  ")
             rules = [r for r in ruleset.rules if r.metric == m.id and kind in r.kinds]
             if rules:
-                scored = ", ".join(
-                    f"{r.id} ({r.severity})" if r.severity else f"{r.id} (weight {r.weight:g})"
-                    for r in rules
+                open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+                scored = listing(lang).join(
+                    f"{r.id}{open_}{severity(lang, r.severity, r.weight)}{close}" for r in rules
                 )
-                out += _comment(f"{_t(lang, 'scored_by')}: {scored}", lang, "  ")
+                out += _comment(f"{_t(lang, 'scored_by')}{colon(lang)}{scored}", lang, "  ")
             else:
                 out += _comment(_t(lang, "unscored", kind=kind_label), lang, "  ")
             out.append(

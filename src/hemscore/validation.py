@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .errors import HemscoreError, ProfileError, did_you_mean
+from .errors import HemscoreError, ProfileError
 from .inputs import Source
 from .profile import Profile, validate_profile
 from .rules import RuleSet, build_ruleset
@@ -41,19 +41,6 @@ def is_rule_file(doc: TomlDocument) -> bool:
     return bool(RULE_TABLES & doc.data.keys())
 
 
-def check_waivers(profile: Profile, ruleset: RuleSet, doc: TomlDocument | None = None) -> None:
-    """Raise when a waiver names a rule the rule set does not have (at its line, given ``doc``)."""
-    for rid in profile.waivers:
-        if ruleset.rule(rid) is None:
-            raise ProfileError(
-                f"waiver names no rule of {ruleset.name}"
-                f"{did_you_mean(rid, [r.id for r in ruleset.rules])}",
-                path=profile.path,
-                key=f"waivers.{rid}",
-                line=None if doc is None else doc.line_of("waivers", rid),
-            )
-
-
 def read_source(src: Source) -> TomlDocument:
     """Parse one input (a path, or stdin's text); raises :class:`ProfileError` when unreadable."""
     if src.error is not None:
@@ -70,9 +57,7 @@ def read_source(src: Source) -> TomlDocument:
 
 def check_profile(doc: TomlDocument, ruleset: RuleSet) -> Profile:
     """Validate a profile document as ``assess`` would, waivers included."""
-    profile = validate_profile(doc, ruleset.metrics)
-    check_waivers(profile, ruleset, doc)
-    return profile
+    return validate_profile(doc, ruleset)
 
 
 def check_rule_files(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..assessment import Assessment, RuleResult
-from ..i18n import label
+from ..i18n import colon, comma, label
 
 
 def num(x: float | None, digits: int = 1) -> str:
@@ -121,7 +121,7 @@ def source_line(r: RuleResult, lang: str = "en") -> str:
     year = str(mv.year) if mv.year else None
     if year and mv.source and re.search(rf"(?<!\d){year}(?!\d)", mv.source):
         year = None
-    return ", ".join(p for p in (mv.source, year) if p)
+    return comma(lang).join(p for p in (mv.source, year) if p)
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -140,12 +140,13 @@ def trend_line(series: dict[int, float], lang: str) -> str:
     """The sparkline of a series with its span and peak year: ``▁▃▅█▆ 2015–2019, peak 2018``."""
     years = sorted(series)
     peak = max(years, key=lambda y: (series[y], y))
-    return f"{sparkline(series)} {years[0]}–{years[-1]}, {label(lang, 'peak')} {peak}"
+    return f"{sparkline(series)} {years[0]}–{years[-1]}{comma(lang)}{label(lang, 'peak')} {peak}"
 
 
 def highlight(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
     """A strength or weakness on one line: ``TE-03 Core-component self-sufficiency 16.7% (10)``."""
-    return f"{r.id} {r.rule.text(lang, 'title')}: {value(r, lang, metrics)} ({score(r.score)})"
+    title = r.rule.text(lang, "title")
+    return f"{r.id} {title}{colon(lang)}{value(r, lang, metrics)} ({score(r.score)})"
 
 
 def waiver_why(why: str | None, lang: str) -> str:

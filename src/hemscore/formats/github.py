@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..assessment import Assessment, RuleResult
-from ..i18n import label
+from ..i18n import colon, comma, label, severity
 from ..safe_text import one_line
 from . import RenderOptions
 from . import _text as tx
@@ -57,13 +57,15 @@ def level(r: RuleResult) -> str:
 
 def _message(a: Assessment, r: RuleResult, lang: str) -> str:
     metrics = a.ruleset.metrics
-    severity = r.rule.severity or f"{label(lang, 'weight').lower()} {tx.num(r.weight, 2)}"
-    planned = f" ({tx.planned_source(r, lang)})" if tx.is_planned(r) else ""
+    sev = severity(lang, r.rule.severity, r.weight)
+    c = comma(lang)
+    open_, close, stop = ("（", "）", "。") if lang == "zh" else (" (", ")", ".")
+    planned = f"{open_}{tx.planned_source(r, lang)}{close}" if tx.is_planned(r) else ""
     return (
-        f"{r.rule.metric}: {label(lang, 'value')} {tx.value(r, lang, metrics)}{planned}, "
-        f"{label(lang, 'target')} {tx.target(r, lang, metrics)}, {label(lang, 'score')} "
-        f"{tx.score(r.score)}/100 ({severity}).\n"
-        f"{r.rule.text(lang, 'recommendation')} ({tx.paper(r.rule.paper, lang)})"
+        f"{r.rule.metric}{colon(lang)}{label(lang, 'value')} {tx.value(r, lang, metrics)}{planned}"
+        f"{c}{label(lang, 'target')} {tx.target(r, lang, metrics)}{c}{label(lang, 'score')} "
+        f"{tx.score(r.score)}/100{open_}{sev}{close}{stop}\n"
+        f"{r.rule.text(lang, 'recommendation')}{open_}{tx.paper(r.rule.paper, lang)}{close}"
     )
 
 
@@ -80,10 +82,10 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
     lines = [
         command(
             "notice",
-            f"{label(lang, 'overall')} {overall}, {label(lang, 'grade')} {a.grade}, "
-            f"{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
+            f"{label(lang, 'overall')} {overall}{comma(lang)}{label(lang, 'grade')} {a.grade}"
+            f"{comma(lang)}{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
             file=p.path,
-            title=f"hemscore: {p.name}",
+            title=f"hemscore{colon(lang)}{p.name}",
         )
     ]
     for r in a.failing():

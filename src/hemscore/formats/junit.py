@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..assessment import Assessment, RuleResult
-from ..i18n import label
+from ..i18n import colon, comma, label, severity
 from ..safe_text import terminal, xml_chars
 from . import RenderOptions
 from . import _text as tx
@@ -41,12 +41,14 @@ def _failure_text(a: Assessment, r: RuleResult, lang: str) -> str:
         (
             f"{label(lang, 'value')} {tx.value(r, lang, metrics)} · {label(lang, 'target')} "
             f"{tx.target(r, lang, metrics)} · {label(lang, 'score')} {tx.score(r.score)}/100 · "
-            f"{_severity(r)}"
+            f"{severity(lang, r.rule.severity, r.weight)}"
         ),
     ]
     if r.input is not None and (r.input.source or r.input.is_target):
-        lines.append(f"{label(lang, 'source')}: {tx.source_line(r, lang)}")
-    lines.append(f"{label(lang, 'recommendation')}: {r.rule.text(lang, 'recommendation')}")
+        lines.append(f"{label(lang, 'source')}{colon(lang)}{tx.source_line(r, lang)}")
+    lines.append(
+        f"{label(lang, 'recommendation')}{colon(lang)}{r.rule.text(lang, 'recommendation')}"
+    )
     lines.append(tx.paper(r.rule.paper, lang))
     return "\n".join(terminal(line) for line in lines)  # a line break from a file is a space
 
@@ -97,8 +99,8 @@ def testsuite(a: Assessment, options: RenderOptions) -> ET.Element:
                     "failure",
                     {
                         "message": _x(
-                            f"{label(lang, 'value')} {tx.value(r, lang, metrics)}, "
-                            f"{label(lang, 'target')} {tx.target(r, lang, metrics)}, "
+                            f"{label(lang, 'value')} {tx.value(r, lang, metrics)}{comma(lang)}"
+                            f"{label(lang, 'target')} {tx.target(r, lang, metrics)}{comma(lang)}"
                             f"{label(lang, 'score')} {tx.score(r.score)}"
                         ),
                         "type": _x(_severity(r)),
@@ -110,7 +112,9 @@ def testsuite(a: Assessment, options: RenderOptions) -> ET.Element:
                     case,
                     "skipped",
                     {
-                        "message": _x(f"{label(lang, r.status)}: {r.reason or ''}".rstrip(": ")),
+                        "message": _x(
+                            f"{label(lang, r.status)}{colon(lang)}{r.reason or ''}".rstrip(": ：")
+                        ),
                     },
                 )
     return suite

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..assessment import Assessment
-from ..i18n import label
+from ..i18n import colon, label
 from ..safe_text import markdown as _cell
 from . import RenderOptions
 from . import _text as tx
@@ -15,17 +15,19 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     lang = options.lang
     p = a.profile
     metrics = a.ruleset.metrics
-    out = [f"## {label(lang, 'report')}: {_cell(p.name)}", ""]
+    c = colon(lang)
+    out = [f"## {label(lang, 'report')}{c}{_cell(p.name)}", ""]
     overall = tx.score(a.score) if a.score is not None else label(lang, "insufficient_data")
     out += [
-        f"- **{label(lang, 'kind')}**: {label(lang, p.kind)} · **{label(lang, 'year')}**: {p.year}",
+        f"- **{label(lang, 'kind')}**{c}{label(lang, p.kind)} · **{label(lang, 'year')}**{c}{p.year}",
         (
-            f"- **{label(lang, 'overall')}**: {overall}{' / 100' if a.score is not None else ''}"
-            f" · **{label(lang, 'grade')}**: {a.grade} · **{label(lang, 'coverage')}**: {a.coverage * 100:.0f}%"
+            f"- **{label(lang, 'overall')}**{c}{overall}{' / 100' if a.score is not None else ''}"
+            f" · **{label(lang, 'grade')}**{c}{a.grade} · **{label(lang, 'coverage')}**{c}"
+            f"{a.coverage * 100:.0f}%"
         ),
         (
-            f"- **{label(lang, 'ruleset')}**: {_cell(a.ruleset.name)} {_cell(a.ruleset.version)}"
-            f" · **{label(lang, 'aggregation')}**: {label(lang, a.aggregation)}"
+            f"- **{label(lang, 'ruleset')}**{c}{_cell(a.ruleset.name)} {_cell(a.ruleset.version)}"
+            f" · **{label(lang, 'aggregation')}**{c}{label(lang, a.aggregation)}"
         ),
         "",
         f"### {label(lang, 'diagnostics')}",
@@ -67,7 +69,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
     if a.waiver_notes:
         out += ["", f"### {label(lang, 'waivers')}", ""]
         out += [
-            f"- **{_cell(w.rule)}**: {_cell(w.reason)}"
+            f"- **{_cell(w.rule)}**{c}{_cell(w.reason)}"
             + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})")
             for w in a.waiver_notes
         ]
@@ -81,7 +83,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             else ""
         )
         out.append(
-            f"{n}. **{_cell(rec.rule.id)}** {_cell(rec.rule.text(lang, 'title'))}{gain}: "
+            f"{n}. **{_cell(rec.rule.id)}** {_cell(rec.rule.text(lang, 'title'))}{gain}{c}"
             f"{_cell(rec.rule.text(lang, 'recommendation'))} ({tx.paper(rec.rule.paper, lang)})"
         )
     rest = len(a.recommendations) - options.top

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..assessment import Assessment
-from ..i18n import label
+from ..i18n import colon, label
 from ..safe_text import has_unsafe, terminal, terminal_lines
 from . import RenderOptions
 from . import _text as tx
@@ -50,7 +50,7 @@ def _header(a: Assessment, lang: str) -> Group:
     overall.append(f"   {label(lang, 'coverage')} {a.coverage * 100:.0f}%")
     meta = Text(
         f"{label(lang, 'ruleset')} {terminal(a.ruleset.name)} {terminal(a.ruleset.version)} · "
-        f"{label(lang, 'aggregation')}: {label(lang, a.aggregation)}",
+        f"{label(lang, 'aggregation')}{colon(lang)}{label(lang, a.aggregation)}",
         style="dim",
     )
     return Group(title, sub, overall, meta)
@@ -94,7 +94,7 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
                 Text(tx.status(r, lang), style=STATUS_STYLE[r.status]),
             )
             if detail and r.input is not None and (r.input.source or r.input.is_target):
-                line = f"{label(lang, 'source')}: {terminal(tx.source_line(r, lang))}"
+                line = f"{label(lang, 'source')}{colon(lang)}{terminal(tx.source_line(r, lang))}"
                 t.add_row("", Text(line, style="dim"))
             if (
                 r.rule.method == "trend"
@@ -151,16 +151,24 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
 
 
 def _waivers(a: Assessment, lang: str) -> Group | None:
+    from rich.padding import Padding
+    from rich.table import Table
+
     notes = a.waiver_notes
     if not notes:
         return None
-    lines = [Text(label(lang, "waivers"), style="bold")]
+    # A grid, so that a long reason wraps under its own first word, not back to column 0.
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for w in notes:
-        line = Text(f"  {terminal(w.rule)}  {terminal(w.reason)}")
+        reason = Text(terminal(w.reason))
         if not w.applied:
-            line.append(f"  ({tx.waiver_why(w.why_not, lang)})", style="dim")
-        lines.append(line)
-    return Group(*lines)
+            reason.append(f"  ({tx.waiver_why(w.why_not, lang)})", style="dim")
+        grid.add_row(terminal(w.rule), reason)
+    return Group(
+        Text(label(lang, "waivers"), style="bold"), Padding(grid, (0, 0, 0, 2), expand=False)
+    )
 
 
 def render_one(a: Assessment, options: RenderOptions) -> Group:

@@ -16,8 +16,7 @@ from .wdi import Choice, build_profiles, load_table, read_files, render_profile,
 #: The panel's reference year: every indicator file of the extract covers it.
 REFERENCE_YEAR = 2017
 #: The year the ``latest`` folder describes: the last year of the extract's patent, royalty
-#: payment and manufacturing-share releases; with the five-year window its values date from
-#: 2015 to 2019.
+#: payment and manufacturing-share releases; each value is the latest within the data window.
 LATEST_YEAR = 2019
 #: Folder name -> how its values are chosen.
 FOLDERS: dict[str, Choice] = {

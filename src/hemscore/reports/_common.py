@@ -40,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
         "already": "Already at {score}, at or above the target {target}: nothing to change.",
         "unreachable": "The target {target} cannot be reached by changing the values this profile has: the best the plan found is {best}.",
         "no_score": "The profile has no overall score: its data cover {coverage}% of the rule weight, below the minimum {minimum}%. No change of values can give it one: add data first (or lower --min-coverage).",
+        "greedy": "Under geometric aggregation the plan is found greedily: its score is the engine's, but a plan of less effort may exist (the least effort is proven under arithmetic aggregation).",
+        "limited": "The search stopped at its limit before proving this plan the least effort: a plan of less effort may exist.",
         "held_back": "Held back by rules the plan cannot move",
         "why_missing": "No data, so not scored and not plannable (add data for these metrics)",
         "why_table": "Shares and series tables are not planned (change them by hand)",
@@ -101,6 +103,8 @@ LABELS: dict[str, dict[str, str]] = {
         "already": "当前得分 {score} 已达到目标 {target}，无需改动。",
         "unreachable": "仅改变已有数据无法达到目标 {target}：方案能达到的最高分为 {best}。",
         "no_score": "该评估对象没有总分：数据只覆盖 {coverage}% 的规则权重，低于最低要求 {minimum}%。改变数值无法产生总分，请先补充数据（或降低 --min-coverage）。",
+        "greedy": "几何平均下方案由贪心搜索得出：得分由评估引擎核实，但可能存在难度更低的方案（算术平均下可保证难度最低）。",
+        "limited": "搜索在证明本方案难度最低之前已达上限：可能存在难度更低的方案。",
         "held_back": "方案无法改动、拖低得分的规则",
         "why_missing": "缺数据，未评分，无法纳入方案（请补充这些指标的数据）",
         "why_table": "占比表和时间序列不纳入方案（请手工修改）",
@@ -214,3 +218,80 @@ def md_cell(text: str) -> str:
     from ..safe_text import markdown
 
     return markdown(text)
+
+
+def print_fitted(con: Any, table: Any, keep: int = 1) -> None:
+    """Print a Rich table within the console's width without cutting a column or a word.
+
+    Rich squeezes a table that is too wide by narrowing its widest columns, below the length
+    of their longest word if need be (``Technolo`` / ``gy``), and drops columns it cannot fit.
+    Here every column gets at least the width of its longest word: when the columns' minimum
+    widths fit, the spare width goes to the columns that would wrap; when they do not, the
+    columns are printed in several panels, each repeating the first ``keep`` columns (the row
+    labels), one below the other.
+    """
+    width = con.width
+    indexes = list(range(len(table.columns)))
+    keys, rest = indexes[:keep], indexes[keep:]
+    panels: list[list[int]] = []
+    current = list(keys)
+    for i in rest:
+        trial = [*current, i]
+        if len(current) > len(keys) and _minimum(con, _panel(table, trial)) > width:
+            panels.append(current)
+            current = [*keys, i]
+        else:
+            current = trial
+    panels.append(current)
+    for n, columns in enumerate(panels):
+        panel = table if len(panels) == 1 else _panel(table, columns)
+        if n:
+            panel.title = None
+        _widen(con, panel, width)
+        con.print(panel)
+
+
+def _panel(table: Any, columns: list[int]) -> Any:
+    """The table with only ``columns`` (their cells and the rows kept)."""
+    import copy
+
+    panel = copy.copy(table)
+    panel.columns = []
+    for new, old in enumerate(columns):
+        column = copy.copy(table.columns[old])
+        column._index = new
+        panel.columns.append(column)
+    return panel
+
+
+def _measures(con: Any, table: Any) -> list[Any]:
+    """Each column's (minimum, maximum) width, padding included; a column that never wraps
+    needs its longest line."""
+    out = []
+    for c in table.columns:
+        m = table._measure_column(con, con.options, c)
+        out.append(m.with_minimum(m.maximum) if c.no_wrap else m)
+    return out
+
+
+def _minimum(con: Any, table: Any) -> int:
+    return int(sum(m.minimum for m in _measures(con, table)) + table._extra_width)
+
+
+def _widen(con: Any, table: Any, width: int) -> None:
+    """Give each column a fixed width between its longest word and its longest line, sharing the
+    width left over in proportion to what each column would need to wrap no line."""
+    measures = _measures(con, table)
+    room = width - table._extra_width
+    if sum(m.maximum for m in measures) <= room or sum(m.minimum for m in measures) > room:
+        return  # fits as it is, or one column alone is wider than the console: Rich folds it
+    spare = room - sum(m.minimum for m in measures)
+    wants = [m.maximum - m.minimum for m in measures]
+    total = sum(wants)
+    shares = [spare * w / total for w in wants]
+    extra = [int(s) for s in shares]
+    left = spare - sum(extra)
+    for i in sorted(range(len(shares)), key=lambda i: extra[i] - shares[i])[:left]:
+        extra[i] += 1
+    for column, m, add in zip(table.columns, measures, extra, strict=True):
+        column.width = m.minimum + add - table._get_padding_width(column._index)

@@ -7,8 +7,19 @@ from typing import Any
 
 from ..compare import Cell, Comparison, Row
 from ..formats import RenderOptions
+from ..i18n import colon, listing
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, jvalue, label, md_cell, num, profile_dict, profile_labels
+from ._common import (
+    dumps,
+    jnum,
+    jvalue,
+    label,
+    md_cell,
+    num,
+    print_fitted,
+    profile_dict,
+    profile_labels,
+)
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
 
@@ -187,7 +198,7 @@ def render_markdown(c: Comparison, options: RenderOptions) -> str:
         cells = [_cell_text(cell, lang, rel) for cell in row.cells]
         if separate and row.reference is not None:
             cells.append(_cell_text(row.reference, lang, rel))
-        leaders = ", ".join(labels[i] for i in row.leaders) or "–"
+        leaders = listing(lang).join(labels[i] for i in row.leaders) or "–"
         out.append(
             f"| {title} | " + " | ".join(md_cell(x) for x in cells) + f" | {md_cell(leaders)} |"
         )
@@ -269,14 +280,17 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
         )
     buf = io.StringIO()
     con = console(options, buf)
-    con.print(t)
+    print_fitted(con, t)
     leaders = [
-        f"{terminal(_title(c, row, lang))}: {', '.join(labels[i] for i in row.leaders)}"
+        f"{terminal(_title(c, row, lang))}{colon(lang)}"
+        f"{listing(lang).join(labels[i] for i in row.leaders)}"
         for row in summary_rows
         if row.leaders
     ]
     if leaders:
-        con.print(Text(f"{label(lang, 'leader')} — " + "; ".join(leaders)))
+        con.print(
+            Text(f"{label(lang, 'leader')} — " + ("；" if lang == "zh" else "; ").join(leaders))
+        )
     rule_rows = [r for r in c.rows if r.level == "rule"]
     if rule_rows:
         d = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
@@ -300,7 +314,7 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
                 cells.append(cell_text(row.reference, band_word=False))
             d.add_row(terminal(_title(c, row, lang)), *cells)
         con.print()
-        con.print(d)
+        print_fitted(con, d)
     for note in _notes(c, labels, lang):
         con.print(Text(terminal(note), style="dim"))
     return buf.getvalue()

@@ -7,9 +7,10 @@ from typing import Any
 
 from ..diffing import DiagSnap, Diff, RuleChange, RuleSnap, Snapshot
 from ..formats import RenderOptions
+from ..i18n import colon, listing
 from ..i18n import label as base_label
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, jvalue, label, md_cell, num, signed
+from ._common import dumps, jnum, jvalue, label, md_cell, num, print_fitted, signed
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 
@@ -124,14 +125,17 @@ def _summary(d: Diff, lang: str) -> list[str]:
         lines.append(label(lang, "no_changes"))
     if d.newly_failing:
         lines.append(
-            f"{label(lang, 'newly_failing')}: "
-            + ", ".join(f"{c.id} {c.title}" for c in d.newly_failing)
+            f"{label(lang, 'newly_failing')}{colon(lang)}"
+            + listing(lang).join(f"{c.id} {c.title}" for c in d.newly_failing)
         )
     if d.fixed:
-        lines.append(f"{label(lang, 'fixed')}: " + ", ".join(f"{c.id} {c.title}" for c in d.fixed))
+        lines.append(
+            f"{label(lang, 'fixed')}{colon(lang)}"
+            + listing(lang).join(f"{c.id} {c.title}" for c in d.fixed)
+        )
     reasons = _reasons(d, lang)
     lines.append(
-        f"{label(lang, 'regression')}: " + "; ".join(reasons)
+        f"{label(lang, 'regression')}{colon(lang)}" + ("；" if lang == "zh" else "; ").join(reasons)
         if reasons
         else label(lang, "no_regression")
     )
@@ -151,7 +155,7 @@ def _reasons(d: Diff, lang: str) -> list[str]:
                 lang,
                 "reason_fails",
                 n=len(d.newly_failing),
-                ids=", ".join(c.id for c in d.newly_failing),
+                ids=listing(lang).join(c.id for c in d.newly_failing),
             )
         )
     return reasons
@@ -171,7 +175,7 @@ def _heads(lang: str) -> list[str]:
 def render_markdown(d: Diff, options: RenderOptions) -> str:
     lang = options.lang
     out = [
-        f"## {label(lang, 'diff')}: {md_cell(d.old.name)} ({d.old.year}) → {md_cell(d.new.name)} ({d.new.year})",
+        f"## {label(lang, 'diff')}{colon(lang)}{md_cell(d.old.name)} ({d.old.year}) → {md_cell(d.new.name)} ({d.new.year})",
         "",
         _headline(d, lang),
         "",
@@ -227,7 +231,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
             num(c.new.score if c.new else None),
             Text(signed(c.delta), style=style),
         )
-    con.print(diags)
+    print_fitted(con, diags)
     con.print(
         Text(label(lang, "changed_rules", n=len(d.rules), same=d.unchanged_rules), style="bold")
     )
@@ -247,7 +251,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
             t.add_row(
                 *cells[:4], Text(cells[4], style=delta_style), Text(cells[5], style=status_style)
             )
-        con.print(t)
+        print_fitted(con, t)
     for line in _summary(d, lang):
         con.print(Text(terminal(line)))
     return buf.getvalue()

@@ -6,9 +6,10 @@ import io
 from typing import Any
 
 from ..formats import RenderOptions
+from ..i18n import colon, listing
 from ..plan import Change, Plan
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, jvalue, label, md_cell, num, profile_dict, signed
+from ._common import dumps, jnum, jvalue, label, md_cell, num, print_fitted, profile_dict, signed
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 WHY_ORDER = ("missing", "table", "conflict")
@@ -49,6 +50,9 @@ def outcome_lines(plan: Plan, lang: str, written: str | None = None) -> list[str
         lines.append(
             label(lang, "unreachable", target=f"{plan.target:g}", best=num(plan.after.score))
         )
+    if plan.changes and not plan.least:
+        geometric = plan.before.aggregation == "geometric"
+        lines.append(label(lang, "greedy" if geometric else "limited"))
     if written is not None:
         lines.append(label(lang, "written", path=written))
     return lines
@@ -59,21 +63,21 @@ def blocker_lines(plan: Plan, lang: str) -> list[str]:
     lines = []
     if not plan.reached and plan.held_back:
         lines.append(
-            f"{label(lang, 'held_back')}: "
-            + ", ".join(f"{rid} ({s:.0f})" for rid, s in plan.held_back)
+            f"{label(lang, 'held_back')}{colon(lang)}"
+            + listing(lang).join(f"{rid} ({s:.0f})" for rid, s in plan.held_back)
         )
     for why in WHY_ORDER:
         items = [n for n in plan.not_planned if n.why == why]
         if items:
-            rules = ", ".join(n.rule for n in items)
-            lines.append(f"{label(lang, 'why_' + why)}: {rules}")
+            rules = listing(lang).join(n.rule for n in items)
+            lines.append(f"{label(lang, 'why_' + why)}{colon(lang)}{rules}")
     if plan.unscored_diagnostics:
         titles = [
             d.text(lang, "title")
             for d in plan.before.ruleset.diagnostics
             if d.id in plan.unscored_diagnostics
         ]
-        lines.append(f"{label(lang, 'why_unscored')}: {', '.join(titles)}")
+        lines.append(f"{label(lang, 'why_unscored')}{colon(lang)}{listing(lang).join(titles)}")
     return lines
 
 
@@ -128,7 +132,7 @@ def _headline(plan: Plan, lang: str) -> str:
 def render_markdown(plan: Plan, options: RenderOptions, written: str | None = None) -> str:
     lang = options.lang
     p = plan.before.profile
-    out = [f"## {label(lang, 'plan')}: {md_cell(p.name)}", "", _headline(plan, lang), ""]
+    out = [f"## {label(lang, 'plan')}{colon(lang)}{md_cell(p.name)}", "", _headline(plan, lang), ""]
     if plan.changes:
         out += [
             (
@@ -187,7 +191,7 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
                 Text(signed(c.gain), style="green"),
                 terminal(", ".join(c.rules)),
             )
-        con.print(t)
+        print_fitted(con, t)
     ok = plan.reached
     for line in outcome_lines(plan, lang, written):
         con.print(Text(terminal(line), style="green" if ok else "yellow"))

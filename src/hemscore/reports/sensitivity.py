@@ -8,7 +8,7 @@ from typing import Any
 from ..formats import RenderOptions
 from ..sensitivity import Interval, SensitivityResult
 from . import REPORT_SCHEMA_VERSION
-from ._common import dumps, jnum, label, num, profile_dict, profile_labels
+from ._common import dumps, jnum, label, num, print_fitted, profile_dict, profile_labels
 
 FORMATS: tuple[str, ...] = ("table", "json")
 
@@ -115,7 +115,7 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
         t.add_row(*cells)
     buf = io.StringIO()
     con = console(options, buf)
-    con.print(t)
+    print_fitted(con, t)
     con.print(
         Text(
             label(
