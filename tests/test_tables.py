@@ -293,3 +293,61 @@ def test_export_command(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     assert len(import_table(read_table(out), RULESET.metrics)) == 6
     r = run_cli("export", str(EXAMPLES), "--format", "xlsx")
     assert r.code == 2 and "give --output" in r.err
+
+
+def test_import_table_command_round_trip(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    sheet = write_xlsx(tmp_path / "provinces.xlsx", province_rows())
+    out = tmp_path / "provinces"
+    r = run_cli("import", "table", str(sheet), "-o", str(out), "--source", FIXTURE_SOURCE)
+    assert r.code == 0, r.err
+    files = sorted(out.glob("*.toml"))
+    assert len(files) == 30 and (out / "内蒙古-2022.toml").exists()
+    assert run_cli("validate", str(out), "-q").code == 0
+    assessed = run_cli("assess", str(out), "--format", "jsonl", "-q")
+    assert assessed.code == 0 and assessed.out.count("\n") == 30
+    exported = tmp_path / "again.csv"
+    assert run_cli("export", str(out), "-o", str(exported)).code == 0
+    again = tmp_path / "again"
+    assert run_cli("import", "table", str(exported), "-o", str(again)).code == 0
+    for f in files:
+        same_profile(
+            load_profile(str(f), RULESET.metrics),
+            load_profile(str(again / f.name), RULESET.metrics),
+        )
+
+
+def test_import_table_writes_nothing_on_a_problem(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    rows = province_rows()
+    for i in (2, 6, 10, 14, 18):
+        rows[i][4] = "n/a"  # column E of five rows
+    path = write_csv(tmp_path / "bad.csv", rows)
+    out = tmp_path / "out"
+    r = run_cli("import", "table", str(path), "-o", str(out))
+    assert r.code == 2
+    lines = r.err.splitlines()
+    assert lines == [
+        f'hemscore: error: {path}:{i + 1}:E: technology.rd_intensity_pct: expected a number, got "n/a"'
+        for i in (2, 6, 10, 14, 18)
+    ]
+    assert not out.exists()
+    assert run_cli("import", "table", str(path), "--check").code == 2
+    assert run_cli("import", "table", str(path)).code == 2  # neither --output nor --check
+
+
+def test_xlsx_without_openpyxl_says_how_to_install(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    sheet = write_xlsx(tmp_path / "p.xlsx", province_rows())
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    r = run_cli("import", "table", str(sheet), "--check")
+    assert r.code == 2
+    assert r.err == (
+        f"hemscore: error: {sheet}: reading XLSX needs openpyxl: pip install 'hemscore[xlsx]'\n"
+    )
+    csv_path = write_csv(tmp_path / "p.csv", province_rows())
+    r = run_cli("import", "table", str(csv_path), "--check")
+    assert r.code == 0, r.err

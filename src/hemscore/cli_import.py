@@ -1,4 +1,5 @@
-"""``hemscore import``: outside data sets turned into profiles (``import wdi``, ``import panel``).
+"""``hemscore import``: outside data turned into profiles (``import table``, ``import wdi``,
+``import panel``).
 
 Registered on the one Typer app of :mod:`hemscore.cli` only when ``import`` is asked for (or
 the full help), so other commands do not pay for it. Exit codes: 0 written, 2 bad input or
@@ -7,18 +8,19 @@ usage, with nothing written.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .cli import QuietOpt, app, say
+from .cli import QuietOpt, RulesOpt, app, say
 from .errors import UsageError
 
 import_app = typer.Typer(
     name="import",
-    help="Turn outside data into profiles: World Bank WDI files (import wdi), or rebuild the "
-    "reference panel shipped with hemscore (import panel).",
+    help="Turn outside data into profiles: a spreadsheet (import table), World Bank WDI files "
+    "(import wdi), or rebuild the reference panel shipped with hemscore (import panel).",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -211,3 +213,99 @@ def import_panel(
     if not quiet:
         for folder, count in written.items():
             say(f"hemscore: wrote {count} profile(s) to {folder}")
+
+
+TABLE_EXAMPLES = """
+Examples:
+
+  hemscore import table provinces.csv -o provinces/
+
+  hemscore import table provinces.xlsx --sheet 2022 --source "NBS yearbook 2023" -o provinces/
+
+  hemscore import table values.csv --check          # report every problem, write nothing
+
+  hemscore export provinces/ > provinces.csv        # and back
+
+Two layouts (--layout auto picks long when the header has profile, metric and value):
+wide, one row per profile: name, kind, year (required), country, description, then one column
+per metric, headed by its id (technology.rd_intensity_pct), its key (rd_intensity_pct) or its
+English or Chinese title, with optional METRIC.year, METRIC.source and METRIC.note columns,
+METRIC[LABEL] columns for a shares table or a series, and waiver.RULE columns;
+long, one row per value: profile, metric, value and optional year, source, note, label (rows
+whose metric is kind, year, country or description set the profile's header).
+Every profile is checked as assess checks it; every problem is reported at once as
+FILE:ROW:COLUMN: message. XLSX needs openpyxl: pip install 'hemscore[xlsx]'.
+
+Exit codes: 0 written (or checked); 2 a problem, with nothing written.
+"""
+
+
+class TableLayout(str, Enum):
+    auto = "auto"
+    wide = "wide"
+    long = "long"
+
+
+@import_app.command("table", epilog=TABLE_EXAMPLES)
+def import_table(
+    path: Annotated[Path, typer.Argument(help="A CSV (UTF-8) or XLSX file.", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Directory to write, one <name>-<year>.toml per profile (written whole, or "
+            "not at all).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check the table; write nothing.")
+    ] = False,
+    layout: Annotated[
+        TableLayout, typer.Option("--layout", help="wide, long, or auto.")
+    ] = TableLayout.auto,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The XLSX sheet to read (default: the first).")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="The source of every value that has none of its own."),
+    ] = None,
+    rules: RulesOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing OUTPUT directory as a whole.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Import a spreadsheet (CSV or XLSX) of profile values as one TOML profile per profile."""
+    from .importers.wdi import write_profiles
+    from .rules import load_ruleset
+    from .tables import file_name, import_table, read_table
+
+    if (output is None) == (not check):
+        raise UsageError("give --output DIR to write the profiles, or --check to only check")
+    if output is not None:
+        _refuse_replacing_inputs(output, [path])
+        if output.exists() and not force:
+            raise UsageError("already exists (use --force to replace it)", path=str(output))
+    ruleset = load_ruleset(rules or None)
+    imported = import_table(
+        read_table(path, sheet=sheet),
+        ruleset.metrics,
+        layout=layout.value,
+        default_source=source,
+    )
+    if not imported:
+        raise UsageError("the table holds no profile", path=str(path))
+    files: dict[str, str] = {}
+    for item in imported:
+        name = file_name(item.name, item.profile.year)
+        if name in files:  # two names that make the same file name
+            name = name.replace(".toml", f"-row{item.row}.toml")
+        files[name] = item.text
+    if output is not None:
+        write_profiles(files, output, force=force)
+    if not quiet:
+        done = f"wrote {len(files)} profile(s) to {output}" if output else "checked"
+        say(f"hemscore: {done}: {len(imported)} profile(s) from {path}")
