@@ -244,3 +244,37 @@ def test_bad_calibration_is_reported(tmp_path: Path, extra: str, message: str) -
     text = RULES.split("[[rules]]")[1].replace('basis = "design"', 'basis = "panel"')
     with pytest.raises(RuleError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_ruleset([write(tmp_path, "r.toml", "[[rules]]" + text + extra)])
+
+
+def test_the_validation_figures_are_reproducible() -> None:
+    """docs/validation.md quotes this command's output; a change in rules or data shows here."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "correlate_outside.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0].startswith("40 economies: ARG, AUS")
+    assert out[1:] == [
+        "overall      n=40  Spearman rho = +0.545",
+        "exports      n=40  Spearman rho = +0.390",
+        "technology   n=40  Spearman rho = +0.620",
+    ]
+
+
+def test_spearman_by_hand() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "correlate_outside", ROOT / "scripts" / "correlate_outside.py"
+    )
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.ranks([10.0, 30.0, 20.0, 20.0]) == [1.0, 4.0, 2.5, 2.5]
+    assert mod.spearman([1.0, 2.0, 3.0], [3.0, 2.0, 1.0]) == pytest.approx(-1.0)
+    # ranks x = 1,2,3,4 and y = 1,3,2,4: d² sums to 2, rho = 1 − 6·2 / (4·15) = 0.8
+    assert mod.spearman([1.0, 2.0, 3.0, 4.0], [10.0, 30.0, 20.0, 40.0]) == pytest.approx(0.8)
