@@ -189,6 +189,15 @@ QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
 ]
+MixedKindsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--mixed-kinds",
+        help="Rank profiles of different kinds (country, region, cluster, firm) together; "
+        "without it such a run stops (exit 2), as they are scored on different rules.",
+    ),
+]
+
 CommonOpt = Annotated[
     bool,
     typer.Option(
