@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 
 from hemscore.assessment import Assessment, assess
+from hemscore.common import common_rule_ids, restrict
 from hemscore.profile import load_profile
 from hemscore.rules import load_ruleset
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 RULESET = load_ruleset()
 
@@ -98,3 +99,75 @@ def test_china_below_japan_and_us_on_technology(peer: str) -> None:
 def test_china_below_japan_and_us_on_exports(peer: str) -> None:
     """Paper §1.3: China's export mix is weaker than Japan's and the US's."""
     assert diag(example("china-2022"), "exports") < diag(example(peer), "exports")
+
+
+# The same claims on the reference panel (WDI 2017): China against Japan, the US, Germany and
+# Korea, scored with rule set 2.0 on the rules all five have data for (`--common`): TE-01,
+# TE-10, TE-11, TE-12, EX-02, EX-03, EX-10, EX-11, TA-01 and PO-07 (docs/validation.md).
+PANEL_PEERS = ["jpn", "usa", "deu", "kor"]
+
+
+def _panel_five() -> dict[str, Assessment]:
+    codes = ["chn", *PANEL_PEERS]
+    profiles = [
+        load_profile(str(ROOT / "reference" / "panel" / "2017" / f"{c}.toml"), RULESET.metrics)
+        for c in codes
+    ]
+    first = [assess(p, RULESET) for p in profiles]
+    shared = restrict(RULESET, common_rule_ids(first))
+    return {c: assess(p, shared) for c, p in zip(codes, profiles)}
+
+
+PANEL = _panel_five()
+
+
+def test_panel_claims_use_ten_common_rules() -> None:
+    assert [r.id for r in PANEL["chn"].ruleset.rules] == [
+        "EX-02",
+        "EX-03",
+        "EX-10",
+        "EX-11",
+        "PO-07",
+        "TA-01",
+        "TE-01",
+        "TE-10",
+        "TE-11",
+        "TE-12",
+    ]
+
+
+@pytest.mark.parametrize("peer", PANEL_PEERS)
+def test_panel_china_below_peers_on_technology(peer: str) -> None:
+    """Paper §1.2 on the panel: China 44.9 against Japan 90.4, the US 65.8, Germany 85.3,
+    Korea 77.3."""
+    assert diag(PANEL["chn"], "technology") < diag(PANEL[peer], "technology")
+
+
+@pytest.mark.parametrize("peer", PANEL_PEERS)
+def test_panel_china_below_peers_on_talent(peer: str) -> None:
+    """Paper §3.3 on the panel (researchers per million only): China 9.1 against 50 to 100."""
+    assert diag(PANEL["chn"], "talent") < diag(PANEL[peer], "talent")
+
+
+@pytest.mark.parametrize(
+    "peer",
+    [
+        pytest.param(
+            p,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="contradicted by the panel: China's exports score (67.8: gross high-tech "
+                "and medium/high-tech shares, high-tech export growth to 2017) is above Japan's "
+                "(57.6), Germany's (57.7) and the US's (42.0); below Korea's (94.8). See "
+                "docs/validation.md and examples/FINDINGS.md §5",
+            ),
+        )
+        if p != "kor"
+        else p
+        for p in PANEL_PEERS
+    ],
+)
+def test_panel_china_below_peers_on_exports(peer: str) -> None:
+    """Paper §1.3 on the panel. Not tested like for like: intermediate-goods share and the
+    post-2018 fall (the panel has no end-use split and ends in 2017)."""
+    assert diag(PANEL["chn"], "exports") < diag(PANEL[peer], "exports")

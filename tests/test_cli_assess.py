@@ -69,7 +69,7 @@ def test_every_catalogue_metric_is_accepted_and_fully_covered(
 def test_table_report(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("assess", write(tmp_path, "p.toml", MINIMAL))
     assert r.code == 0, r.err
-    assert "Test Region" in r.out and "TE-01" in r.out and "Recommendations" in r.out
+    assert "Test Region" in r.out and "TE-13" in r.out and "Recommendations" in r.out
     assert "\x1b[" not in r.out  # piped: plain text
     assert max(len(line) for line in r.out.splitlines()) <= 100
 
@@ -93,7 +93,7 @@ def test_markdown_report(tmp_path: Path, run_cli) -> None:  # type: ignore[no-un
     r = run_cli("assess", write(tmp_path, "p.toml", MINIMAL), "--format", "markdown")
     assert r.code == 0
     assert r.out.startswith("## hemscore assessment: Test Region")
-    assert "| TE-01 |" in r.out and "test yearbook" in r.out
+    assert "| TE-13 |" in r.out and "test yearbook" in r.out
 
 
 def test_json_is_deterministic_and_recomputable(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -326,7 +326,15 @@ def test_rules_lists_and_filters(run_cli) -> None:  # type: ignore[no-untyped-de
     ruleset = load_ruleset()
     r = run_cli("rules")
     lines = r.out.splitlines()
-    assert lines[0].split() == ["ID", "DIAGNOSTIC", "METRIC", "SEVERITY", "METHOD", "TITLE"]
+    assert lines[0].split() == [
+        "ID",
+        "DIAGNOSTIC",
+        "METRIC",
+        "SEVERITY",
+        "WEIGHT",
+        "METHOD",
+        "TITLE",
+    ]
     assert [line.split()[0] for line in lines[1:]] == [x.id for x in ruleset.rules]
     tech = run_cli("rules", "--diagnostic", "technology", "--kind", "firm", "--format", "json")
     data = json.loads(tech.out)
@@ -349,11 +357,26 @@ def test_rules_show_prints_the_full_explanation(run_cli) -> None:  # type: ignor
     ):
         assert heading in r.out, heading
     assert (
-        "a value of 1 or less scores 0, 3 (the target) scores 70, and 4.5 or more scores 100"
+        "a value of 0.556 or less scores 0, 3 (the target) scores 70, and 3.08 or more scores 100"
         in r.out
     )
     assert "Paper: §1.2, §3.2" in r.out
     assert "Barcelona" in r.out  # the source
+    # the calibration: method, percentiles, panel and year
+    assert (
+        "Calibration: method panel-percentiles on panel reference/panel/2017 (year 2017, 41 "
+        "economies with a value): worst = 10th percentile, best = 90th percentile, target = the "
+        "policy target" in " ".join(r.out.split())
+    )
+    data = json.loads(run_cli("rules", "show", "TE-01", "--format", "json").out)
+    assert data["basis"] == "panel"
+    cal = data["calibration"]
+    assert (cal["panel"], cal["year"], cal["worst_percentile"], cal["best_percentile"]) == (
+        "reference/panel/2017",
+        2017,
+        10.0,
+        90.0,
+    )
 
 
 def test_rules_show_json_and_chinese(run_cli) -> None:  # type: ignore[no-untyped-def]

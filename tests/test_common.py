@@ -24,7 +24,7 @@ year = 2017
 [technology]
 rd_intensity_pct = 3.0
 [exports]
-high_tech_pct = 25.0
+high_tech_pct = 22.1
 [talent]
 researchers_per_million = 8000
 [waivers]
@@ -35,9 +35,9 @@ name = "B"
 kind = "country"
 year = 2016
 [technology]
-rd_intensity_pct = 1.0
+rd_intensity_pct = 0.556
 [exports]
-high_tech_pct = 40.0
+high_tech_pct = 32.0
 """
 
 
@@ -63,8 +63,8 @@ def test_assess_common_scores_the_shared_rules_only(
     r = run_cli("assess", *pair, "--common", "--format", "json")
     assert r.code == 0, r.err
     a, b = json.loads(r.out)
-    # TE-01: 3.0 is its target (70); EX-02: 25 is its target (70) -> A = (70 + 70) / 2
-    # TE-01: 1.0 is its worst (0); EX-02: 40 is its best (100) -> B = (0 + 100) / 2
+    # TE-01: 3.0 is its target (70); EX-02: 22.1 is its target (70) -> A = (70 + 70) / 2
+    # TE-01: 0.556 is its worst (0); EX-02: 32.0 is its best (100) -> B = (0 + 100) / 2
     assert (a["overall"]["score"], a["overall"]["coverage"]) == (70.0, 1.0)
     assert (b["overall"]["score"], b["overall"]["coverage"]) == (50.0, 1.0)
     ids = [x["id"] for d in a["diagnostics"] for x in d["rules"]]
@@ -103,11 +103,12 @@ def test_the_panel_gets_44_overall_scores(run_cli: Callable[..., Run]) -> None:
     assert len(rows) == 44 and all(x["overall"]["score"] is not None for x in rows)
     assert "coverage is computed over them: EX-02, EX-03, TE-12. Profile year(s): 2017." in r.err
     deu = next(x for x in rows if x["profile"]["name"] == "Germany")
-    # TE-12: 60.8677 is above its best (60) -> 100.
-    # EX-02: 15.8563 -> 70 × (15.8563 − 10) ÷ (25 − 10) = 27.3295;
-    # EX-03: 74.2309 -> 70 + 30 × (74.2309 − 65) ÷ (80 − 65) = 88.4618; exports = 57.8957.
-    # Overall = (100 + 57.8957) ÷ 2 = 78.9478.
-    assert deu["overall"]["score"] == 78.9478
+    # Rule set 2.0, goalposts calibrated on this panel (docs/calibration.md):
+    # TE-12: 60.8677 is above its best (57.0) -> 100.
+    # EX-02: 15.8563 -> 70 × (15.8563 − 6.46) ÷ (22.1 − 6.46) = 42.0551;
+    # EX-03: 74.2309 -> 70 + 30 × (74.2309 − 67.0) ÷ (75.1 − 67.0) = 96.7811; exports = 69.4181.
+    # Overall = (100 + 69.4181) ÷ 2 = 84.7091 (84.70904 from the rounded inputs above).
+    assert deu["overall"]["score"] == 84.7091
     assert deu["overall"]["coverage"] == 1.0
 
 
@@ -120,7 +121,7 @@ def test_compare_common_ranks_the_panel(run_cli: Callable[..., Run]) -> None:
     overall = data["rows"][0]
     ranks = {c["profile"]: c["rank"] for c in overall["cells"]}
     assert sorted(ranks.values()) == list(range(1, 45))
-    assert ranks["Singapore"] == 1 and ranks["Korea"] == 2 and ranks["Germany"] == 8
+    assert ranks["Korea"] == 1 and ranks["Singapore"] == 2 and ranks["Germany"] == 5
     table = run_cli("compare", PANEL, "--common", "--color", "never")
     assert "coverage is computed over them: EX-02, EX-03, TE-12. Profile year(s): 2017." in (
         " ".join(table.out.split())

@@ -110,7 +110,7 @@ def test_reference_outside_the_list_is_shown_not_ranked() -> None:
 
 def test_cli_compare_ranks_the_examples(run_cli) -> None:  # type: ignore[no-untyped-def]
     paths = example_profiles()
-    r = run_cli("compare", *paths, "--format", "json")
+    r = run_cli("compare", *paths, "--mixed-kinds", "--format", "json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert data["report"] == "compare"
@@ -122,7 +122,7 @@ def test_cli_compare_ranks_the_examples(run_cli) -> None:  # type: ignore[no-unt
             assert c["rank"] == 1 + better
         assert sorted(row["leaders"]) == sorted(c["profile"] for c in scored if c["rank"] == 1)
     # the table names the leader of every scored row
-    table = run_cli("compare", *paths, "--color", "never")
+    table = run_cli("compare", *paths, "--mixed-kinds", "--color", "never")
     assert table.code == 0
     assert "Leader" in table.out and "#1" in table.out
 
@@ -167,7 +167,22 @@ def test_cli_compare_bad_input_exits_2(run_cli, tmp_path) -> None:  # type: igno
     assert "bad.toml" in r.err and r.out == ""
 
 
-def test_cli_compare_notes_mixed_kinds(run_cli) -> None:  # type: ignore[no-untyped-def]
-    r = run_cli("compare", LIKE[0], fixture("region-2021.toml"), "--format", "json")
-    assert r.code == 0
-    assert "different kinds" in r.err
+def test_cli_compare_refuses_mixed_kinds_unless_asked(run_cli) -> None:  # type: ignore[no-untyped-def]
+    mixed = (LIKE[0], fixture("region-2021.toml"))
+    for command in ("compare", "sensitivity"):
+        r = run_cli(command, *mixed, "--format", "json")
+        assert r.code == 2, command
+        assert r.out == ""
+        assert r.err.splitlines() == [
+            (
+                "hemscore: error: the profiles are of different kinds (country, region) and are "
+                "scored on different rules; compare like with like, or add --mixed-kinds to rank "
+                "them anyway"
+            )
+        ]
+        ok = run_cli(command, *mixed, "--mixed-kinds", "--format", "json")
+        assert ok.code == 0, ok.err
+        assert "different kinds" in ok.err
+    # --relative-to counts: a reference of another kind is mixing too
+    r = run_cli("compare", LIKE[0], "--relative-to", fixture("region-2021.toml"))
+    assert r.code == 2 and "different kinds" in r.err

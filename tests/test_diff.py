@@ -35,7 +35,7 @@ def test_json_diff_lists_changes_failures_and_regression(run_cli) -> None:  # ty
     data = json.loads(run_cli("diff", OLD, NEW, "--format", "json").out)
     assert data["report"] == "diff"
     changed = {c["id"]: c for c in data["rules"]}
-    assert set(changed) == {"CL-01", "CL-02", "CL-04", "CL-06", "EX-02", "EX-04", "EX-05", "PO-04"}
+    assert set(changed) == {"CL-01", "CL-02", "CL-04", "CL-06", "EX-12", "EX-04", "EX-05", "PO-04"}
     assert changed["CL-06"]["old"]["value"] is False and changed["CL-06"]["new"]["value"] is True
     assert changed["CL-06"]["fixed"] and changed["EX-05"]["newly_failing"]
     assert data["newly_failing"] == ["EX-05"]

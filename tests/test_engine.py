@@ -24,6 +24,7 @@ id = "T-1"
 metric = "technology.rd_intensity_pct"
 kinds = ["country"]
 severity = "critical"
+weight = 10
 method = "linear"
 worst = 1.0
 target = 3.0
@@ -37,6 +38,7 @@ en = { title = "R&D", what = "w", why = "y", recommendation = "Raise R&D." }
 id = "T-2"
 metric = "technology.core_component_self_sufficiency_pct"
 severity = "low"
+weight = 2.5
 method = "bands"
 edges = [20, 50, 70]
 scores = [10, 40, 70, 100]
@@ -50,6 +52,7 @@ en = { title = "Self-sufficiency", what = "w", why = "y", recommendation = "Make
 id = "X-1"
 metric = "exports.final_goods_pct"
 severity = "high"
+weight = 7.5
 method = "linear"
 worst = 40
 target = 60
@@ -63,6 +66,7 @@ en = { title = "Final goods", what = "w", why = "y", recommendation = "Export fi
 id = "P-1"
 metric = "policy.advanced_manufacturing_strategy"
 severity = "medium"
+weight = 5
 method = "boolean"
 paper = ["2.2"]
 basis = "design"

@@ -28,7 +28,8 @@ def test_every_rule_documents_itself_in_both_languages(rule) -> None:  # type: i
         zh = "".join(rule.texts["zh"].values())
         assert re.search(r"[\u4e00-\u9fff]", zh), f"{rule.id}: zh texts are not Chinese"
     assert rule.paper, f"{rule.id} cites no paper section"
-    assert rule.basis in ("published", "design") and rule.source
+    assert rule.basis in ("published", "design", "panel") and rule.source
+    assert (rule.basis == "panel") == (rule.calibration is not None)
     why = rule.texts["en"]["why"]
     assert any(f"§{s}" in why for s in rule.paper if s != "intro"), (
         f"{rule.id}: why names no section"
@@ -51,7 +52,8 @@ def test_special_metrics_get_their_rules() -> None:
         if m.type == "series":
             assert {r.measure for r in by_metric[mid]} == {"cagr", "peak"}, mid
     rd = {r.kinds for r in by_metric["technology.rd_intensity_pct"]}
-    assert rd == {("country", "region"), ("cluster", "firm")}
+    # rule set 2.0 splits the economy rule by kind: countries are calibrated on the panel
+    assert rd == {("country",), ("region",), ("cluster", "firm")}
 
 
 def test_every_method_is_used() -> None:

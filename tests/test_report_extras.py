@@ -17,7 +17,7 @@ def _result(rule_id: str, score: float) -> RuleResult:
 
 
 def test_highlights_rank_by_score_then_weight_then_id() -> None:
-    # TE-03 is critical (10), TE-01 high (7.5), TE-08 medium (5)
+    # weights (rule set 2.0): TE-01 and TE-08 1, TE-03 and TE-04 0.5, TE-09 0.25
     rs = [
         _result("TE-08", 100),
         _result("TE-01", 100),
@@ -28,12 +28,12 @@ def test_highlights_rank_by_score_then_weight_then_id() -> None:
         _result("TA-02", 40),
     ]
     strengths, weaknesses = highlights(rs)
-    assert [r.id for r in strengths] == ["TE-03", "TE-01", "TE-08"]
+    assert [r.id for r in strengths] == ["TE-01", "TE-08", "TE-03"]
     assert [r.id for r in weaknesses] == [
         "TE-04",
         "TE-09",
         "TA-02",
-    ]  # TE-04 high before TE-09 medium
+    ]  # TE-04 (0.5) before TE-09 (0.25)
 
 
 def test_highlights_never_overlap() -> None:

@@ -20,12 +20,12 @@ LIKE = [fixture("china-like.toml"), fixture("japan-like.toml"), fixture("us-like
 
 def test_done_when_same_seed_same_output(run_cli) -> None:  # type: ignore[no-untyped-def]
     paths = example_profiles()
-    first = run_cli("sensitivity", *paths, "--seed", "1")
-    second = run_cli("sensitivity", *paths, "--seed", "1")
+    first = run_cli("sensitivity", *paths, "--seed", "1", "--mixed-kinds")
+    second = run_cli("sensitivity", *paths, "--seed", "1", "--mixed-kinds")
     assert first.code == 0, first.err
     assert first.out == second.out
-    j1 = run_cli("sensitivity", *paths, "--seed", "1", "--format", "json")
-    j2 = run_cli("sensitivity", *paths, "--seed", "1", "--format", "json")
+    j1 = run_cli("sensitivity", *paths, "--seed", "1", "--mixed-kinds", "--format", "json")
+    j2 = run_cli("sensitivity", *paths, "--seed", "1", "--mixed-kinds", "--format", "json")
     assert j1.out == j2.out
     other = run_cli("sensitivity", *LIKE, "--seed", "2", "--format", "json")
     same_files = run_cli("sensitivity", *LIKE, "--seed", "1", "--format", "json")

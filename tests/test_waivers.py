@@ -25,6 +25,7 @@ core_component_self_sufficiency_pct = 30.0
 domestic_firms_market_share_pct = 20.0
 foreign_value_added_pct = 20.0
 export_control_exposure_pct = 3.0
+medium_high_tech_mva_pct = 30.0
 """
 REASON = "chip imports are re-exported after assembly (see the customs note)"
 

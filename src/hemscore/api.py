@@ -178,6 +178,7 @@ def to_records(a: Assessment, lang: str = "en") -> list[dict[str, Any]]:
                     "score": r.score,
                     "weight": r.weight,
                     "contribution": r.contribution,
+                    "effective_weight": r.effective_weight,
                     "value_year": None if mv is None else mv.year,
                     "source": None if mv is None else mv.source,
                     "estimate": None if mv is None else mv.is_estimate,

@@ -41,6 +41,9 @@ class RuleResult:
     input: MetricValue | None = None
     detail: dict[str, Any] | None = None  # e.g. the years a growth rate spans
     reason: str | None = None  # why the rule is missing or waived
+    # the rule's share of the overall score (sums to 1 over the assessed rules of the scored
+    # diagnostics); None when there is no overall score
+    effective_weight: float | None = None
 
     @property
     def id(self) -> str:
@@ -327,6 +330,8 @@ def assess(
     # The overall score obeys the same coverage floor as each diagnostic: one well-measured
     # diagnostic must not pass for the whole profile.
     overall = _overall(diags, aggregation) if coverage + 1e-12 >= min_coverage else None
+    if overall is not None:
+        _set_effective_weights(diags)
     recommendations = _recommend(diags, overall, aggregation)
     return Assessment(
         profile=profile,
@@ -340,6 +345,22 @@ def assess(
         recommendations=recommendations,
         strict=strict,
     )
+
+
+def _set_effective_weights(diags: Sequence[DiagnosticScore]) -> None:
+    """Each rule's share of the overall score: its diagnostic's share of the diagnostics'
+    weight times the rule's share of the diagnostic's assessed weight (0 for a rule that is not
+    assessed or whose diagnostic is not counted). For the geometric mean these are the
+    exponents."""
+    counted, _scores, weights = _scored(diags)
+    total = sum(weights)
+    in_overall = {d.id for d in counted}
+    for d in diags:
+        for r in d.rules:
+            if d.id in in_overall and r.assessed and total > 0 and d.assessed_weight > 0:
+                r.effective_weight = (d.weight / total) * (r.weight / d.assessed_weight)
+            else:
+                r.effective_weight = 0.0
 
 
 def _recommend(

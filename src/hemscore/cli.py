@@ -23,6 +23,7 @@ from .formats import REGISTRY, RenderOptions
 
 if TYPE_CHECKING:
     from .inputs import Source
+    from .profile import Profile
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
@@ -205,6 +206,15 @@ QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
 ]
+MixedKindsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--mixed-kinds",
+        help="Rank profiles of different kinds (country, region, cluster, firm) together; "
+        "without it such a run stops (exit 2), as they are scored on different rules.",
+    ),
+]
+
 CommonOpt = Annotated[
     bool,
     typer.Option(
@@ -659,6 +669,8 @@ Examples:
 
   hemscore rules show TE-03
 
+  hemscore rules calibrate            # recompute the panel-based goalposts
+
   hemscore rules --format json | jq -r '.[] | select(.severity == "critical") | .id'
 """
 
@@ -758,6 +770,117 @@ def rules_show(
     else:
         text = explanation_text(e, lang.value)
     write_output(text, None)
+
+
+@rules_app.command("calibrate")
+def rules_calibrate(
+    panel: Annotated[
+        str | None,
+        typer.Option(
+            "--panel",
+            help="A folder of country profiles to calibrate on (default: the panel each rule names).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format: table (text) or json.")
+    ] = ListFormat.table,
+    rules: RulesOpt = None,
+) -> None:
+    """Recompute the goalposts of every basis = "panel" rule from the panel's distribution.
+
+    Prints, for each such rule, the goalposts the method of docs/calibration.md gives beside the
+    rule's own. Exit 1 when any rule disagrees with its calibration (a stale or hand-edited
+    goalpost), 2 on bad input.
+    """
+    import math
+
+    from .calibration import calibrate, calibrated_rules
+    from .cli_peers import read_peers
+    from .importers.panel import reference_dir
+    from .rules import load_ruleset
+
+    ruleset = load_ruleset(rules or None)
+    chosen = calibrated_rules(ruleset)
+    if not chosen:
+        raise UsageError('no basis = "panel" rules in this rule set')
+    cache: dict[str, list[Profile]] = {}
+    results = []
+    for r in chosen:
+        assert r.calibration is not None
+        where = panel
+        if where is None:
+            rel = Path(r.calibration.panel)
+            parts = rel.parts[1:] if rel.parts[:1] == ("reference",) else rel.parts
+            where = str(reference_dir().joinpath(*parts))
+        if where not in cache:
+            if not Path(where).is_dir():
+                raise UsageError("the panel folder does not exist", path=where)
+            cache[where] = read_peers(where, ruleset, None)
+        results.append((where, calibrate(r, ruleset, cache[where])))
+    bad = [g.rule.id for _w, g in results if not g.agrees()]
+    if fmt is ListFormat.json:
+        import json
+
+        def num(x: float) -> float | None:
+            return None if math.isnan(x) else x
+
+        rows = []
+        for where, g in results:
+            scale = g.rule.scale
+            rows.append(
+                {
+                    "rule": g.rule.id,
+                    "metric": g.rule.metric,
+                    "panel": where,
+                    "economies": g.economies,
+                    "computed": {
+                        "worst": num(g.worst),
+                        "target": num(g.target),
+                        "best": num(g.best),
+                        "target_from": g.target_from,
+                    },
+                    "rule_goalposts": {
+                        "worst": getattr(scale, "worst", None),
+                        "target": getattr(scale, "target", None),
+                        "best": getattr(scale, "best", None),
+                    },
+                    "agrees": g.agrees(),
+                    "problem": g.problem,
+                }
+            )
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from .explain import fmt as num_text
+
+        head = ("RULE", "METRIC", "N", "WORST", "TARGET", "BEST", "TARGET FROM", "RULE FILE")
+        table: list[tuple[str, ...]] = [head]
+        for _where, g in results:
+            scale = g.rule.scale
+            own = "/".join(num_text(getattr(scale, k)) for k in ("worst", "target", "best"))
+            table.append(
+                (
+                    g.rule.id,
+                    g.rule.metric,
+                    str(g.economies),
+                    *("-" if math.isnan(x) else num_text(x) for x in (g.worst, g.target, g.best)),
+                    g.target_from,
+                    ("agrees " if g.agrees() else "DIFFERS ")
+                    + own
+                    + (f" ({g.problem})" if g.problem else ""),
+                )
+            )
+        widths = [max(len(row[i]) for row in table) for i in range(len(head) - 1)]
+        text = (
+            "\n".join(
+                "  ".join([*(c.ljust(w) for c, w in zip(row, widths)), row[-1]]) for row in table
+            )
+            + "\n"
+        )
+    write_output(text, None)
+    if bad:
+        say(f"hemscore: {len(bad)} rule(s) disagree with their calibration: {', '.join(bad)}")
+        raise typer.Exit(1)
 
 
 class Signalled(BaseException):

@@ -25,6 +25,7 @@ from .cli import (
     ForceOpt,
     Lang,
     LangOpt,
+    MixedKindsOpt,
     RulesOpt,
     app,
     read_inputs,
@@ -109,6 +110,21 @@ def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
     return check_profile(read_source(src), ruleset)
 
 
+def _check_kinds(assessments: list[Assessment], mixed: bool, lang: Lang) -> None:
+    """Refuse to rank profiles of different kinds together unless ``--mixed-kinds`` asks to."""
+    kinds = sorted({a.profile.kind for a in assessments})
+    if len(kinds) < 2:
+        return
+    if not mixed:
+        raise UsageError(
+            f"the profiles are of different kinds ({', '.join(kinds)}) and are scored on "
+            "different rules; compare like with like, or add --mixed-kinds to rank them anyway"
+        )
+    from .reports._common import label
+
+    say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
+
+
 def _assess_all(
     paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float, strict: bool
 ) -> list[Assessment]:
@@ -145,11 +161,11 @@ Examples:
 
   hemscore compare examples/china-2022.toml examples/japan-2022.toml examples/us-2014.toml
 
-  hemscore compare examples/*.toml --detail --format markdown
+  hemscore compare examples/china-2022.toml examples/japan-2022.toml --detail --format markdown
 
   hemscore compare examples/china-2022.toml examples/japan-2022.toml --relative-to examples/japan-2022.toml
 
-  hemscore compare examples/ --format csv > ranks.csv
+  hemscore compare examples/ --mixed-kinds --format csv > ranks.csv   # countries, clusters, firms
 
   hemscore compare reference/panel/2017 --common     # rank the 44 economies on shared rules
 
@@ -193,6 +209,7 @@ def compare(
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
     common: CommonOpt = False,
+    mixed_kinds: MixedKindsOpt = False,
     peers: Annotated[
         str | None,
         typer.Option(
@@ -244,11 +261,12 @@ def compare(
         assessments, extra, shared = common_assessments(assessments, ruleset, extra=extra)
         if reference is not None:
             reference = extra[0] if extra else assessments[was.index(reference)]
-    kinds = sorted({a.profile.kind for a in assessments})
-    if len(kinds) > 1:
-        from .reports._common import label
-
-        say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
+    _check_kinds(
+        assessments
+        + ([reference] if reference is not None and reference not in assessments else []),
+        mixed_kinds,
+        lang,
+    )
     result = run_compare(assessments, reference=reference, rules=detail)
     if shared is not None:
         import dataclasses
@@ -406,9 +424,9 @@ def _verify_written(
 SENSITIVITY_EXAMPLES = """
 Examples:
 
-  hemscore sensitivity examples/*.toml
+  hemscore sensitivity examples/china-2022.toml examples/japan-2022.toml examples/us-2014.toml
 
-  hemscore sensitivity examples/ --runs 5000 --seed 7 --format json
+  hemscore sensitivity reference/panel/2017 --common --runs 5000 --seed 7 --format json
 
   hemscore sensitivity p.toml --low 0.8 --high 1.2     # milder weight changes
 """
@@ -449,6 +467,7 @@ def sensitivity(
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
     common: CommonOpt = False,
+    mixed_kinds: MixedKindsOpt = False,
 ) -> None:
     """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
     from .reports.sensitivity import render
@@ -459,6 +478,7 @@ def sensitivity(
         raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    _check_kinds(assessments, mixed_kinds, lang)
     shared = None
     if common:
         from .cli_common import common_assessments

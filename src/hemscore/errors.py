@@ -70,10 +70,21 @@ class ValidationErrors(HemscoreError):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean "x"?)' suffix when a close choice exists, else ''."""
-    import difflib
+    """A ' (did you mean "x"?)' suffix when a close choice exists, else ''.
 
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    A choice that differs only in case or in leading zeros of a number (``te-3`` for ``TE-03``)
+    comes first; otherwise the closest by difflib's ratio.
+    """
+    import difflib
+    import re
+
+    options = list(choices)
+
+    def plain(s: str) -> str:
+        return re.sub(r"\d+", lambda m: str(int(m.group())), s.casefold())
+
+    same = [c for c in options if plain(c) == plain(word) and c != word]
+    matches = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f' (did you mean "{matches[0]}"?)' if matches else ""
 
 

@@ -238,9 +238,43 @@ _BASIS = {
     "en": {
         "published": "published: a source states the threshold",
         "design": "design: a stated choice of ours",
+        "panel": "panel: goalposts computed from the reference panel by a stated method",
     },
-    "zh": {"published": "有出处：阈值来自公开文献", "design": "设计选择：阈值为本项目给定的选择"},
+    "zh": {
+        "published": "有出处：阈值来自公开文献",
+        "design": "设计选择：阈值为本项目给定的选择",
+        "panel": "参照面板：目标值按既定方法由参照面板的分布算出",
+    },
 }
+
+
+def calibration_text(rule: Rule, lang: str = "en") -> str:
+    """How a ``basis = "panel"`` rule's goalposts were computed, in one sentence ("" if not)."""
+    c = rule.calibration
+    if c is None:
+        return ""
+    if lang == "zh":
+        target = (
+            f"目标值取政策目标（{c.target_policy}）"
+            if c.target_policy
+            else f"目标值取第 {fmt(c.target_percentile or 0)} 百分位"
+        )
+        return (
+            f"校准：方法 {c.method}，面板 {c.panel}（{c.year} 年，{c.economies} 个有数据的经济体）；"
+            f"最差值取第 {fmt(c.worst_percentile)} 百分位，最佳值取第 {fmt(c.best_percentile)} 百分位，"
+            f"{target}；保留 3 位有效数字（hemscore rules calibrate 可复算）。"
+        )
+    target = (
+        f"target = the policy target ({c.target_policy})"
+        if c.target_policy
+        else f"target = {fmt(c.target_percentile or 0)}th percentile"
+    )
+    return (
+        f"Calibration: method {c.method} on panel {c.panel} (year {c.year}, {c.economies} "
+        f"economies with a value): worst = {fmt(c.worst_percentile)}th percentile, best = "
+        f"{fmt(c.best_percentile)}th percentile, {target}; rounded to 3 significant figures "
+        "(hemscore rules calibrate recomputes them)."
+    )
 
 
 def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanation:
@@ -254,13 +288,19 @@ def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanat
     if lang == "zh":
         weight = (
             f"权重 {fmt(rule.weight)}"
-            + (f"（严重程度：{_SEVERITY_ZH[sev]}）" if sev else "")
+            + (
+                f"（严重程度：{_SEVERITY_ZH[sev]}）"
+                if sev
+                else "（无严重程度，--fail-on 不据此判定）"
+            )
+            + (f"，属于共享权重的规则组“{rule.group}”" if rule.group else "")
             + f"，计入“{title}”维度；适用于：{kinds}。"
         )
     else:
         weight = (
             f"Weight {fmt(rule.weight)}"
-            + (f" (severity {sev})" if sev else "")
+            + (f" (severity {sev})" if sev else " (no severity: never gated by --fail-on)")
+            + (f", in the shared-weight group {rule.group}," if rule.group else "")
             + f" in the {rule.diagnostic} diagnostic ({title}); applies to: {kinds}."
         )
     return RuleExplanation(
@@ -345,7 +385,8 @@ def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
         f"## {h['basis']}",
         "",
         f"{h['basis_label']}{sep}{e.basis}  ",
-        f"{h['source']}{sep}{e.source}",
+        f"{h['source']}{sep}{e.source}" + ("  " if r.calibration else ""),
+        *([calibration_text(r, lang)] if r.calibration else []),
         "",
         f"## {h['todo']}",
         "",
@@ -368,6 +409,7 @@ def rule_summary(rule: Rule, lang: str = "en") -> dict[str, object]:
         "title": rule.text(lang, "title"),
         "paper": list(rule.paper),
         "basis": rule.basis,
+        "group": rule.group,
     }
 
 
@@ -410,16 +452,29 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
         "weight_text": e.weight,
         "source": e.source,
         "basis_text": e.basis,
+        "calibration": None
+        if r.calibration is None
+        else {
+            "method": r.calibration.method,
+            "panel": r.calibration.panel,
+            "year": r.calibration.year,
+            "economies": r.calibration.economies,
+            "worst_percentile": r.calibration.worst_percentile,
+            "best_percentile": r.calibration.best_percentile,
+            "target_percentile": r.calibration.target_percentile,
+            "target_policy": r.calibration.target_policy,
+            "text": calibration_text(r, lang),
+        },
         "recommendation": e.recommendation,
     }
 
 
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
-    """Rules as aligned plain-text columns: id, diagnostic, metric, severity, method, title."""
+    """Rules as aligned plain-text columns: id, diagnostic, metric, severity, weight, method,
+    title."""
     from .i18n import label as ui
-    from .i18n import severity
 
-    columns = ("id", "diagnostic", "metric", "severity", "method", "title")
+    columns = ("id", "diagnostic", "metric", "severity", "weight", "method", "title")
     head = tuple(ui(lang, f"col_{c}") for c in columns)
     raw: list[tuple[str, ...]] = [
         head,
@@ -428,7 +483,8 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
                 r.id,
                 ui(lang, f"diag_{r.diagnostic}"),
                 r.metric,
-                severity(lang, r.severity, r.weight),
+                ui(lang, f"sev_{r.severity}") if r.severity else "-",
+                fmt(r.weight),
                 ui(lang, f"method_{r.method}")
                 + (f"/{ui(lang, 'measure_' + r.measure)}" if r.measure else ""),
                 r.text(lang, "title"),

@@ -1,9 +1,9 @@
 """CI gates: whether an assessment passes ``--fail-under`` and ``--fail-on`` (exit code 1).
 
 Pure: returns the reasons a gate failed, one line each; the CLI prints them and picks the exit
-code. ``--fail-on SEVERITY`` fails on any failing rule at or above that severity; a rule with an
-explicit weight and no severity counts at the severity its weight reaches (critical 10, high
-7.5, medium 5, low 2.5).
+code. ``--fail-on SEVERITY`` fails on any failing rule at or above that severity. It reads the
+severity alone: a rule's weight in the average never makes it gate, and a rule with no severity
+is never gated.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .assessment import Assessment
-from .rules import SEVERITY_WEIGHTS
+from .rules import SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,11 @@ class Gates:
             shown = "no score (insufficient data)" if a.score is None else f"{a.score:.1f}"
             out.append(f"{path}: overall {shown} is below {self.fail_under:g}")
         if self.fail_on is not None:
-            floor = SEVERITY_WEIGHTS[self.fail_on]
+            floor = SEVERITY_RANK[self.fail_on]
             bad = [
                 r.id
                 for r in a.failing()
-                if SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) >= floor
+                if r.rule.severity is not None and SEVERITY_RANK[r.rule.severity] >= floor
             ]
             if bad:
                 out.append(

@@ -86,6 +86,7 @@ def _rule() -> dict[str, Any]:
             "weight": _NUMBER,
             "severity": {"enum": ["critical", "high", "medium", "low", None]},
             "contribution": {"type": ["number", "null"]},
+            "effective_weight": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
             "scoring": _scoring(),
             "detail": {"type": ["object", "null"]},
             "reason": _TEXT_OR_NULL,

@@ -28,7 +28,15 @@ from .errors import RuleError, did_you_mean
 from .scoring import BandScale, LinearScale, Scale
 from .tomlsource import TomlDocument, read_toml, special_file
 
-SEVERITY_WEIGHTS: dict[str, float] = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
+#: What ``--fail-on`` gates on, most severe first. A severity says how serious a failure is;
+#: it no longer sets a rule's weight in the average (rule set 2.0, see docs/methodology.md).
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
+#: The rank of each severity for ``--fail-on`` (higher = more severe).
+SEVERITY_RANK: dict[str, int] = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
+#: A rule's weight in its diagnostic when it states none: equal weights within a diagnostic.
+DEFAULT_WEIGHT = 1.0
+#: The one calibration method rule files may name (docs/calibration.md).
+CALIBRATION_METHOD = "panel-percentiles"
 METHODS: tuple[str, ...] = ("linear", "bands", "boolean", "concentration", "trend")
 MEASURES: dict[str, tuple[str, ...]] = {
     "concentration": ("hhi", "largest"),
@@ -56,7 +64,7 @@ PAPER_SECTIONS: tuple[str, ...] = (
     "3.3",
 )
 TEXT_FIELDS: tuple[str, ...] = ("title", "what", "why", "recommendation")
-BASES: tuple[str, ...] = ("published", "design")
+BASES: tuple[str, ...] = ("published", "design", "panel")
 
 _RULE_KEYS = {
     "id",
@@ -80,12 +88,28 @@ _RULE_KEYS = {
     "paper",
     "basis",
     "source",
+    "calibration",
+    "group",
     "en",
     "zh",
 }
 _LINEAR_KEYS = {"worst", "target", "best", "target_score"}
 _BAND_KEYS = {"edges", "scores", "target", "edge"}
 BUILTIN_RULES_DIRNAME = "rules"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where a ``basis = "panel"`` rule's goalposts come from (docs/calibration.md)."""
+
+    method: str
+    panel: str  # the panel folder, relative to the shipped reference data's parent
+    year: int
+    economies: int  # panel economies with a value
+    worst_percentile: float
+    best_percentile: float
+    target_percentile: float | None  # None when the target is a policy target
+    target_policy: str | None
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,8 @@ class Rule:
     source: str
     texts: dict[str, dict[str, str]] = field(compare=False, hash=False)
     path: str = field(default="", compare=False)
+    calibration: Calibration | None = None
+    group: str | None = None  # rules that share one budget of weight (e.g. chip dependence)
 
     def text(self, lang: str, key: str) -> str:
         """A text of the rule in ``lang``, falling back to English."""
@@ -481,22 +507,15 @@ def _parse_rule(
     if outside:
         raise fail(f"metric {metric_id} does not apply to kind {outside[0]}", "kinds")
     severity = spec.get("severity")
-    if "weight" in spec:
-        weight = spec["weight"]
-        if not _is_number(weight) or weight <= 0:
-            raise fail("weight must be a number > 0", "weight")
-        weight = float(weight)
-        if severity is not None and (
-            not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS
-        ):
-            raise fail(f"severity must be one of {', '.join(SEVERITY_WEIGHTS)}", "severity")
-    else:
-        if not isinstance(severity, str) or severity not in SEVERITY_WEIGHTS:
-            raise fail(
-                f"severity must be one of {', '.join(SEVERITY_WEIGHTS)} (or give a weight)",
-                "severity",
-            )
-        weight = SEVERITY_WEIGHTS[severity]
+    if severity is not None and (not isinstance(severity, str) or severity not in SEVERITIES):
+        raise fail(f"severity must be one of {', '.join(SEVERITIES)} (or left out)", "severity")
+    weight = spec.get("weight", DEFAULT_WEIGHT)
+    if not _is_number(weight) or weight <= 0:
+        raise fail("weight must be a number > 0", "weight")
+    weight = float(weight)
+    group = spec.get("group")
+    if group is not None and (not isinstance(group, str) or not group.strip()):
+        raise fail("group must be a non-empty string", "group")
     method = spec.get("method")
     if method not in METHODS:
         raise fail(
@@ -543,7 +562,14 @@ def _parse_rule(
         raise fail("paper is required: the sections that ground the rule", "paper")
     basis = spec.get("basis")
     if basis not in BASES:
-        raise fail("basis must be published or design", "basis")
+        raise fail("basis must be published, design or panel", "basis")
+    calibration = None
+    if basis == "panel":
+        if method != "linear":
+            raise fail("basis panel needs the linear method (goalposts)", "basis")
+        calibration = _parse_calibration(spec.get("calibration"), fail)
+    elif "calibration" in spec:
+        raise fail('calibration applies only to basis = "panel"', "calibration")
     source = spec.get("source")
     if not isinstance(source, str) or not source.strip():
         raise fail(
@@ -570,6 +596,64 @@ def _parse_rule(
         source=source.strip(),
         texts=texts,
         path=doc.path,
+        calibration=calibration,
+        group=group.strip() if group else None,
+    )
+
+
+_CALIBRATION_KEYS = {
+    "method",
+    "panel",
+    "year",
+    "economies",
+    "worst_percentile",
+    "best_percentile",
+    "target_percentile",
+    "target_policy",
+}
+
+
+def _parse_calibration(spec: Any, fail: Any) -> Calibration:
+    if not isinstance(spec, dict):
+        raise fail("basis panel needs a [rules.calibration] table", "calibration")
+    for key in spec:
+        if key not in _CALIBRATION_KEYS:
+            raise fail(f"unknown key{did_you_mean(key, _CALIBRATION_KEYS)}", "calibration", key)
+    if spec.get("method") != CALIBRATION_METHOD:
+        raise fail(f'method must be "{CALIBRATION_METHOD}"', "calibration", "method")
+    panel = spec.get("panel")
+    if not isinstance(panel, str) or not panel.strip():
+        raise fail("panel is required (the panel folder)", "calibration", "panel")
+    counts = {}
+    for key in ("year", "economies"):
+        v = spec.get(key)
+        if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+            raise fail(f"{key} is required (a whole number > 0)", "calibration", key)
+        counts[key] = v
+    pct = {}
+    for key in ("worst_percentile", "best_percentile", "target_percentile"):
+        v = spec.get(key)
+        if v is None and key == "target_percentile":
+            continue
+        if not _is_number(v) or not 0 <= v <= 100:
+            raise fail(f"{key} must be a number from 0 to 100", "calibration", key)
+        pct[key] = float(v)
+    policy = spec.get("target_policy")
+    if policy is not None and (not isinstance(policy, str) or not policy.strip()):
+        raise fail("target_policy must be a non-empty string", "calibration", "target_policy")
+    if (policy is None) == ("target_percentile" not in pct):
+        raise fail(
+            "give exactly one of target_percentile and target_policy", "calibration", "target"
+        )
+    return Calibration(
+        method=CALIBRATION_METHOD,
+        panel=panel.strip(),
+        year=counts["year"],
+        economies=counts["economies"],
+        worst_percentile=pct["worst_percentile"],
+        best_percentile=pct["best_percentile"],
+        target_percentile=pct.get("target_percentile"),
+        target_policy=policy.strip() if policy else None,
     )
 
 

@@ -108,7 +108,17 @@ def _static(rule: Rule, lang: str) -> tuple[Any, ...]:
 
 
 #: The entries of a rule's object that depend on the profile, then those of its ``input``.
-RESULT_KEYS = ("status", "value", "score", "passed", "gap", "contribution", "detail", "reason")
+RESULT_KEYS = (
+    "status",
+    "value",
+    "score",
+    "passed",
+    "gap",
+    "contribution",
+    "effective_weight",
+    "detail",
+    "reason",
+)
 INPUT_KEYS = ("value", "year", "source", "estimate", "target", "line")
 _NO_INPUT = (None,) * len(INPUT_KEYS)
 
@@ -123,6 +133,7 @@ def rule_values(r: RuleResult) -> tuple[Any, ...]:
         r.passed,
         _num(r.gap),
         _num(r.contribution),
+        _num(r.effective_weight),
         _jsonable(r.detail) if r.detail else None,
         r.reason,
     )
@@ -159,6 +170,7 @@ def rule_layout(rule: Rule, lang: str, f: dict[str, Any]) -> dict[str, Any]:
         "weight": weight,
         "severity": rule.severity,
         "contribution": f["contribution"],
+        "effective_weight": f["effective_weight"],
         "scoring": scoring,
         "detail": f["detail"],
         "reason": f["reason"],

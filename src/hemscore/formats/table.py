@@ -68,6 +68,11 @@ def _diagnostics(a: Assessment, lang: str) -> Table:
     return t
 
 
+def _share(w: float | None) -> str:
+    """A rule's effective weight as a percentage of the overall score ("-" without one)."""
+    return "-" if w is None else f"{w * 100:.1f}%"
+
+
 def _rules(a: Assessment, lang: str, detail: bool) -> Table:
     t = Table(box=box.SIMPLE_HEAD, show_header=True, header_style="bold", pad_edge=False)
     t.add_column(label(lang, "rule"), no_wrap=True)
@@ -76,6 +81,8 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
     t.add_column(label(lang, "target"), justify="right", no_wrap=True)
     t.add_column(label(lang, "score"), justify="right")
     t.add_column(label(lang, "status"), no_wrap=True)
+    if detail:
+        t.add_column(label(lang, "effective_weight"), justify="right", no_wrap=True)
     metrics = a.ruleset.metrics
     drawn: set[str] = set()  # a series scored by several trend rules is drawn once
     for i, d in enumerate(a.diagnostics):
@@ -92,6 +99,7 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
                 tx.target(r, lang, metrics),
                 tx.score(r.score),
                 Text(tx.status(r, lang), style=STATUS_STYLE[r.status]),
+                *([_share(r.effective_weight)] if detail else []),
             )
             if detail and r.input is not None and (r.input.source or r.input.is_target):
                 line = f"{label(lang, 'source')}{colon(lang)}{terminal(tx.source_line(r, lang))}"
