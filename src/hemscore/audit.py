@@ -604,7 +604,7 @@ def _pairwise(
 
 def _distribution(ind: Indicator) -> Distribution:
     xs = [v for v in ind.values if v is not None]
-    constant = len(set(xs)) <= 1
+    constant = len(xs) >= 2 and len(set(xs)) == 1
     if constant or len(xs) < 3:
         return Distribution(ind.rule, len(xs), None, None, False, constant)
     s, k = skewness(xs), kurtosis(xs)

@@ -662,7 +662,9 @@ class AuditFormat(str, Enum):
 AUDIT_EXAMPLES = """
 Examples:
 
-  hemscore audit panel/2017/ --common
+  hemscore audit --common                         # the reference panel (2017)
+
+  hemscore audit panel-latest --common            # the panel's latest values
 
   hemscore audit my-regions/ --rules my-rules/ --format json | jq '.flags'
 
@@ -676,16 +678,21 @@ with --fail-on-flag, 2 bad input or usage (fewer than four profiles, several kin
 @app.command(epilog=AUDIT_EXAMPLES)
 def audit(
     profiles: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="Profiles of one kind: files, directories (every *.toml below), or - for stdin.",
+            help="Profiles of one kind: files, directories (every *.toml below), - for stdin, "
+            "or panel / panel-latest for the reference panel (the default: panel).",
             show_default=False,
         ),
-    ],
+    ] = None,
     rules: RulesOpt = None,
     common: Annotated[
         bool,
-        typer.Option("--common", help="Audit only the rules every profile has data for."),
+        typer.Option(
+            "--common",
+            help="Score and audit only the rules every profile has data for (as compare "
+            "--common does): on the panel, the only way its diagnostics get scores.",
+        ),
     ] = False,
     threshold: Annotated[
         float,
@@ -718,19 +725,22 @@ def audit(
     from .rules import load_ruleset
 
     numpy()  # say at once, in one line, when the stats extra is missing
+    from .cli_peers import BUILTIN_PANELS, panel_path
+
+    paths = [panel_path(p)[0] if p in BUILTIN_PANELS else p for p in (profiles or ["panel"])]
     ruleset = load_ruleset(rules or None)
-    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    assessments = _assess_all(paths, ruleset, aggregation, min_coverage, strict)
     chosen = None
     if common:
-        chosen = [
-            r.id
-            for r in assessments[0].results
-            if all(
-                any(x.id == r.id and x.score is not None for x in a.results) for a in assessments
-            )
-        ]
-        if not chosen:
-            raise UsageError("--common: no rule has data in every profile")
+        from .cli_common import common_assessments
+        from .common import common_note
+
+        assessments, _, ids = common_assessments(assessments, ruleset)
+        chosen = list(ids)
+        say(
+            "hemscore: note: "
+            + common_note(lang.value, ids, len(assessments), [a.profile.year for a in assessments])
+        )
     result = run_audit(assessments, threshold=threshold, rules=chosen)
     if result.not_auditable:
         say(
@@ -740,7 +750,7 @@ def audit(
     write_output(
         render(result, fmt.value, _options(fmt.value, lang, color, output)),
         output,
-        inputs=read_inputs(profiles, rules),
+        inputs=read_inputs(paths, rules),
         force=force,
     )
     flags = result.flags()

@@ -113,7 +113,9 @@ def _rows(r: AuditResult, lang: str) -> list[tuple[str, list[str], list[list[str
             ],
         )
     )
-    low = sorted(r.availability_profiles, key=lambda a: (a.share, a.name))[:5]
+    low = [
+        a for a in sorted(r.availability_profiles, key=lambda a: (a.share, a.name)) if a.flagged
+    ][:10]
     out.append(
         (
             _s(lang, "availability_profiles"),
@@ -135,7 +137,7 @@ def _rows(r: AuditResult, lang: str) -> list[tuple[str, list[str], list[list[str
             treat.append(
                 f"winsorise {t['values_changed']}: skew {_f(t['skew'])}, kurt {_f(t['kurtosis'])}"
             )
-        note = "constant" if d.constant else "; ".join(treat)
+        note = "constant" if d.constant else ("no data" if d.n == 0 else "; ".join(treat))
         dist_rows.append(
             [d.rule, str(d.n), _f(d.skew), _f(d.kurtosis), "⚑" if d.flagged else "", note]
         )
@@ -261,23 +263,17 @@ def render_table(r: AuditResult, options: RenderOptions) -> str:
     con.print(Text(_s(lang, "title"), style="bold"))
     con.print(Text(_plain(_header(r)), style="dim"))
     for heading, header, rows in _rows(r, lang):
-        t = Table(
-            box=box.SIMPLE_HEAD,
-            header_style="bold",
-            pad_edge=False,
-            title=heading,
-            title_justify="left",
-            title_style="bold",
-        )
+        con.print()
+        con.print(Text(heading, style="bold"))
+        if not rows:
+            con.print(Text(_s(lang, "none"), style="dim"))
+            continue
+        t = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         for i, h in enumerate(header):
             t.add_column(h, justify="left" if i < 2 else "right", overflow="fold")
         for row in rows:
             t.add_row(*[Text(_plain(c)) for c in row])
-        if rows:
-            con.print(t)
-        else:
-            con.print(Text(heading, style="bold"))
-            con.print(Text(_s(lang, "none"), style="dim"))
+        con.print(t)
     if r.not_auditable:
         con.print(Text(_s(lang, "not_auditable", ids=", ".join(r.not_auditable)), style="yellow"))
     flags = r.flags()
