@@ -62,12 +62,13 @@ class Browser:
         self.profile_dir = tempfile.mkdtemp(prefix="hemscore-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
-        # The protocol pipe is fds 3 (commands in) and 4 (replies out) of the browser.
+        # The protocol pipe is fds 3 (commands in) and 4 (replies out) of the browser; bash
+        # moves them there (dash takes only one-digit descriptors in a redirection).
         cmd = [
-            "sh",
+            "bash",
             "-c",
             'exec 3<&"$1" 4>&"$2"; shift 2; exec "$@"',
-            "sh",
+            "bash",
             str(to_browser_r),
             str(from_browser_w),
             binary,
@@ -112,11 +113,16 @@ class Browser:
                 raise TimeoutError("chromium did not answer")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                raise RuntimeError("chromium closed the protocol pipe")
+                raise RuntimeError(f"chromium closed the protocol pipe:\n{self._stderr_tail()}")
             self._buf += chunk
         message, self._buf = self._buf.split(b"\0", 1)
         parsed: dict[str, Any] = json.loads(message)
         return parsed
+
+    def _stderr_tail(self) -> str:
+        self.log.flush()
+        log = Path(self.profile_dir) / "stderr.log"
+        return log.read_text(errors="replace")[-3000:] if log.exists() else ""
 
     def call(
         self, method: str, params: dict[str, Any] | None = None, *, session: bool = False
