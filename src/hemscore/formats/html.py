@@ -58,7 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
         "heatmap": "Scores by diagnostic",
         "heatmap_note": (
             "Each cell gives the score out of 100; the shading repeats its grade band "
-            "(darkest green A, red E). Blank cells: not enough data."
+            "(darkest green A, red E). A dash: not enough data for a score."
         ),
         "out_of": "/ 100",
         "country_code": "Country",
@@ -116,7 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview": "概览",
         "profiles": "评估对象",
         "heatmap": "各诊断维度得分",
-        "heatmap_note": "每格为百分制得分；底色对应等级（深绿为 A，红色为 E）。空白格：数据不足。",
+        "heatmap_note": "每格为百分制得分；底色对应等级（深绿为 A，红色为 E）。短横：数据不足，无法评分。",
         "out_of": "/ 100",
         "country_code": "国家或地区",
         "chart_title": "{name}的各诊断维度得分",
@@ -300,6 +300,7 @@ class _Row:
     overall: tuple[str, str]  # (shade class, text)
     grade: str  # escaped
     cells: tuple[tuple[str, str], ...]  # per diagnostic: (shade class, text)
+    summary: str  # the overall score and grade, for the list of profiles
 
 
 @dataclass(slots=True)
@@ -319,7 +320,12 @@ class _Run:
             for d in a.diagnostics
         )
         overall = (_shade(a, a.score), tx.score(a.score) if a.score is not None else "–")
-        self.rows.append(_Row(anchor, esc(a.profile.name), overall, esc(a.grade), cells))
+        summary = (
+            f"{overall[1]} ({esc(a.grade)})"
+            if a.score is not None
+            else f"{esc(label(lang, 'insufficient_data'))} ({esc(a.grade)})"
+        )
+        self.rows.append(_Row(anchor, esc(a.profile.name), overall, esc(a.grade), cells, summary))
 
 
 #: id(options) -> the overview's rows of the page being written with those options.
@@ -338,8 +344,7 @@ def _shade(a: Assessment, score: float | None) -> str:
 
 def _overview(run: _Run, lang: str) -> str:
     items = "".join(
-        f'<li><a href="#{r.anchor}">{r.name}</a> — {r.overall[1]} ({r.grade})</li>\n'
-        for r in run.rows
+        f'<li><a href="#{r.anchor}">{r.name}</a> — {r.summary}</li>\n' for r in run.rows
     )
     head = "".join(f'<th scope="col">{t}</th>' for t in run.diagnostics)
     body = []
