@@ -29,6 +29,10 @@ from ..i18n import label
 from . import RenderOptions
 from . import _text as tx
 
+#: Items depend on the ones before them (section numbers, the overview): ``--jobs`` renders
+#: them in one process, in order (see :mod:`hemscore.formats`).
+IN_ORDER = True
+
 # --- escaping ------------------------------------------------------------------------------
 
 #: Code points an HTML or XML document must not hold: C0 controls but tab, newline and carriage
