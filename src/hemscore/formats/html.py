@@ -5,8 +5,8 @@ no script, no font, no picture or style is fetched, and a Content-Security-Polic
 Charts are inline SVG, each with a ``<title>``, a ``<desc>`` and a table of its numbers.
 
 Markup is built by small functions, not a template engine (see docs/formats.md, "HTML report"):
-every text that comes from a profile or a rule file goes through :func:`esc` on its way in, and
-nothing else does, so the places where file text enters the page are few and named.
+every text that comes from a profile or a rule file goes through :func:`esc` on its way in
+(control characters shown as escapes, as in every hemscore output, then HTML-escaped).
 
 The report streams: :func:`begin` writes the head, :func:`item` one ``<section>`` per profile as
 it is assessed, and :func:`end` the overview (list of profiles and heat map), which needs every
@@ -26,6 +26,7 @@ from importlib.resources import files
 from .._version import __version__
 from ..assessment import Assessment, RuleResult
 from ..i18n import label
+from ..safe_text import terminal
 from . import RenderOptions
 from . import _text as tx
 
@@ -35,18 +36,32 @@ IN_ORDER = True
 
 # --- escaping ------------------------------------------------------------------------------
 
-#: Code points an HTML or XML document must not hold: C0 controls but tab, newline and carriage
-#: return; DEL and the C1 controls; lone surrogates; the noncharacters.
-_INVALID = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+#: Code points an HTML document must not hold that :func:`~hemscore.safe_text.xml_chars` leaves
+#: as they are: lone surrogates and the noncharacters.
+_NONCHAR = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
     + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
     + "]"
 )
 
 
+def _code(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+
+def shown(text: object) -> str:
+    """What a reader sees of ``text``, as in a terminal report (:func:`~hemscore.safe_text.
+    terminal`): controls, invisible direction marks, surrogates and noncharacters written as
+    ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them so anyway,
+    and no line of the file then starts with text from a profile)."""
+    return terminal(_NONCHAR.sub(_code, str(text)))
+
+
 def esc(text: object) -> str:
-    """``text`` as HTML text or attribute value: invalid code points dropped, ``<>&"'`` escaped."""
-    return escape(_INVALID.sub("", str(text)), quote=True)
+    """``text`` as HTML text or a quoted attribute value: :func:`shown`, then ``<>&"'`` escaped
+    (``html.escape`` with ``quote=True``)."""
+    return escape(shown(text), quote=True)
 
 
 # --- words ---------------------------------------------------------------------------------
