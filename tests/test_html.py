@@ -523,3 +523,48 @@ def test_strip_chart_by_hand() -> None:
     selves = [c for c in find_all(svg, "circle") if c.get("class") == "strip-self"]
     # 3.5 on 1..4 → 5/6 of the way from x 258 to 620; 30 on 10..50, lower better → flipped: 1/2
     assert [c.get("cx") for c in selves] == [f"{258 + 362 * 2.5 / 3:.1f}", f"{258 + 362 * 0.5:.1f}"]
+
+
+# --- markers -------------------------------------------------------------------------------
+
+
+PLANNED = """
+[profile]
+name = "Planned Province"
+kind = "region"
+year = 2022
+
+[technology]
+rd_intensity_pct = { value = 3.0, target = true, was = 2.1, source = "yearbook 2023", note = "n" }
+core_component_self_sufficiency_pct = { value = 18.0, source = "estimate: half the national share" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "badge", "source", "estimate"),
+    [
+        (
+            "en",
+            "† planned target",
+            "planned target, not measured (measured value: 2.1)",
+            "* estimate",
+        ),
+        ("zh", "† 规划目标值", "规划目标值，非实测（实测值：2.1）", "* 估计值"),
+    ],
+)
+def test_planned_and_estimated_values_are_marked(
+    tmp_path: Path, lang: str, badge: str, source: str, estimate: str
+) -> None:
+    path = tmp_path / "planned.toml"
+    path.write_text(PLANNED, encoding="utf-8")
+    root = parse_strict(page_of([assessed(path)], lang))
+    rows = {
+        text_of(tr[0]): [text_of(td) for td in tr[1:]]
+        for table in root.iter("table")
+        if table.get("class") == "rules"
+        for tr in table.find("tbody")  # type: ignore[union-attr]
+    }
+    # columns after the id: indicator, value, target, score, status, source, notes, paper
+    planned, est = rows["TE-01"], rows["TE-03"]
+    assert planned[1] == "3%†" and planned[5] == source and planned[6] == badge
+    assert est[1] == "18%*" and est[5] == "estimate: half the national share" and est[6] == estimate

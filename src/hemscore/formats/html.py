@@ -92,7 +92,6 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Notes",
         "indicator": "Indicator",
         "planned_badge": "planned target",
-        "planned_was": "not measured; measured value {was}",
         "estimate_badge": "estimate",
         "waived_because": "waived: {reason}",
         "years_span": "growth {from_year}–{to_year}",
@@ -148,7 +147,6 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "说明",
         "indicator": "指标",
         "planned_badge": "规划目标值",
-        "planned_was": "非实测值；实测值 {was}",
         "estimate_badge": "估计值",
         "waived_because": "豁免：{reason}",
         "years_span": "增长区间 {from_year}–{to_year}",
@@ -647,7 +645,7 @@ def _value(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type
         text = tx.num(v, 2 if abs(v) < 10 else 1) + ("" if not u or u.startswith("%") else " ") + u
     mv = r.input
     if mv is not None and mv.is_target:
-        text += '<span class="mark">†</span>'
+        text += f'<span class="mark">{tx.PLANNED_MARK}</span>'
     elif mv is not None and mv.is_estimate:
         text += '<span class="mark">*</span>'
     return text
@@ -657,16 +655,9 @@ def _notes(r: RuleResult, lang: str) -> str:
     notes = []
     mv = r.input
     if mv is not None and mv.is_target:
-        notes.append(f'<span class="badge">† {esc(say(lang, "planned_badge"))}</span>')
-        if mv.was is not None:
-            was = (
-                label(lang, "yes" if mv.was else "no")
-                if isinstance(mv.was, bool)
-                else tx.num(float(mv.was), 2)
-                if isinstance(mv.was, int | float)
-                else str(mv.was)
-            )
-            notes.append(esc(say(lang, "planned_was", was=was)))
+        notes.append(
+            f'<span class="badge">{tx.PLANNED_MARK} {esc(say(lang, "planned_badge"))}</span>'
+        )
     elif mv is not None and mv.is_estimate:
         notes.append(f'<span class="badge">* {esc(say(lang, "estimate_badge"))}</span>')
     if r.status == "waived":
@@ -686,12 +677,12 @@ def _notes(r: RuleResult, lang: str) -> str:
     return " ".join(notes)
 
 
-def _source(r: RuleResult) -> str:
+def _source(r: RuleResult, lang: str) -> str:
     mv = r.input
     if mv is None:
         return ""
-    text = esc(tx.source_line(r))
-    if mv.note:
+    text = esc(tx.source_line(r, lang))  # a planned value's says it is a target, not measured
+    if mv.note and not mv.is_target:
         text += f'<span class="note-text">{esc(mv.note)}</span>'
     return text
 
@@ -745,7 +736,7 @@ def _rules(a: Assessment, lang: str, anchor: str) -> str:
             rows.append(
                 f'<tr>{head}<td class="num">{_value(r, lang, metrics)}</td>'
                 f'{target}<td class="num">{tx.score(r.score)}</td>'
-                f'{_status(r, lang)}<td class="src">{_source(r)}</td>'
+                f'{_status(r, lang)}<td class="src">{_source(r, lang)}</td>'
                 f'<td class="notes">{_notes(r, lang)}</td>{paper}</tr>\n'
             )
         out.append(
