@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -21,7 +22,7 @@ from hemscore.formats import html as report
 from hemscore.profile import load_profile
 from hemscore.rules import RuleSet, load_ruleset
 
-from .conftest import EXAMPLES, RULES
+from .conftest import EXAMPLES, ROOT, RULES
 
 HOSTILE_TEXT = (
     "<script>alert(1)</script> \\\"Q\\\" 'S' & <img src=x onerror=alert(2)> "
@@ -246,7 +247,8 @@ def test_every_chart_has_title_description_and_data_table(examples: list[Assessm
             holder = parents[holder]
         assert holder.find("table") is not None, holder.attrib
     sparklines = sum(1 for s in find_all(root, "svg") if s.get("class") == "sparkline")
-    assert charts == len(examples) + sparklines and sparklines >= 3
+    countries = sum(1 for a in examples if a.profile.kind == "country")  # placed among the panel
+    assert charts == len(examples) + sparklines + countries and sparklines >= 3 and countries == 3
 
 
 def test_the_chart_numbers_match_the_assessment(examples: list[Assessment]) -> None:
@@ -493,7 +495,6 @@ def test_chart_marks_stand_out_from_the_page() -> None:
 def test_warnings_are_drawn_when_an_assessment_has_them(examples: list[Assessment]) -> None:
     a = examples[0]
     assert 'class="hook"' not in page_of([a])
-    assert report.panel_rows(a) == ()  # no panel shipped yet: no benchmark chart
     warned = replace(a)
     object.__setattr__(warned, "warnings", ["<b>looks like a fraction</b>"])
     root = parse_strict(page_of([warned]))
@@ -568,3 +569,33 @@ def test_planned_and_estimated_values_are_marked(
     planned, est = rows["TE-01"], rows["TE-03"]
     assert planned[1] == "3%†" and planned[5] == source and planned[6] == badge
     assert est[1] == "18%*" and est[5] == "estimate: half the national share" and est[6] == estimate
+
+
+def test_a_country_is_placed_among_the_reference_panel(examples: list[Assessment]) -> None:
+    china = next(a for a in examples if a.profile.name == "China")
+    rows = {r.title.split()[0]: r for r in report.panel_rows(china)}
+    te01 = rows["TE-01"]
+    # the panel's R&D intensity, read straight from its files
+    panel = sorted((ROOT / "reference" / "panel" / "2017").glob("*.toml"))
+    assert len(panel) == 44
+    values = []
+    for path in panel:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entry = data.get("technology", {}).get("rd_intensity_pct")
+        if entry is not None:
+            values.append(float(entry["value"]))
+    assert sorted(te01.peers) == sorted(values) and len(values) > 30
+    assert te01.value == 2.56 and te01.higher_is_better and te01.title.endswith("of the economy")
+    assert "TE-06" not in rows  # a shares table the panel does not carry
+    # regions, clusters and firms are not economies: no strip chart
+    others = [a for a in examples if a.profile.kind != "country"]
+    assert others and all(report.panel_rows(a) == () for a in others)
+    root = parse_strict(page_of([china]))
+    strip = [
+        s
+        for s in find_all(root, "svg")
+        if any(c.get("class") == "strip-self" for c in find_all(s, "circle"))
+    ]
+    assert len(strip) == 1 and len(find_all(strip[0], "circle")) == sum(
+        len(r.peers) + 1 for r in rows.values()
+    )

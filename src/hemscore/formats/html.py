@@ -16,6 +16,7 @@ numbers) is all that is kept between calls, so memory stays flat in the batch si
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from importlib.resources import files
 from .._version import __version__
 from ..assessment import Assessment, RuleResult
 from ..i18n import label
+from ..rules import RuleSet
 from ..safe_text import terminal
 from . import RenderOptions
 from . import _text as tx
@@ -106,13 +108,15 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "year_col": "Year",
         "warnings": "Data-quality warnings",
-        "benchmark": "Among the reference economies",
+        "benchmark": "Among the reference economies (values of 2017)",
         "benchmark_title": "{name} among {n} reference economies",
         "benchmark_desc": (
             "One strip per indicator: grey dots are the reference economies, the red dot with a "
             "dark ring is {name}. {rows}."
         ),
         "benchmark_row": "{title}: {value}, better than {pct}% of the panel",
+        "better_than": "Better than",
+        "panel_range": "Panel range",
         "applied": "applied",
         "rank": "No.",
         "gain_col": "Overall gain if met",
@@ -161,10 +165,12 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "year_col": "年份",
         "warnings": "数据质量提示",
-        "benchmark": "在参照经济体中的位置",
+        "benchmark": "在参照经济体中的位置（2017 年数据）",
         "benchmark_title": "{name}在 {n} 个参照经济体中的位置",
         "benchmark_desc": "每个指标一条：灰点为参照经济体，带深色边的红点为{name}。{rows}。",
         "benchmark_row": "{title}：{value}，优于 {pct}% 的参照经济体",
+        "better_than": "优于",
+        "panel_range": "参照范围",
         "applied": "已采用",
         "rank": "序号",
         "gain_col": "达标后总分提升",
@@ -541,16 +547,83 @@ class PanelRow:
     higher_is_better: bool = True
 
 
-def panel_rows(a: Assessment) -> tuple[PanelRow, ...]:
-    """The indicators on which ``a``'s profile can be placed among the reference panel.
+#: Profile kinds placed among the reference panel, whose profiles are economies.
+PANEL_KINDS = ("country",)
 
-    Empty while hemscore ships no reference panel: the report then draws no benchmark chart.
-    """
-    return ()
+
+def panel_rows(a: Assessment, lang: str = "en") -> tuple[PanelRow, ...]:
+    """The indicators on which ``a``'s profile can be placed among the reference panel (the
+    economies shipped in reference/panel/2017): every rule scored on a number that a panel
+    economy also has, with the economies' measures. None for other kinds of profile, or when
+    the panel is not installed or does not fit the rule set in use."""
+    if a.profile.kind not in PANEL_KINDS:
+        return ()
+    measures = _panel_measures(a.ruleset)
+    if not measures:
+        return ()
+    from ..peers import LOWER_IS_BETTER
+
+    me = os.path.realpath(a.profile.path) if a.profile.path != "<stdin>" else None
+    rows = []
+    for r in a.results:
+        if r.score is None or isinstance(r.value, bool) or r.value is None:
+            continue
+        values = tuple(v for path, v in measures.get(r.rule.id, ()) if path != me)
+        if not values:
+            continue
+        metric = a.ruleset.metrics.get(r.rule.metric)
+        rows.append(
+            PanelRow(
+                f"{r.id} {r.rule.text(lang, 'title')}",
+                tx.unit(r, lang, a.ruleset.metrics),
+                float(r.value),
+                values,
+                metric is None or metric.better not in LOWER_IS_BETTER,
+            )
+        )
+    return tuple(rows)
+
+
+#: id(rule set) -> (rule set, rule id -> [(panel file, measure)]): the panel is read once.
+_PANEL: dict[int, tuple[object, dict[str, list[tuple[str, float]]]]] = {}
+
+
+def _panel_measures(ruleset: RuleSet) -> dict[str, list[tuple[str, float]]]:
+    hit = _PANEL.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
+        return hit[1]
+    from ..assessment import evaluate_rule
+    from ..errors import HemscoreError
+    from ..importers.panel import panel_dir
+    from ..inputs import expand
+    from ..validation import check_profile, read_source
+
+    found: dict[str, list[tuple[str, float]]] = {}
+    folder = panel_dir()
+    try:
+        profiles = (
+            [
+                (os.path.realpath(src.name), check_profile(read_source(src), ruleset))
+                for src in expand([str(folder)])
+            ]
+            if folder.is_dir()
+            else []
+        )
+    except HemscoreError:  # a rule set whose catalogue the panel does not fit
+        profiles = []
+    for rule in ruleset.rules:
+        for path, p in profiles:
+            if p.kind not in rule.kinds:
+                continue
+            r = evaluate_rule(rule, p.values.get(rule.metric))
+            if r.score is not None and r.value is not None and not isinstance(r.value, bool):
+                found.setdefault(rule.id, []).append((path, float(r.value)))
+    _PANEL[id(ruleset)] = (ruleset, found)
+    return found
 
 
 def _benchmark(a: Assessment, lang: str, anchor: str) -> str:
-    rows = panel_rows(a)
+    rows = panel_rows(a, lang)
     return strip_chart(rows, a.profile.name, lang, anchor) if rows else ""
 
 
@@ -579,7 +652,7 @@ def strip_chart(rows: Sequence[PanelRow], name: str, lang: str, anchor: str) -> 
         shown += row.unit
         desc.append(say(lang, "benchmark_row", title=row.title, value=shown, pct=pct))
         svg.append(
-            f'<text x="{left - 10}" y="{y + 4}" text-anchor="end">{esc(_clip(row.title))}</text>'
+            f'<text x="{left - 10}" y="{y + 4}" text-anchor="end">{esc(_clip(row.title, 32))}</text>'
             f'<line class="strip-axis" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>'
         )
         svg += [
@@ -603,8 +676,9 @@ def strip_chart(rows: Sequence[PanelRow], name: str, lang: str, anchor: str) -> 
         f'<table class="chart-data" aria-describedby="{anchor}-bt"><caption>'
         f"{esc(say(lang, 'chart_numbers'))}</caption><thead><tr>"
         f'<th scope="col">{esc(say(lang, "indicator"))}</th>'
-        f'<th scope="col">{esc(label(lang, "value"))}</th><th scope="col">%</th>'
-        f'<th scope="col">min–max</th></tr></thead><tbody>{"".join(table)}</tbody></table>\n</div>\n'
+        f'<th scope="col">{esc(label(lang, "value"))}</th>'
+        f'<th scope="col">{esc(say(lang, "better_than"))}</th>'
+        f'<th scope="col">{esc(say(lang, "panel_range"))}</th></tr></thead><tbody>{"".join(table)}</tbody></table>\n</div>\n'
     )
 
 
