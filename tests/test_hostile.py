@@ -110,6 +110,8 @@ class _Tags(HTMLParser):
         self.tags: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and all(k == "href" and (v or "").startswith("#") for k, v in attrs):
+            return  # the HTML report's own links within the page
         self.tags.add(tag)
 
 

@@ -114,11 +114,12 @@ def outcomes(sources: Iterable[Source], job: Job, jobs: int = 1) -> Iterator[Out
     """Score every source, yielding outcomes in input order.
 
     With ``jobs`` > 1 and a streaming format, worker processes score and render; with one job,
-    or a format that needs every assessment at once, this process does, and each outcome
-    carries its assessment.
+    a format that needs every assessment at once, or one whose items must be rendered in order
+    in one process (``IN_ORDER``, see :mod:`hemscore.formats`), this process does, and each
+    outcome carries its assessment.
     """
     stream = streaming(renderer(job.fmt))
-    if jobs <= 1 or stream is None:
+    if jobs <= 1 or stream is None or getattr(stream, "IN_ORDER", False):
         for pos, src in enumerate(sources):
             yield _score(job, stream, pos, src, keep=True)
         return

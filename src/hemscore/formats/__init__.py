@@ -7,8 +7,10 @@ A format may also *stream*: a module that defines ``begin(options) -> str``,
 ``item(assessment, options, index) -> str`` and ``end(options, count) -> str`` is written piece
 by piece as each profile is assessed, so a pipe sees results at once and nothing accumulates
 over a batch. For such modules ``render`` is exactly ``begin + items + end`` (see
-:func:`render_stream`). Formats that need every assessment at once (html, svg) define only
-``render``.
+:func:`render_stream`). Formats that need every assessment at once (svg) define only
+``render``. A streaming module whose items depend on the items before it sets ``IN_ORDER =
+True`` (html: sections are numbered by position and the closing overview is gathered on the
+way); ``assess --jobs`` then renders it in one process, in order.
 """
 
 from __future__ import annotations

@@ -15,16 +15,42 @@ nothing. So, unlike Rich's own export:
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from rich.console import Console
 
 from ..assessment import Assessment
 from ..i18n import label
 from ..safe_text import terminal, xml
 from . import RenderOptions
-from .html import record
+from .table import SafeConsole, render_one
+
+#: Fixed picture width in characters, so the same input gives the same bytes on any terminal.
+WIDTH = 100
+
+
+def record(assessments: Sequence[Assessment], options: RenderOptions) -> Console:
+    """A recording console holding the table report of every assessment, in colour."""
+    con = SafeConsole(
+        record=True,
+        file=io.StringIO(),
+        width=WIDTH,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    for n, a in enumerate(assessments):
+        if n:
+            con.rule()
+        con.print(render_one(a, options))
+    return con
+
 
 #: Rich lays out cells of 0.61 em at 20 px: 12.2 px wide.
 FONT_SIZE = 20
