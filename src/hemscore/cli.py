@@ -413,7 +413,6 @@ def assess(
     # A format that reports an input it could not use (JUnit: an <error> test case).
     error_item = getattr(module, "error_item", None) if stream is not None else None
     batch = []  # only for formats that need every assessment at once (html, svg)
-    sink = ReportSink(output, inputs=read_inputs(profiles, rules), force=force, on_wait=say)
     notify = None if quiet else say
 
     def to_score() -> Iterable[Source]:
@@ -438,7 +437,10 @@ def assess(
                 say(f"hemscore: note: {note}")
         return found
 
-    with sink, progress(to_score(), quiet, "assessing") as sources:
+    with (
+        ReportSink(output, inputs=read_inputs(profiles, rules), force=force, on_wait=say) as sink,
+        progress(to_score(), quiet, "assessing") as sources,
+    ):
         for out in outcomes(sources, job, jobs or default_jobs()):
             if out.errors:
                 for line in out.errors:

@@ -87,18 +87,28 @@ class ReportSink:
             self._open_stream(output, info, on_wait)
             return
         target = output.resolve()
+        # A signal between creating the temporary file and remembering its name would leave
+        # it behind: hold SIGTERM, SIGHUP and SIGINT for those few instructions, and remove the
+        # file if anything (a held signal included) ends the construction early.
+        held = _hold_signals()
         try:
-            fd, self._tmp = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-            )
-        except OSError as exc:
-            raise _cannot_write(exc, output) from None
-        self._fh = self._open(fd)
-        self._target = target
-        try:  # mkstemp makes the file private; give it the mode a plain open() would
-            os.chmod(fd, _mode_for(target))
-        except OSError:
-            pass
+            try:
+                fd, self._tmp = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
+            except OSError as exc:
+                raise _cannot_write(exc, output) from None
+            finally:
+                _release_signals(held)
+            self._fh = self._open(fd)
+            self._target = target
+            try:  # mkstemp makes the file private; give it the mode a plain open() would
+                os.chmod(fd, _mode_for(target))
+            except OSError:
+                pass
+        except BaseException:
+            self.discard()
+            raise
 
     def _open_stream(
         self, output: Path, info: os.stat_result, on_wait: Callable[[str], None] | None
@@ -193,6 +203,29 @@ class ReportSink:
         tb: TracebackType | None,
     ) -> None:
         self.discard()
+
+
+_HELD = ("SIGTERM", "SIGHUP", "SIGINT")
+
+
+def _hold_signals() -> set[int] | None:
+    """Block the signals that end a run (where the platform can); returns the old mask."""
+    import signal
+
+    sigs = {getattr(signal, n) for n in _HELD if hasattr(signal, n)}
+    try:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _release_signals(old: set[int] | None) -> None:
+    """Restore the mask :func:`_hold_signals` replaced; a held signal is delivered now."""
+    if old is None:
+        return
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _stat(path: Path) -> os.stat_result | None:
