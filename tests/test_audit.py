@@ -245,3 +245,26 @@ def test_audit_refuses_what_it_cannot_audit(
     assert r.code == 2
     assert r.err.startswith("hemscore: error: ") and message in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_the_panel_audit_prints_every_section(run_cli: Callable[..., Run]) -> None:
+    r = run_cli("audit", "--format", "json")  # the reference panel by default
+    assert r.code == 0, r.err
+    data = no_nan(r.out)
+    assert isinstance(data, dict) and len(data["profiles"]) == 44
+    pairs = {(p["a"], p["b"]): p for p in data["correlations"]}
+    rd = pairs[("TE-01", "TA-01")]  # R&D intensity and researchers per million
+    assert (rd["pearson"], rd["n"], rd["flags"]) == (0.8142, 37, ["high"])
+    assert data["not_auditable"] == ["cluster", "talent", "policy"]
+    cons = {c["diagnostic"]: c for c in data["consistency"]}
+    assert (cons["technology"]["alpha"], cons["exports"]["alpha"]) == (0.7352, 0.6582)
+    table = run_cli("audit", "--common")
+    for heading in (
+        "1. Data availability",
+        "2. Distributions",
+        "3. Correlations",
+        "4. Consistency",
+        "5. Importance",
+    ):
+        assert heading in table.out
+    assert "Common rules: only the 3 rule(s)" in table.err
