@@ -183,6 +183,59 @@ def report_schema() -> dict[str, Any]:
         },
         "One profile's assessment.",
     )
+    props = assessment["properties"]
+    nullable_bool = {"type": ["boolean", "null"]}
+    compact = _object(
+        {
+            "schema_version": props["schema_version"],
+            "compact": {"const": True},
+            "ruleset": props["ruleset"],
+            "profile": props["profile"],
+            "overall": props["overall"],
+            "diagnostics": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": {"enum": list(DIAGNOSTICS)},
+                        "status": {"enum": ["scored", "insufficient_data", "no_rules"]},
+                        "score": _SCORE,
+                        "coverage": _FRACTION,
+                    }
+                ),
+            },
+            "rules": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "description": "[id, status, value, score, passed, gap, year, estimate]",
+                    "prefixItems": [
+                        _TEXT,
+                        _rule()["properties"]["status"],
+                        _value(),
+                        _SCORE,
+                        nullable_bool,
+                        {"type": ["number", "null"]},
+                        {"type": ["integer", "null"]},
+                        nullable_bool,
+                    ],
+                    "minItems": 8,
+                    "items": False,
+                },
+            },
+            "recommendations": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "description": "[rule, gain]",
+                    "prefixItems": [_TEXT, {"type": ["number", "null"]}],
+                    "minItems": 2,
+                    "items": False,
+                },
+            },
+        },
+        "One profile's assessment as a `--format jsonl --compact` line: the numbers, without "
+        "the rule texts.",
+    )
     return {
         "$schema": DIALECT,
         "$id": SCHEMA_ID,
@@ -190,14 +243,17 @@ def report_schema() -> dict[str, Any]:
         "description": (
             "The output of `hemscore assess --format json` (one assessment, or a list of them "
             "for several profiles) and of each line of `--format jsonl` (one assessment). "
-            "Numbers are finite; a score that cannot be computed is null."
+            "Numbers are finite; a score that cannot be computed is null. A line of "
+            "`--format jsonl --compact` is a compact assessment."
         ),
         "oneOf": [
             {"$ref": "#/$defs/assessment"},
             {"type": "array", "items": {"$ref": "#/$defs/assessment"}},
+            {"$ref": "#/$defs/compact"},
         ],
         "$defs": {
             "assessment": assessment,
+            "compact": compact,
             "rule": _rule(),
             "highlight": _object(
                 {"rule": _TEXT, "title": _TEXT, "value": _value(), "score": _SCORE}
