@@ -95,7 +95,6 @@ def test_the_walk_finds_the_known_float_options() -> None:
         assert known in FLOAT_OPTIONS
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 5: NaN and infinity pass numeric options")
 @pytest.mark.parametrize(("command", "option"), FLOAT_OPTIONS)
 @pytest.mark.parametrize("value", NOT_FINITE)
 def test_a_float_option_refuses_nan_and_infinity(run_cli, command, option, value) -> None:  # type: ignore[no-untyped-def]
@@ -129,9 +128,6 @@ def test_a_float_option_refuses_nan_and_infinity(run_cli, command, option, value
             "Invalid value for '--fail-under': 'sixty' is not a number",
         ),
     ],
-)
-@pytest.mark.xfail(
-    strict=True, reason="issue 10 item 5: range messages come from the option parser"
 )
 def test_ranges_and_words_are_refused_with_one_line(run_cli, args, message) -> None:  # type: ignore[no-untyped-def]
     r = run_cli(*args)

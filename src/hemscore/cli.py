@@ -18,6 +18,7 @@ import typer
 
 from ._version import __version__
 from .catalogue import DIAGNOSTICS, KINDS
+from .cli_options import float_option
 from .errors import HemscoreError, UsageError
 from .formats import REGISTRY, RenderOptions
 
@@ -323,7 +324,7 @@ def assess(
     ] = Aggregation.arithmetic,
     min_coverage: Annotated[
         float,
-        typer.Option(
+        float_option(
             "--min-coverage",
             min=0.0,
             max=1.0,
@@ -332,7 +333,7 @@ def assess(
     ] = 0.5,
     fail_under: Annotated[
         float | None,
-        typer.Option(
+        float_option(
             "--fail-under",
             help="Gate: exit 1 when any profile's overall score is below this (or cannot be computed).",
         ),

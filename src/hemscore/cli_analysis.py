@@ -35,6 +35,7 @@ from .cli import (
     use_color,
     write_output,
 )
+from .cli_options import float_option
 from .errors import HemscoreError, ProfileError, UsageError
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ AggregationOpt = Annotated[
 ]
 MinCoverageOpt = Annotated[
     float,
-    typer.Option(
+    float_option(
         "--min-coverage",
         min=0.0,
         max=1.0,
@@ -304,7 +305,7 @@ def plan(
     ],
     target: Annotated[
         float | None,
-        typer.Option("--target", "-t", min=0.0, max=100.0, help="The overall score to reach."),
+        float_option("--target", "-t", min=0.0, max=100.0, help="The overall score to reach."),
     ] = None,
     grade: Annotated[
         str | None,
@@ -448,10 +449,10 @@ def sensitivity(
         int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")
     ] = 0,
     low: Annotated[
-        float, typer.Option("--low", min=0.0, help="Lowest factor a rule weight is scaled by.")
+        float, float_option("--low", min=0.0, help="Lowest factor a rule weight is scaled by.")
     ] = 0.5,
     high: Annotated[
-        float, typer.Option("--high", min=0.0, help="Highest factor a rule weight is scaled by.")
+        float, float_option("--high", min=0.0, help="Highest factor a rule weight is scaled by.")
     ] = 1.5,
     rules: RulesOpt = None,
     fmt: Annotated[
