@@ -157,7 +157,6 @@ REFUSED = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 6: huge rule numbers are accepted")
 @pytest.mark.parametrize(("case", "text", "at", "message"), REFUSED, ids=[c[0] for c in REFUSED])
 def test_a_rule_number_beyond_its_limit_is_refused_by_assess_and_validate(
     run_cli: Any, tmp_path: Path, case: str, text: str, at: str, message: str
@@ -288,7 +287,6 @@ def _finite_in(x: float | None, lo: float, hi: float) -> bool:
     return x is None or (math.isfinite(x) and lo <= x <= hi)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 6: a series' % of peak can be -infinity")
 @PROPERTY
 @given(ruleset_and_profile(), st.sampled_from(["arithmetic", "geometric"]))
 @example(

@@ -274,7 +274,8 @@ def _diagnostic(
     coverage = assessed_w / applicable if applicable else 0.0
     score = None
     if assessed_w > 0 and coverage + 1e-12 >= min_coverage:
-        score = sum(r.weight * (r.score or 0.0) for r in assessed) / assessed_w
+        # min: rounding can take a weighted mean of 100s to 100.00000000000001
+        score = min(100.0, sum(r.weight * (r.score or 0.0) for r in assessed) / assessed_w)
     if assessed_w > 0:
         for r in assessed:
             # The results were made a moment ago in this assessment and nobody holds them yet.

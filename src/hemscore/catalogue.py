@@ -18,6 +18,7 @@ from typing import Any, Literal
 # beside the metrics it governs.
 from .datawindow import DATA_WINDOW_YEARS, in_data_window  # noqa: F401
 from .errors import HemscoreError, RuleError, did_you_mean
+from .limits import goalpost_problem
 
 DIAGNOSTICS: tuple[str, ...] = ("cluster", "technology", "exports", "talent", "policy")
 KINDS: tuple[str, ...] = ("country", "region", "cluster", "firm")
@@ -130,6 +131,9 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
             isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v)
         ):
             raise fail(f"{bound} must be a finite number", bound)
+        problem = None if v is None else goalpost_problem(bound, v)
+        if problem:
+            raise fail(problem, bound)
     lo = float(spec["min"]) if "min" in spec else lo
     hi = float(spec["max"]) if "max" in spec else hi
     if lo is not None and hi is not None and lo > hi:

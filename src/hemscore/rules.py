@@ -25,6 +25,7 @@ from .catalogue import (
     parse_texts,
 )
 from .errors import RuleError, did_you_mean
+from .limits import goalpost_problem, weight_problem
 from .scoring import BandScale, LinearScale, Scale
 from .tomlsource import TomlDocument, read_toml, special_file
 
@@ -407,6 +408,9 @@ def _parse_diagnostic(did: str, spec: Any, doc: TomlDocument | None) -> Diagnost
     weight = spec.get("weight", 1.0)
     if not _is_number(weight) or weight < 0:
         raise fail("weight must be a number ≥ 0", "weight")
+    problem = weight_problem(weight)
+    if problem:
+        raise fail(problem, "weight")
     if spec.get("enabled", True) is False:
         weight = 0.0
     paper = _parse_paper(spec.get("paper", []), fail)
@@ -512,6 +516,9 @@ def _parse_rule(
     weight = spec.get("weight", DEFAULT_WEIGHT)
     if not _is_number(weight) or weight <= 0:
         raise fail("weight must be a number > 0", "weight")
+    problem = weight_problem(weight)
+    if problem:
+        raise fail(problem, "weight")
     weight = float(weight)
     group = spec.get("group")
     if group is not None and (not isinstance(group, str) or not group.strip()):
@@ -662,6 +669,9 @@ def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) 
         for key in ("worst", "target", "best"):
             if not _is_number(spec.get(key)):
                 raise fail(f"{key} is required (a number)", key)
+            problem = goalpost_problem(key, spec[key])
+            if problem:
+                raise fail(problem, key)
         w, t, b = float(spec["worst"]), float(spec["target"]), float(spec["best"])
         ts = spec.get("target_score", default_ts)
         if not _is_number(ts) or not 0 < ts < 100:
@@ -674,6 +684,10 @@ def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) 
     edges, scores = spec.get("edges"), spec.get("scores")
     if not isinstance(edges, list) or not edges or not all(_is_number(e) for e in edges):
         raise fail("edges must be a non-empty list of numbers", "edges")
+    for e in edges:
+        problem = goalpost_problem("edges", e)
+        if problem:
+            raise fail(problem, "edges")
     if not isinstance(scores, list) or not all(_is_number(s) for s in scores):
         raise fail("scores must be a list of numbers", "scores")
     if len(scores) != len(edges) + 1:
@@ -692,6 +706,9 @@ def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) 
     target = spec.get("target")
     if not _is_number(target):
         raise fail("target is required (a number)", "target")
+    problem = goalpost_problem("target", target)
+    if problem:
+        raise fail(problem, "target")
     edge = spec.get("edge", "upper")
     if edge not in ("upper", "lower"):
         raise fail('edge must be "upper" or "lower"', "edge")

@@ -56,7 +56,8 @@ class LinearScale:
         elif x < t:
             score = ts * (x - w) / (t - w)
         else:
-            score = ts + (100.0 - ts) * (x - t) / (b - t)
+            # min: b - t can round below x - t (goalposts 10^14 apart with a best 0.01 past target)
+            score = min(100.0, ts + (100.0 - ts) * (x - t) / (b - t))
         return score, x >= t, max(0.0, t - x)
 
     def value_for(self, score: float) -> float:
@@ -188,7 +189,9 @@ def peak_pct(series: Mapping[int, float]) -> tuple[float, int] | None:
     pct = 100.0 * latest / peak
     if math.isinf(pct):  # 100 × a value near the largest float overflows; divide first
         pct = 100.0 * (latest / peak)
-    return (pct, peak_year)
+    # A latest value far below zero with a peak just above it (where a metric allows negative
+    # values) is below -1.8e308 %; as for growth, the largest float scores the same.
+    return (max(pct, -sys.float_info.max), peak_year)
 
 
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
