@@ -121,7 +121,7 @@ def test_a_float_option_refuses_nan_and_infinity(run_cli, command, option, value
         ),
         (
             ["sensitivity", EXAMPLE, "--low", "-0.5"],
-            "Invalid value for '--low': must be at least 0 (got -0.5)",
+            "Invalid value for '--low': must be between 0 and 100 (got -0.5)",
         ),
         (
             ["assess", EXAMPLE, "--fail-under", "sixty"],
@@ -143,3 +143,22 @@ def test_finite_values_still_work(run_cli) -> None:  # type: ignore[no-untyped-d
     r = run_cli("assess", EXAMPLE, "--format", "json", "--fail-under", "99.5")
     assert r.code == 1
     assert "is below 99.5" in r.err
+
+
+@pytest.mark.parametrize(
+    ("bounds", "text", "message"),
+    [
+        ((0.0, None), "-1", "must be at least 0 (got -1)"),
+        ((None, 10.0), "10.5", "must be at most 10 (got 10.5)"),
+        ((0.0, 1.0), "-inf", "must be a finite number (got -inf)"),
+    ],
+)
+def test_the_parser_states_the_bound_it_enforces(bounds, text, message) -> None:  # type: ignore[no-untyped-def]
+    from pydantic_core import PydanticCustomError
+
+    from hemscore.cli_options import FiniteFloat
+
+    with pytest.raises(PydanticCustomError) as caught:
+        FiniteFloat(*bounds)(text)
+    assert caught.value.message() == message
+    assert FiniteFloat(*bounds)(" 0.5 ") == 0.5

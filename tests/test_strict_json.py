@@ -117,7 +117,6 @@ def _refused_or_strict(r: Any) -> None:
         strict(r.out, "json")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 7: --high 1e308 writes NaN")
 @pytest.mark.parametrize("high", ["1e308", "1e300", "1e17"])
 def test_sensitivity_with_a_huge_factor_is_refused(run_cli: Any, high: str) -> None:
     r = run_cli("sensitivity", EXAMPLE, JAPAN, "-n", "20", "--high", high, "-f", "json")
@@ -128,7 +127,6 @@ def test_sensitivity_with_a_huge_factor_is_refused(run_cli: Any, high: str) -> N
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 7: --low 0 --high 0 is accepted")
 def test_sensitivity_refuses_a_range_that_scales_every_weight_to_zero(run_cli: Any) -> None:
     r = run_cli("sensitivity", EXAMPLE, "-n", "20", "--low", "0", "--high", "0")
     assert r.code == 2
@@ -157,7 +155,6 @@ def _assessment_with(stored: Path, tmp_path: Path, old: str, new: str) -> Path:
     return write(tmp_path, "after.json", text.replace(old, new, 1))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 7: diff reads NaN and writes it")
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 @pytest.mark.parametrize("gate", [[], ["--fail-on-regression"]])
 def test_diff_refuses_nan_and_infinity_in_a_stored_assessment(
@@ -172,7 +169,6 @@ def test_diff_refuses_nan_and_infinity_in_a_stored_assessment(
     assert f"{constant} is not a JSON number" in r.err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 7: the JSON writers write NaN")
 def test_the_json_writers_refuse_nan_rather_than_write_it() -> None:
     from hemscore import jsontext
     from hemscore.formats import json as json_format

@@ -707,18 +707,9 @@ def rules_list(
         and (kind is None or kind.value in r.kinds)
     ]
     if fmt is ListFormat.json:
-        import json
+        from .jsontext import dumps
 
-        from .safe_text import json_text
-
-        text = (
-            json_text(
-                json.dumps(
-                    [rule_summary(r, lang.value) for r in chosen], ensure_ascii=False, indent=2
-                )
-            )
-            + "\n"
-        )
+        text = dumps([rule_summary(r, lang.value) for r in chosen])
     else:
         text = rules_table(chosen, lang.value)
     write_output(text, None)
@@ -762,14 +753,9 @@ def rules_show(
         )
     e = explain_rule(rule, ruleset, lang.value)
     if fmt is ListFormat.json:
-        import json
+        from .jsontext import dumps
 
-        from .safe_text import json_text
-
-        text = (
-            json_text(json.dumps(explanation_dict(e, lang.value), ensure_ascii=False, indent=2))
-            + "\n"
-        )
+        text = dumps(explanation_dict(e, lang.value))
     else:
         text = explanation_text(e, lang.value)
     write_output(text, None)

@@ -37,6 +37,7 @@ from .cli import (
 )
 from .cli_options import float_option
 from .errors import HemscoreError, ProfileError, UsageError
+from .limits import MAX_FACTOR
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -449,10 +450,16 @@ def sensitivity(
         int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")
     ] = 0,
     low: Annotated[
-        float, float_option("--low", min=0.0, help="Lowest factor a rule weight is scaled by.")
+        float,
+        float_option(
+            "--low", min=0.0, max=MAX_FACTOR, help="Lowest factor a rule weight is scaled by."
+        ),
     ] = 0.5,
     high: Annotated[
-        float, float_option("--high", min=0.0, help="Highest factor a rule weight is scaled by.")
+        float,
+        float_option(
+            "--high", min=0.0, max=MAX_FACTOR, help="Highest factor a rule weight is scaled by."
+        ),
     ] = 1.5,
     rules: RulesOpt = None,
     fmt: Annotated[
@@ -477,6 +484,10 @@ def sensitivity(
 
     if low > high:
         raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
+    if high == 0:
+        raise UsageError(
+            "--high must be above 0: a run with every rule weight scaled by 0 scores nothing"
+        )
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
     _check_kinds(assessments, mixed_kinds, lang)
@@ -598,7 +609,6 @@ def _snapshot(
     lang: str,
 ) -> Snapshot:
     """One side of a diff: a JSON assessment as written, or a profile assessed now."""
-    import json
 
     from .assessment import assess
     from .diffing import snapshot, snapshot_from_json
@@ -619,13 +629,9 @@ def _snapshot(
         except (OSError, UnicodeDecodeError) as exc:
             raise ProfileError(f"cannot read: {exc}", path=path) from None
     if _is_json(path, text):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProfileError(
-                f"not valid JSON: {exc.msg}", path=src.name, line=exc.lineno
-            ) from None
-        return snapshot_from_json(data, src.name)
+        from .jsontext import loads
+
+        return snapshot_from_json(loads(text, src.name, ProfileError), src.name)
     rs = ruleset()
     profile = _read_profile(type(src)(src.name, text=text), rs)
     return snapshot(

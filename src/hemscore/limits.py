@@ -25,6 +25,12 @@ MAX_GOALPOST = 1e15
 _GOALPOST_TEXT = f"{MAX_GOALPOST:.0e}".replace("e+", "e")  # 1e15
 
 
+#: Largest factor ``sensitivity`` may scale a rule weight by (--low, --high): weights are
+#: relative, and a factor of 100 already outweighs any weighting one would defend; with weights
+#: of at most 10⁶ a scaled weight × a score stays below 10¹⁰.
+MAX_FACTOR = 100.0
+
+
 def weight_problem(weight: float) -> str | None:
     """Why a (finite, non-negative) weight is outside the limits, or None."""
     if weight > MAX_WEIGHT:

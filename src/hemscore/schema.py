@@ -235,6 +235,6 @@ def _kind_rule(kind: str, by_diag: dict[str, list[Metric]]) -> dict[str, Any]:
 
 def dumps(schema: dict[str, Any]) -> str:
     """The schema as JSON text (stable: same rule set, same bytes)."""
-    import json
+    from .jsontext import dumps as strict_dumps
 
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return strict_dumps(schema)

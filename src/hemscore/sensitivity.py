@@ -133,8 +133,8 @@ def run(
     """Monte Carlo over rule weights and aggregation for assessments made with one rule set."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
-    if not 0 <= low <= high:
-        raise ValueError("need 0 <= low <= high")
+    if not 0 <= low <= high or high == 0:
+        raise ValueError("need 0 <= low <= high and high > 0")
     if not assessments:
         raise ValueError("no assessments")
     ruleset = assessments[0].ruleset

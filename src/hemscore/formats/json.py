@@ -6,13 +6,12 @@ the same bytes (keys in a fixed order, floats rounded to 4 decimals, no timestam
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..assessment import Assessment, Recommendation, RuleResult
+from ..jsontext import dumps as strict_dumps
 from ..rules import Rule
-from ..safe_text import json_text
 from . import RenderOptions
 
 SCHEMA_VERSION = "1.0"
@@ -326,8 +325,8 @@ def compact_dict(a: Assessment) -> dict[str, Any]:
 
 
 def dumps(obj: Any) -> str:
-    """Indented UTF-8 JSON; DEL, C1 and invisible controls escaped (see safe_text.json_text)."""
-    return json_text(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n"
+    """Indented strict JSON (see :mod:`hemscore.jsontext`)."""
+    return strict_dumps(obj)
 
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:

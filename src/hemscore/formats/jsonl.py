@@ -19,6 +19,7 @@ from operator import call, itemgetter
 from typing import Any
 
 from ..assessment import Assessment, Recommendation, RuleResult
+from ..jsontext import COMPACT
 from ..rules import Rule
 from ..safe_text import json_text
 from . import RenderOptions
@@ -34,8 +35,7 @@ from .json import (
 )
 
 # One encoder for the whole batch; the objects are trees built fresh, so no cycle check.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-_encode = _ENCODER.encode
+_encode = COMPACT.encode
 _string = json.encoder.encode_basestring
 
 # A placeholder is a string no real entry holds (a NUL, which the encoder writes as \u0000).

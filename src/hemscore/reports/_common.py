@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from ..i18n import label as base_label
+from ..jsontext import dumps as strict_dumps
 from ..profile import Profile
 
 LABELS: dict[str, dict[str, str]] = {
@@ -163,8 +164,8 @@ def signed(x: float | None, digits: int = 1) -> str:
 
 
 def jnum(x: float | None) -> float | None:
-    """A float for JSON: rounded to 4 decimals, never -0.0."""
-    if x is None:
+    """A float for JSON: rounded to 4 decimals, never -0.0; None for None, NaN or infinity."""
+    if x is None or not math.isfinite(x):
         return None
     r = round(float(x), 4)
     return 0.0 if r == 0 else r
@@ -182,9 +183,7 @@ def jvalue(v: Any) -> Any:
 
 def dumps(obj: Any) -> str:
     """The JSON text of a report: indented, UTF-8, a final newline (same input, same bytes)."""
-    from ..safe_text import json_text
-
-    return json_text(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n"
+    return strict_dumps(obj)
 
 
 def profile_labels(profiles: Sequence[Profile]) -> list[str]:
