@@ -622,12 +622,10 @@ def _snapshot(
         raise src.error
     text = src.text
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ProfileError("no such file", path=path) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProfileError(f"cannot read: {exc}", path=path) from None
+        from .tomlsource import decode, read_limited
+
+        raw = read_limited(path, ProfileError, "a profile or a JSON assessment")
+        text = decode(raw, path, ProfileError)
     if _is_json(path, text):
         from .jsontext import loads
 

@@ -10,6 +10,7 @@ Pure: no files, no printing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -100,11 +101,11 @@ def snapshot(a: Assessment, lang: str = "en") -> Snapshot:
 
 
 def snapshot_from_json(data: Any, path: str) -> Snapshot:
-    """A snapshot from one assessment object of ``hemscore assess --format json``."""
+    """A snapshot from one assessment object of ``hemscore assess --format json``.
 
-    def bad(msg: str) -> ProfileError:
-        return ProfileError(f"not a hemscore assessment: {msg}", path=path)
-
+    The JSON is input like any other: every field the diff reads is checked for its type and
+    range, and a problem is reported with its key (``diagnostics[1].rules[0].score``).
+    """
     if isinstance(data, list):
         if len(data) != 1:
             raise ProfileError(
@@ -114,36 +115,146 @@ def snapshot_from_json(data: Any, path: str) -> Snapshot:
             )
         data = data[0]
     if not isinstance(data, Mapping) or "schema_version" not in data:
-        raise bad("expected the JSON object written by 'hemscore assess --format json'")
-    try:
-        prof, overall, rs = data["profile"], data["overall"], data["ruleset"]
-        diags: dict[str, DiagSnap] = {}
-        rules: dict[str, RuleSnap] = {}
-        for d in data["diagnostics"]:
-            diags[d["id"]] = DiagSnap(d["id"], d.get("title", d["id"]), d["status"], _r(d["score"]))
-            for r in d["rules"]:
-                rules[r["id"]] = RuleSnap(
-                    r["id"],
-                    r.get("title", r["id"]),
-                    d["id"],
-                    r["status"],
-                    _r(r["score"]),
-                    _value(r.get("value")),
-                )
-        return Snapshot(
-            str(prof["name"]),
-            str(prof.get("path") or path),
-            str(prof["kind"]),
-            prof.get("year"),
-            f"{rs['name']} {rs['version']}",
-            _r(overall["score"]),
-            str(overall["grade"]),
-            _r(overall.get("coverage")),
-            diags,
-            rules,
+        raise ProfileError(
+            "not a hemscore assessment: expected the JSON object written by "
+            "'hemscore assess --format json'",
+            path=path,
         )
-    except (KeyError, TypeError) as exc:
-        raise bad(f"missing or malformed {exc}") from None
+    j = _Json(path)
+    prof = j.obj(data, "profile")
+    overall = j.obj(data, "overall")
+    rs = j.obj(data, "ruleset")
+    diags: dict[str, DiagSnap] = {}
+    rules: dict[str, RuleSnap] = {}
+    for i, d in enumerate(j.items(data, "diagnostics")):
+        at = f"diagnostics[{i}]"
+        did = j.string(d, "id", at)
+        diags[did] = DiagSnap(
+            did,
+            j.string(d, "title", at, default=did),
+            j.choice(d, "status", at, DIAGNOSTIC_STATUSES),
+            _r(j.score(d, "score", at)),
+        )
+        for k, r in enumerate(j.items(d, "rules", at)):
+            rat = f"{at}.rules[{k}]"
+            rid = j.string(r, "id", rat)
+            rules[rid] = RuleSnap(
+                rid,
+                j.string(r, "title", rat, default=rid),
+                did,
+                j.choice(r, "status", rat, RULE_STATUSES),
+                _r(j.score(r, "score", rat)),
+                _value(j.value(r, "value", rat)),
+            )
+    return Snapshot(
+        j.string(prof, "name", "profile"),
+        j.string(prof, "path", "profile", default=None) or path,
+        j.string(prof, "kind", "profile"),
+        j.year(prof, "year", "profile"),
+        f"{j.string(rs, 'name', 'ruleset')} {j.string(rs, 'version', 'ruleset')}",
+        _r(j.score(overall, "score", "overall")),
+        j.string(overall, "grade", "overall"),
+        _r(j.score(overall, "coverage", "overall", top=1.0, default=None)),
+        diags,
+        rules,
+    )
+
+
+RULE_STATUSES = ("pass", "fail", "missing", "waived")
+DIAGNOSTIC_STATUSES = ("scored", "insufficient_data", "no_rules")
+_REQUIRED = object()
+
+
+def _kind(v: Any) -> str:
+    """What a JSON value is, for a message."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return f'a string ("{v[:30]}")'
+    return "an array" if isinstance(v, list) else "an object"
+
+
+def _finite_number(v: Any) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer beyond any float
+        return False
+
+
+class _Json:
+    """Typed reads of a parsed JSON assessment; a wrong field raises with its key path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> ProfileError:
+        return ProfileError(message, path=self.path, key=key)
+
+    def get(self, obj: Any, name: str, at: str | None, default: Any) -> tuple[str, Any]:
+        key = f"{at}.{name}" if at else name
+        if name not in obj:
+            if default is _REQUIRED:
+                raise self.fail(key, "missing")
+            return key, default
+        return key, obj[name]
+
+    def obj(self, parent: Any, name: str) -> Mapping[str, Any]:
+        key, v = self.get(parent, name, None, _REQUIRED)
+        if not isinstance(v, Mapping):
+            raise self.fail(key, f"expected an object, got {_kind(v)}")
+        return v
+
+    def items(self, parent: Any, name: str, at: str | None = None) -> list[Mapping[str, Any]]:
+        key, v = self.get(parent, name, at, _REQUIRED)
+        if not isinstance(v, list):
+            raise self.fail(key, f"expected an array, got {_kind(v)}")
+        for i, item in enumerate(v):
+            if not isinstance(item, Mapping):
+                raise self.fail(f"{key}[{i}]", f"expected an object, got {_kind(item)}")
+        return v
+
+    def string(self, obj: Any, name: str, at: str, default: Any = _REQUIRED) -> Any:
+        key, v = self.get(obj, name, at, default)
+        if not isinstance(v, str) and not (v is default and default is not _REQUIRED):
+            raise self.fail(key, f"expected a string, got {_kind(v)}")
+        return v
+
+    def choice(self, obj: Any, name: str, at: str, allowed: tuple[str, ...]) -> str:
+        key, v = self.get(obj, name, at, _REQUIRED)
+        if v not in allowed:
+            got = f'"{v[:30]}"' if isinstance(v, str) else _kind(v)
+            raise self.fail(key, f"expected one of {', '.join(allowed)}, got {got}")
+        return str(v)
+
+    def score(
+        self, obj: Any, name: str, at: str, top: float = 100.0, default: Any = _REQUIRED
+    ) -> float | None:
+        key, v = self.get(obj, name, at, default)
+        if v is None:
+            return None
+        if not _finite_number(v) or not 0 <= v <= top:
+            got = f"{v:g}" if _finite_number(v) else _kind(v)
+            raise self.fail(key, f"expected a number from 0 to {top:g} or null, got {got}")
+        return float(v)
+
+    def year(self, obj: Any, name: str, at: str) -> int | None:
+        key, v = self.get(obj, name, at, None)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+            raise self.fail(key, f"expected a whole number or null, got {_kind(v)}")
+        return v
+
+    def value(self, obj: Any, name: str, at: str) -> float | bool | None:
+        key, v = self.get(obj, name, at, None)
+        if v is None or isinstance(v, bool) or _finite_number(v):
+            return v  # type: ignore[no-any-return]
+        got = "a number too large for a float" if isinstance(v, int) else _kind(v)
+        raise self.fail(key, f"expected a number, true, false or null, got {got}")
 
 
 @dataclass(frozen=True)

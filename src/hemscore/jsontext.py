@@ -10,6 +10,7 @@ internal error, rather than putting invalid JSON in a pipeline.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .errors import HemscoreError
@@ -28,6 +29,28 @@ def dumps(obj: Any) -> str:
     return json_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
 
 
+#: Deepest nesting of arrays and objects read. An assessment nests 7 levels (its rules'
+#: scoring parameters); Python's parser would stop near 1,000 with a RecursionError.
+MAX_DEPTH = 20
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether arrays and objects in ``text`` nest deeper than ``limit`` (strings skipped)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for m in _STRUCTURE.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif c in "]}":
+            depth -= 1
+    return False
+
+
 class _Constant(ValueError):
     """A NaN or Infinity found while parsing."""
 
@@ -40,8 +63,11 @@ def loads(text: str, name: str, error: type[HemscoreError]) -> Any:
     """Parse strict JSON text from file ``name``, raising ``error`` naming it.
 
     ``NaN``, ``Infinity`` and ``-Infinity``, which Python's json module reads by default, are
-    refused: they are not JSON, and a NaN score would pass every comparison a gate makes.
+    refused: they are not JSON, and a NaN score would pass every comparison a gate makes. So is
+    nesting deeper than :data:`MAX_DEPTH`, before parsing.
     """
+    if too_deep(text):
+        raise error(f"not valid JSON: nested more than {MAX_DEPTH} levels deep", path=name)
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except _Constant as exc:

@@ -238,6 +238,39 @@ class LineIndex:
         return None
 
 
+def read_limited(
+    path: str | Path, error: type[HemscoreError], expected: str = "a TOML file"
+) -> bytes:
+    """The bytes of a file, at most MAX_FILE_BYTES, raising ``error`` with the file named.
+
+    The one reader of every file hemscore reads: profiles, rule files, the catalogue and the
+    assessments ``diff`` compares. ``expected`` names what a directory should have been.
+    """
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise error(f"is a directory, expected {expected}", path=name)
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise error(
+                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit", path=name
+            )
+        # Bounded read: a device, a pipe or a file that grows (e.g. /dev/zero) reports a small
+        # size to stat but may never end.
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise error("no such file", path=name) from None
+    except PermissionError:
+        raise error("permission denied", path=name) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=name) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
+    return raw
+
+
 def read_toml(
     path: str | Path, *, text: str | None = None, error: type[HemscoreError]
 ) -> TomlDocument:
@@ -248,27 +281,7 @@ def read_toml(
     """
     name = str(path)
     if text is None:
-        p = Path(path)
-        try:
-            if p.is_dir():
-                raise error("is a directory, expected a TOML file", path=name)
-            size = p.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise error(
-                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit", path=name
-                )
-            # Bounded read: a device or a file that grows (e.g. /dev/zero) reports a small
-            # size to stat but would never end.
-            with p.open("rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
-        except FileNotFoundError:
-            raise error("no such file", path=name) from None
-        except PermissionError:
-            raise error("permission denied", path=name) from None
-        except OSError as exc:
-            raise error(f"cannot read: {exc.strerror or exc}", path=name) from None
+        raw = read_limited(path, error)
         text = decode(raw, name, error)
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
