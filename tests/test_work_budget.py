@@ -26,7 +26,6 @@ def copies(folder: Path, n: int) -> Path:
     return folder
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 11: sensitivity work is unbounded")
 def test_sensitivity_beyond_the_budget_is_refused_before_any_run(
     run_cli: Any, tmp_path: Path
 ) -> None:
@@ -40,7 +39,6 @@ def test_sensitivity_beyond_the_budget_is_refused_before_any_run(
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 11: sensitivity work is unbounded")
 def test_the_sensitivity_budget_counts_profiles_runs_and_rules() -> None:
     from hemscore.sensitivity import budget_problem
 
@@ -58,7 +56,6 @@ def test_the_sensitivity_budget_counts_profiles_runs_and_rules() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 11: svg draws any number of profiles")
 def test_svg_beyond_its_budget_is_refused_before_assessing(run_cli: Any, tmp_path: Path) -> None:
     folder = copies(tmp_path / "many", 101)
     r = run_cli("assess", folder, "--format", "svg", "--quiet")
@@ -70,7 +67,6 @@ def test_svg_beyond_its_budget_is_refused_before_assessing(run_cli: Any, tmp_pat
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 11: svg draws any number of profiles")
 def test_svg_at_its_budget_is_drawn(
     run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

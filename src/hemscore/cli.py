@@ -436,6 +436,16 @@ def assess(
             job = dataclasses.replace(job, scoring=scoring)
             if note and not quiet:
                 say(f"hemscore: note: {note}")
+        if fmt.value == "svg":  # one picture in memory: its size is bounded before any work
+            from . import limits
+
+            found = list(found)
+            if len(found) > limits.MAX_SVG_PROFILES:
+                raise UsageError(
+                    f"--format svg draws at most {limits.MAX_SVG_PROFILES} profiles in one "
+                    f"picture and this run names {len(found)}: split the batch, or use "
+                    "--format html or jsonl"
+                )
         return found
 
     with (

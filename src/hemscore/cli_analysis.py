@@ -480,7 +480,7 @@ def sensitivity(
     """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
     from .reports.sensitivity import render
     from .rules import load_ruleset
-    from .sensitivity import run
+    from .sensitivity import budget_problem, run
 
     if low > high:
         raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
@@ -496,6 +496,9 @@ def sensitivity(
         from .cli_common import common_assessments
 
         assessments, _, shared = common_assessments(assessments, ruleset)
+    problem = budget_problem(runs, len(assessments), len(ruleset.rules))
+    if problem:
+        raise UsageError(problem)
     result = run(assessments, runs=runs, seed=seed, low=low, high=high)
     if shared is not None:
         import dataclasses

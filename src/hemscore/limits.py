@@ -31,6 +31,19 @@ _GOALPOST_TEXT = f"{MAX_GOALPOST:.0e}".replace("e+", "e")  # 1e15
 MAX_FACTOR = 100.0
 
 
+#: ``sensitivity``: runs × profiles. Each profile keeps a score and a rank per run (about 64
+#: bytes), so this holds the samples near 64 MB; it is also the work of the largest run one
+#: profile was already allowed (--runs 1,000,000), and 1,000 runs (the default) for 1,000
+#: profiles.
+MAX_PROFILE_RUNS = 1_000_000
+#: ``sensitivity``: runs × profiles × rules, the weighted terms summed (each run also draws a
+#: factor per rule). Binds only for rule sets of more than 100 rules (the library has 42).
+MAX_WEIGHTED_TERMS = 100_000_000
+#: ``assess --format svg``: profiles in one picture. The picture is built in memory by Rich
+#: (about 70 KB of SVG per profile); 100 profiles make a 7 MB file no viewer shows usefully.
+MAX_SVG_PROFILES = 100
+
+
 def weight_problem(weight: float) -> str | None:
     """Why a (finite, non-negative) weight is outside the limits, or None."""
     if weight > MAX_WEIGHT:

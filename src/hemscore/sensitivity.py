@@ -122,6 +122,31 @@ def _overall(diags: Sequence[_Diag], factors: Sequence[float], how: str) -> floa
     return mean(scores, weights, how)
 
 
+def budget_problem(runs: int, profiles: int, rules: int) -> str | None:
+    """Why ``runs`` over ``profiles`` with ``rules`` is beyond the work budget, or None.
+
+    The budget (:mod:`hemscore.limits`): runs × profiles at most ``MAX_PROFILE_RUNS`` (the
+    samples kept in memory) and runs × profiles × rules at most ``MAX_WEIGHTED_TERMS`` (the
+    arithmetic).
+    """
+    from . import limits
+
+    n = max(profiles, 1)
+    if runs * n > limits.MAX_PROFILE_RUNS:
+        what = f"{runs:,} runs × {n:,} profiles is {runs * n:,} profile-runs"
+        budget, per_run = limits.MAX_PROFILE_RUNS, n
+    elif runs * n * rules > limits.MAX_WEIGHTED_TERMS:
+        terms = runs * n * rules
+        what = f"{runs:,} runs × {n:,} profiles × {rules:,} rules is {terms:,} weighted terms"
+        budget, per_run = limits.MAX_WEIGHTED_TERMS, n * rules
+    else:
+        return None
+    return (
+        f"{what}, over the budget of {budget:,}: lower --runs to at most "
+        f"{budget // per_run:,} for {n:,} profiles, or split them"
+    )
+
+
 def run(
     assessments: Sequence[Assessment],
     *,
@@ -138,6 +163,9 @@ def run(
     if not assessments:
         raise ValueError("no assessments")
     ruleset = assessments[0].ruleset
+    problem = budget_problem(runs, len(assessments), len(ruleset.rules))
+    if problem:
+        raise ValueError(problem)
     index = {
         r.id: i for i, r in enumerate(ruleset.rules)
     }  # rules are sorted by id: a fixed draw order
