@@ -190,6 +190,11 @@ def test_weights_at_the_limit_give_the_exact_mean(run_cli: Any, tmp_path: Path) 
 # --- the engine on anything the limits allow ------------------------------------------------
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False)
+METRIC_TYPES = {
+    "technology.widget_value": "number",
+    "exports.widget_series": "series",
+    "technology.widget_shares": "shares",
+}
 GOALPOST = st.floats(-MAX_GOALPOST, MAX_GOALPOST, allow_nan=False)
 WEIGHT = st.floats(MIN_WEIGHT, MAX_WEIGHT)
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -231,6 +236,30 @@ def trend_rule(draw: st.DrawFn) -> dict[str, Any]:
     return {"method": "trend", "measure": draw(st.sampled_from(["cagr", "peak"])), **scale}
 
 
+@st.composite
+def concentration_rule(draw: st.DrawFn) -> dict[str, Any]:
+    scale = draw(st.one_of(linear_rule(), band_rule()))
+    scale["scale"] = scale.pop("method")
+    return {
+        "method": "concentration",
+        "measure": draw(st.sampled_from(["hhi", "largest"])),
+        **scale,
+    }
+
+
+@st.composite
+def shares(draw: st.DrawFn) -> dict[str, float]:
+    """A valid shares table: labels (perhaps a residual "other") with shares summing to 100."""
+    labels = draw(
+        st.lists(st.sampled_from(["US", "JP", "KR", "DE", "other"]), min_size=1, unique=True)
+    )
+    raw = draw(st.lists(st.floats(0, 100), min_size=len(labels), max_size=len(labels)))
+    total = sum(raw)
+    if total == 0:
+        return {labels[0]: 100.0}
+    return {k: min(100.0, 100.0 * v / total) for k, v in zip(labels, raw)}
+
+
 def _texts() -> dict[str, Any]:
     return {
         "paper": ["1.2"],
@@ -244,24 +273,22 @@ def _texts() -> dict[str, Any]:
 def ruleset_and_profile(draw: st.DrawFn) -> tuple[Any, Profile]:
     rules = []
     for i in range(draw(st.integers(1, 6))):
-        series = draw(st.booleans())
-        spec = draw(trend_rule()) if series else draw(st.one_of(linear_rule(), band_rule()))
+        metric = draw(st.sampled_from(sorted(METRIC_TYPES)))
+        if METRIC_TYPES[metric] == "series":
+            spec = draw(trend_rule())
+        elif METRIC_TYPES[metric] == "shares":
+            spec = draw(concentration_rule())
+        else:
+            spec = draw(st.one_of(linear_rule(), band_rule()))
         rules.append(
-            {
-                "id": f"XX-{i:02d}",
-                "metric": "exports.widget_series" if series else "technology.widget_value",
-                "weight": draw(WEIGHT),
-                **spec,
-                **_texts(),
-            }
+            {"id": f"XX-{i:02d}", "metric": metric, "weight": draw(WEIGHT), **spec, **_texts()}
         )
     diagnostics = {
         d: {"weight": draw(st.one_of(st.just(0.0), WEIGHT))} for d in ("technology", "exports")
     }
     data = {
         "metrics": {
-            "technology.widget_value": {"type": "number", "better": "higher", "en": {"title": "V"}},
-            "exports.widget_series": {"type": "series", "better": "growing", "en": {"title": "S"}},
+            m: {"type": t, "better": "higher", "en": {"title": m}} for m, t in METRIC_TYPES.items()
         },
         "diagnostics": diagnostics,
         "rules": rules,
@@ -278,6 +305,7 @@ def ruleset_and_profile(draw: st.DrawFn) -> tuple[Any, Profile]:
             "exports.widget_series": MetricValue(
                 "exports.widget_series", {y: draw(FINITE) for y in sorted(years)}
             ),
+            "technology.widget_shares": MetricValue("technology.widget_shares", draw(shares())),
         },
     )
     return ruleset, profile
