@@ -90,7 +90,24 @@ def invocations(stored: Path) -> list[tuple[str, str, list[str]]]:
         ("rules", "json", ["rules", "--format", "json"]),
         ("rules show", "json", ["rules", "show", "TE-05", "--format", "json"]),
         ("schema", "json", ["schema"]),
+        (
+            "audit",
+            "json",
+            ["audit", *_audit_panel(stored.parent), "--threshold", "1", "-f", "json"],
+        ),
+        ("audit", "json", ["audit", *_audit_panel(stored.parent), "--common", "-f", "json"]),
     ]
+
+
+def _audit_panel(tmp: Path) -> list[str]:
+    """A panel of five countries with a rule that no profile has data for."""
+    from .test_audit import panel
+
+    folder = tmp / "audit"
+    if not folder.exists():
+        folder.mkdir()
+        panel(folder)
+    return [str(folder / "profiles"), "--rules", str(folder / "rules.toml")]
 
 
 def test_every_json_format_of_every_command_is_covered(stored: Path) -> None:

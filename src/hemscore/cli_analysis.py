@@ -704,7 +704,7 @@ def audit(
     ] = False,
     threshold: Annotated[
         float,
-        typer.Option(
+        float_option(
             "--threshold",
             min=0.0,
             max=1.0,
