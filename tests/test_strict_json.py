@@ -71,6 +71,8 @@ def invocations(stored: Path) -> list[tuple[str, str, list[str]]]:
         out.append(
             ("assess", fmt, ["assess", EXAMPLE, "--format", fmt, "--aggregation", "geometric"])
         )
+        out.append(("assess", fmt, ["assess", str(EXAMPLES), "--format", fmt, "--jobs", "2"]))
+    out.append(("assess", "jsonl", ["assess", str(EXAMPLES), "--format", "jsonl", "--compact"]))
     return [
         *out,
         (
