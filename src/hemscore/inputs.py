@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import HemscoreError, ProfileError
-from .tomlsource import MAX_FILE_BYTES, decode, special_file
+from .tomlsource import decode, read_bounded, special_file
 
 STDIN = "-"
 SPECIAL = "not a regular file (a named pipe, socket or device): skipped"
@@ -117,18 +117,13 @@ def _read_stdin(stream: object) -> Source:
     try:
         if buf is None:  # started with standard input closed
             raise OSError("it is closed")
-        raw = buf.read(MAX_FILE_BYTES + 1)  # type: ignore[attr-defined]
+        raw = read_bounded(buf, "<stdin>", ProfileError)
     except (OSError, ValueError) as exc:
         return Source(
             "<stdin>", error=ProfileError(f"cannot read standard input: {exc}", path="<stdin>")
         )
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    if len(raw) > MAX_FILE_BYTES:
-        return Source(
-            "<stdin>",
-            error=ProfileError(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path="<stdin>"),
-        )
+    except HemscoreError as exc:
+        return Source("<stdin>", error=exc)
     try:
         return Source("<stdin>", text=decode(raw, "<stdin>", ProfileError))
     except HemscoreError as exc:

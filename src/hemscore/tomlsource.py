@@ -259,16 +259,27 @@ def read_limited(
         # Bounded read: a device, a pipe or a file that grows (e.g. /dev/zero) reports a small
         # size to stat but may never end.
         with p.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            return read_bounded(fh, name, error)
     except FileNotFoundError:
         raise error("no such file", path=name) from None
     except PermissionError:
         raise error("permission denied", path=name) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", path=name) from None
+
+
+def read_bounded(stream: Any, name: str, error: type[HemscoreError]) -> bytes:
+    """At most MAX_FILE_BYTES from an open stream (a file, standard input), as bytes.
+
+    Reads one byte past the limit, so that a stream that has more is refused (``error`` naming
+    ``name``) without being read to its end, which for a device or a pipe may never come.
+    """
+    raw = stream.read(MAX_FILE_BYTES + 1)
+    if isinstance(raw, str):  # a text stream
+        raw = raw.encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
         raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
-    return raw
+    return bytes(raw)
 
 
 def read_toml(
