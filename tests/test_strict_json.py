@@ -198,3 +198,13 @@ def test_the_json_writers_refuse_nan_rather_than_write_it() -> None:
             dumps({"score": math.nan})
     assert _common.jnum(math.inf) is None and _common.jnum(math.nan) is None
     assert _common.jvalue({"a": -math.inf}) == {"a": None}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 item 7: the Python API passes any factor on")
+@pytest.mark.parametrize(("low", "high"), [(0.5, math.inf), (math.nan, 1.0), (0.5, 1e308), (0, 0)])
+def test_the_sensitivity_core_refuses_what_the_cli_refuses(low: float, high: float) -> None:
+    import hemscore
+
+    a = hemscore.assess(EXAMPLE)
+    with pytest.raises(ValueError, match="need 0 <= low <= high <= 100 and high > 0"):
+        hemscore.sensitivity([a], runs=5, low=low, high=high)
