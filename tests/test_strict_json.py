@@ -200,7 +200,6 @@ def test_the_json_writers_refuse_nan_rather_than_write_it() -> None:
     assert _common.jvalue({"a": -math.inf}) == {"a": None}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 7: the Python API passes any factor on")
 @pytest.mark.parametrize(("low", "high"), [(0.5, math.inf), (math.nan, 1.0), (0.5, 1e308), (0, 0)])
 def test_the_sensitivity_core_refuses_what_the_cli_refuses(low: float, high: float) -> None:
     import hemscore

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .assessment import Assessment
 from .compare import ranks
+from .limits import MAX_FACTOR
 from .scoring import mean
 
 DEFAULT_RUNS = 1000
@@ -158,8 +159,9 @@ def run(
     """Monte Carlo over rule weights and aggregation for assessments made with one rule set."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
-    if not 0 <= low <= high or high == 0:
-        raise ValueError("need 0 <= low <= high and high > 0")
+    # NaN fails every comparison, so it is refused here too
+    if not 0 <= low <= high <= MAX_FACTOR or high == 0:
+        raise ValueError(f"need 0 <= low <= high <= {MAX_FACTOR:g} and high > 0")
     if not assessments:
         raise ValueError("no assessments")
     ruleset = assessments[0].ruleset
