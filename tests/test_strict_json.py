@@ -92,6 +92,7 @@ def invocations(stored: Path) -> list[tuple[str, str, list[str]]]:
         ("rules", "json", ["rules", "--format", "json"]),
         ("rules show", "json", ["rules", "show", "TE-05", "--format", "json"]),
         ("schema", "json", ["schema"]),
+        ("schema", "json", ["schema", "--report"]),
         (
             "audit",
             "json",
