@@ -1,8 +1,8 @@
 """Every output format: golden files on one profile, the streaming protocol, and each format's
 own contract (JUnit parses, GitHub escaping, CSV columns, JSON shape).
 
-The golden files are produced by the code and reviewed; after a reviewed change, record them
-again with `python -m tests.test_formats`.
+The golden files are produced by the code and reviewed; they change only through
+`python -m tests.test_golden --update`, which shows the diff first (see tests/test_golden.py).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -50,7 +51,6 @@ CASES: dict[str, list[str]] = {
 def cli_output(args: list[str]) -> tuple[int, str]:
     """`hemscore assess REGION ARGS` from the repository root, no colour, 100 columns."""
     import contextlib
-    import os
 
     from hemscore.__main__ import main
 
@@ -77,15 +77,32 @@ def test_every_format_has_a_golden_file() -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_format_matches_golden(name: str) -> None:
     golden = GOLDEN / name
-    assert golden.exists(), f"no golden file {name}: run `python -m tests.test_formats`"
+    assert golden.exists(), f"no golden file {name}: see `python -m tests.test_golden`"
     code, out = cli_output(CASES[name])
     assert code == 0
     assert out == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_output_is_deterministic(name: str) -> None:
-    assert cli_output(CASES[name]) == cli_output(CASES[name])
+def test_another_process_writes_the_golden_files() -> None:
+    """Set and dict order must not leak into a report: a process with other hash seeds writes
+    every golden file byte for byte."""
+    script = (
+        "import json, sys\n"
+        "from tests.test_formats import CASES, cli_output\n"
+        "json.dump({n: cli_output(a) for n, a in CASES.items()}, sys.stdout)\n"
+    )
+    outs = []
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, check=False
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        outs.append(json.loads(done.stdout))
+    for name in sorted(CASES):
+        golden = (GOLDEN / name).read_text(encoding="utf-8")
+        for out in outs:
+            assert out[name] == [0, golden], name
 
 
 # --- the streaming protocol ------------------------------------------------------------------
@@ -306,15 +323,6 @@ def test_every_format_is_documented() -> None:
     doc = (ROOT / "docs" / "pipelines.md").read_text(encoding="utf-8")
     for name in REGISTRY:
         assert f"| `{name}` |" in doc, name
-
-
-if __name__ == "__main__":
-    GOLDEN.mkdir(parents=True, exist_ok=True)
-    for name, args in sorted(CASES.items()):
-        code, out = cli_output(args)
-        assert code == 0, name
-        (GOLDEN / name).write_text(out, encoding="utf-8")
-        print(f"wrote {GOLDEN / name}")
 
 
 def test_csv_text_cells_cannot_become_formulas(tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -20,18 +20,10 @@ from .analysis_helpers import EXAMPLES, assessed, fixture, profiles, ruleset
 CHINA = EXAMPLES / "china-2022.toml"
 
 
-def _china() -> Path:
-    return CHINA if CHINA.exists() else fixture("china-like.toml")
-
-
 def test_done_when_plan_write_assess_reaches_70(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The issue's check, as a new user would run it."""
     out = tmp_path / "p.toml"
-    r = run_cli("plan", _china(), "--target", "70", "--write", out)
-    if r.code == 1:  # allowed only with a clear reason, and nothing written
-        assert "cannot be reached" in r.out or "no overall score" in r.out
-        assert not out.exists()
-        return
+    r = run_cli("plan", CHINA, "--target", "70", "--write", out)
     assert r.code == 0, r.err
     assert "the target 70 is reached" in r.out
     a = run_cli("assess", out, "--format", "json")
@@ -40,7 +32,7 @@ def test_done_when_plan_write_assess_reaches_70(run_cli, tmp_path: Path) -> None
 
 
 def test_written_profile_keeps_provenance_and_marks_targets(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    src = _china()
+    src = CHINA
     out = tmp_path / "p.toml"
     r = run_cli("plan", src, "--target", "70", "--write", out, "--format", "json")
     assert r.code == 0, r.err
@@ -210,3 +202,107 @@ def test_plan_never_lowers_the_score(profile: Profile, target: float, aggregatio
         m = rs.metrics[c.metric]
         if m.type != "bool":
             assert (m.min is None or c.new >= m.min) and (m.max is None or c.new <= m.max)
+
+
+# --- efforts worked out by hand ------------------------------------------------------------------
+
+PLAN_RULES = """
+[ruleset]
+name = "plan"
+version = "1"
+
+[[rules]]
+id = "L-1"
+metric = "technology.rd_intensity_pct"
+kinds = ["country"]
+severity = "critical"
+method = "linear"
+worst = 1.0
+target = 3.0
+best = 4.5
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "R&D", what = "w", why = "y", recommendation = "Raise R&D." }
+
+[[rules]]
+id = "P-1"
+metric = "policy.advanced_manufacturing_strategy"
+kinds = ["country"]
+severity = "medium"
+method = "boolean"
+paper = ["2.2"]
+basis = "design"
+source = "test"
+en = { title = "Strategy", what = "w", why = "y", recommendation = "Adopt one." }
+"""
+
+
+def _small_plan(tmp_path: Path, rd: float, strategy: bool, target: float):  # type: ignore[no-untyped-def]
+    from hemscore.rules import load_ruleset
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(PLAN_RULES, encoding="utf-8")
+    rs = load_ruleset([rules])
+    text = (
+        '[profile]\nname = "P"\nkind = "country"\nyear = 2022\n'
+        f"[technology]\nrd_intensity_pct = {rd}\n"
+        f"[policy]\nadvanced_manufacturing_strategy = {str(strategy).lower()}\n"
+    )
+    return make_plan(load_profile("p.toml", rs.metrics, text=text), rs, target)
+
+
+def _changes(plan):  # type: ignore[no-untyped-def]
+    return [(c.metric, c.old, c.new) for c in plan.changes]
+
+
+def test_a_boolean_flip_costs_half_a_band(tmp_path: Path) -> None:
+    # technology: L-1 at 2.0 scores 70 × (2 − 1) / (3 − 1) = 35; policy: P-1 false scores 0;
+    # overall (35 + 0) / 2 = 17.5. Flipping P-1 gives (35 + 100) / 2 = 67.5 ≥ 60, while no
+    # move of L-1 reaches 60 (at best 4.5: (100 + 0) / 2 = 50): one flip, effort 0.5.
+    plan = _small_plan(tmp_path, 2.0, False, 60)
+    assert plan.before.score == 17.5
+    assert _changes(plan) == [("policy.advanced_manufacturing_strategy", False, True)]
+    assert plan.changes[0].effort == 0.5
+    assert plan.changes[0].gain == 50.0  # 67.5 − 17.5
+    assert plan.after.score == 67.5 and plan.reached and plan.effort == 0.5
+
+
+def test_a_linear_move_is_cut_to_the_least_value_that_reaches_the_target(tmp_path: Path) -> None:
+    # overall (35 + 100) / 2 = 67.5; 80 needs technology 60: 70 × (x − 1) / 2 ≥ 60,
+    # x ≥ 1 + 120 / 70 = 2.7142…; planned values step by 0.001 (a thousandth of the width
+    # 4.5 − 1 = 3.5, rounded down to a power of ten), rounded up: 2.715.
+    # Effort (2.715 − 2) / 3.5 = 0.20428…; technology 70 × 1.715 / 2 = 60.025;
+    # overall (60.025 + 100) / 2 = 80.0125.
+    plan = _small_plan(tmp_path, 2.0, True, 80)
+    assert _changes(plan) == [("technology.rd_intensity_pct", 2.0, 2.715)]
+    assert plan.changes[0].effort == pytest.approx(0.715 / 3.5, abs=1e-12)
+    assert plan.after.score == pytest.approx(80.0125, abs=1e-9)
+    assert plan.changes[0].gain == pytest.approx(80.0125 - 67.5, abs=1e-9)
+
+
+def test_the_cheapest_points_come_first(tmp_path: Path) -> None:
+    # From 17.5 to 90. First step, points per unit of effort: the flip 50 / 0.5 = 100;
+    # L-1 to 3: 17.5 / (1 / 3.5) = 61.25; to 4.5: 32.5 / (2.5 / 3.5) = 45.5. The flip wins
+    # (67.5). Then technology must reach 80: 70 + 30 × (x − 3) / 1.5 ≥ 80, x ≥ 3.5:
+    # effort 1.5 / 3.5 = 0.42857…, overall (80 + 100) / 2 = 90.
+    plan = _small_plan(tmp_path, 2.0, False, 90)
+    assert _changes(plan) == [
+        ("policy.advanced_manufacturing_strategy", False, True),
+        ("technology.rd_intensity_pct", 2.0, 3.5),
+    ]
+    assert [c.effort for c in plan.changes] == pytest.approx([0.5, 1.5 / 3.5], abs=1e-12)
+    assert [c.gain for c in plan.changes] == pytest.approx([50.0, 22.5], abs=1e-9)
+    assert plan.effort == pytest.approx(0.5 + 1.5 / 3.5, abs=1e-12)
+    assert plan.after.score == pytest.approx(90.0, abs=1e-9)
+
+
+def test_an_unreachable_target_moves_everything_it_can(tmp_path: Path) -> None:
+    # at most (100 + 100) / 2 = 100; 100.5 cannot be reached: L-1 to its best 4.5 and the flip
+    plan = _small_plan(tmp_path, 2.0, False, 100.5)
+    assert not plan.reached
+    assert sorted(_changes(plan)) == [
+        ("policy.advanced_manufacturing_strategy", False, True),
+        ("technology.rd_intensity_pct", 2.0, 4.5),
+    ]
+    assert plan.after.score == 100.0

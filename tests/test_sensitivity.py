@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -82,11 +81,48 @@ def test_quantiles_interpolate_like_numpy() -> None:
     assert interval([]) is None
 
 
-def test_thousand_runs_over_ten_profiles_is_fast() -> None:
-    items = [assessed(p) for p in (LIKE * 4)[:10]]
-    start = time.perf_counter()
-    run(items, runs=1000, seed=0)
-    assert time.perf_counter() - start < 3.0
+def test_both_aggregations_are_drawn_with_the_nominal_weights() -> None:
+    from .test_exact import exact
+
+    a = exact()
+    # with every weight factor drawn from [1, 1], a run is the nominal weighting under one of
+    # the two aggregations: arithmetic 64.5, geometric (50² × 58 × 100) ** 0.25 = 61.70808
+    # (both worked out in test_exact). 40 runs with seed 0 draw each of them.
+    r = run([a], runs=40, seed=0, low=1.0, high=1.0)
+    p = r.profiles[0]
+    assert p.score is not None and p.scored_runs == 40
+    assert p.score.low == pytest.approx(14_500_000**0.25, abs=1e-9)
+    assert p.score.high == pytest.approx(64.5, abs=1e-9)
+    assert 0 < r.geometric_runs < 40
+    assert (r.runs, r.seed, r.low, r.high) == (40, 0, 1.0, 1.0)
+    assert p.nominal_score == 64.5 and p.nominal_rank is None and p.rank is None
+
+
+def test_weight_draws_move_only_the_diagnostic_means() -> None:
+    from .test_exact import exact
+
+    # one run, factors drawn from [2, 2]: every weight doubles, so every diagnostic mean, and
+    # the overall score (arithmetic 64.5 or geometric 61.70808), stays where it was
+    r = run([exact()], runs=1, seed=5, low=2.0, high=2.0)
+    s = r.profiles[0].score
+    assert s is not None and s.low == s.median == s.high
+    expected = 14_500_000**0.25 if r.geometric_runs else 64.5
+    assert s.median == pytest.approx(expected, abs=1e-9)
+
+
+def test_two_profiles_are_ranked_in_every_run() -> None:
+    from .test_exact import exact
+
+    low = exact(min_coverage=0.51)  # policy unscored: overall (2×50 + 58) / 3 = 52.67
+    r = run([exact(), low], runs=30, seed=1, low=1.0, high=1.0)
+    first, second = r.profiles
+    assert (first.nominal_rank, second.nominal_rank) == (1, 2)
+    assert first.rank is not None and (first.rank.low, first.rank.high) == (1.0, 1.0)
+    assert second.rank is not None and (second.rank.low, second.rank.high) == (2.0, 2.0)
+    # geometric for the second: (50² × 58) ** (1/3) = 145,000 ** (1/3) = 52.5664…
+    assert second.score is not None
+    assert second.score.low == pytest.approx(145_000 ** (1 / 3), abs=1e-9)
+    assert second.score.high == pytest.approx(158 / 3, abs=1e-9)
 
 
 @settings(max_examples=30, deadline=None)
