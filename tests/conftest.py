@@ -1,4 +1,8 @@
-"""Shared fixtures: the repository's folders and a runner for the real CLI in-process."""
+"""Shared fixtures: the repository's folders and a runner for the real CLI in-process.
+
+Also: tests marked ``needs_root`` or ``needs_browser`` fail instead of skipping when ``CI`` is
+set (tests/ci_required.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from typing import Any
 import pytest
 
 from hemscore.__main__ import main
+
+from .ci_required import pytest_configure, pytest_runtest_makereport  # noqa: F401 (hooks)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
