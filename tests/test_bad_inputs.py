@@ -1,6 +1,9 @@
 """Bad inputs: each must end in exit code 2, one clear message per problem on stderr that names
 the file (and the key or line where it can), no traceback, and nothing but valid output on
-stdout. Every case runs the real CLI in a fresh process: ``python -m hemscore assess ...``.
+stdout. Each case runs the real CLI, ``hemscore assess ...``: in-process through
+``hemscore.cli.run`` with stdout and stderr captured, and in a fresh process
+(``python -m hemscore``) where the process itself matters: standard input, devices and named
+pipes, file permissions and the traceback of ``--debug``.
 
 The corpus is ``tests/bad/`` (see its README): ``profiles/`` holds bad profiles and odd files,
 ``rules/`` a folder (or a single file) per bad rule set. A case's expected messages sit in the
@@ -13,12 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import tempfile
 import tomllib
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,11 +105,21 @@ def corpus() -> dict[str, Case]:
 
 Builder = Callable[[Path], Case]
 GENERATED: dict[str, Builder] = {}
+#: Generated cases run in a child process: the process matters (stdin, devices, pipes, users).
+IN_A_PROCESS: set[str] = set()
+#: Generated cases that need root (to make a device node): they must run in CI.
+NEEDS_ROOT: set[str] = set()
 
 
-def generated(name: str) -> Callable[[Builder], Builder]:
+def generated(
+    name: str, *, process: bool = False, needs_root: bool = False
+) -> Callable[[Builder], Builder]:
     def register(fn: Builder) -> Builder:
         GENERATED[f"generated/{name}"] = fn
+        if process:
+            IN_A_PROCESS.add(f"generated/{name}")
+        if needs_root:
+            NEEDS_ROOT.add(f"generated/{name}")
         return fn
 
     return register
@@ -128,7 +141,7 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("over-size-limit-stdin")
+@generated("over-size-limit-stdin", process=True)
 def _(tmp: Path) -> Case:
     return Case(
         ("-",),
@@ -148,14 +161,15 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("endless-device")
+@generated("endless-device", process=True, needs_root=True)
 def _(tmp: Path) -> Case:
-    # stat says 0 bytes; only a bounded read stops it
-    if not Path("/dev/zero").exists():
-        pytest.skip("no /dev/zero here")
-    return Case(
-        ("/dev/zero",), "/dev/zero", (f": input is over the {MAX_FILE_BYTES:,}-byte limit",)
-    )
+    # stat says 0 bytes; only a bounded read stops it. A zero device of our own (making one
+    # needs root), so the machine's /dev is never touched.
+    node = tmp / "zero.toml"
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(node, stat.S_IFCHR | 0o444, os.makedev(1, 5))
+    return Case((str(node),), str(node), (f": input is over the {MAX_FILE_BYTES:,}-byte limit",))
 
 
 @generated("deep-inline-tables")
@@ -255,7 +269,7 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("named-pipe-in-directory")
+@generated("named-pipe-in-directory", process=True)
 def _(tmp: Path) -> Case:
     # reading a named pipe waits for a writer: a directory walk must refuse it, not hang
     d = tmp / "profiles"
@@ -268,7 +282,7 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("named-pipe-in-rules")
+@generated("named-pipe-in-rules", process=True)
 def _(tmp: Path) -> Case:
     d = tmp / "rules"
     d.mkdir()
@@ -298,7 +312,7 @@ def _(tmp: Path) -> Case:
     return Case((str(BAD / VALID), "--output", str(tmp)), str(tmp), (": is a directory",))
 
 
-@generated("stdin-binary-garbage")
+@generated("stdin-binary-garbage", process=True)
 def _(tmp: Path) -> Case:
     return Case(
         ("-",),
@@ -308,12 +322,12 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("stdin-text-garbage")
+@generated("stdin-text-garbage", process=True)
 def _(tmp: Path) -> Case:
     return Case(("-",), "<stdin>", (":1: invalid TOML: invalid statement",), stdin=b"}{ = = [[\n")
 
 
-@generated("stdin-empty")
+@generated("stdin-empty", process=True)
 def _(tmp: Path) -> Case:
     return Case(
         ("-",), "<stdin>", (": empty profile: expected a [profile] table and metric tables",)
@@ -328,10 +342,8 @@ FORMATS = tuple(f for f in ("json", "jsonl") if f in REGISTRY)
 
 
 def run_cli(args: list[str], stdin: bytes = b"") -> Run:
-    """``python -m hemscore <args>`` from tests/bad/: (exit code, stdout, stderr).
-
-    The timeout turns a hang into a failure.
-    """
+    """``python -m hemscore <args>`` in a child process from tests/bad/: (exit code, stdout,
+    stderr). The timeout turns a hang into a failure."""
     result = subprocess.run(
         [sys.executable, "-m", "hemscore", *args],
         input=stdin,
@@ -342,6 +354,26 @@ def run_cli(args: list[str], stdin: bytes = b"") -> Run:
         check=False,
     )
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+@pytest.fixture
+def run_here(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[[list[str]], Run]:
+    """``hemscore <args>`` in this process from tests/bad/, through ``hemscore.cli.run``."""
+    from hemscore.cli import run
+
+    monkeypatch.chdir(BAD)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+
+    def go(args: list[str]) -> Run:
+        capsys.readouterr()
+        code = run(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return go
 
 
 def check_stdout(fmt: str, out: str) -> None:
@@ -361,38 +393,23 @@ def params() -> list[object]:
         out += [
             pytest.param(name, fmt, id=f"{name}-{fmt}") for fmt in case.formats if fmt in FORMATS
         ]
-    out += [pytest.param(name, "json", id=f"{name}-json") for name in GENERATED]
+    for name in GENERATED:
+        marks = [pytest.mark.needs_root] if name in NEEDS_ROOT else []
+        out.append(pytest.param(name, "json", id=f"{name}-json", marks=marks))
     return out
-
-
-@pytest.fixture(scope="session")
-def corpus_runs(request: pytest.FixtureRequest) -> dict[tuple[str, str], Future[Run]]:
-    """The selected corpus cases, started at once on every core (each still its own process)."""
-    PWNED.unlink(missing_ok=True)
-    wanted = [
-        (item.callspec.params["name"], item.callspec.params["fmt"])
-        for item in request.session.items
-        if getattr(item, "originalname", None) == "test_bad_input"
-        and item.callspec.params["name"] in CORPUS
-    ]
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
-    request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
-    return {
-        (name, fmt): pool.submit(run_cli, ["assess", *CORPUS[name].args, "--format", fmt])
-        for name, fmt in wanted
-    }
 
 
 @pytest.mark.parametrize(("name", "fmt"), params())
 def test_bad_input(
-    name: str, fmt: str, tmp_path: Path, corpus_runs: dict[tuple[str, str], Future[Run]]
+    name: str, fmt: str, tmp_path: Path, run_here: Callable[[list[str]], Run]
 ) -> None:
-    if name in CORPUS:
-        case = CORPUS[name]
-        code, out, err = corpus_runs[(name, fmt)].result()
+    PWNED.unlink(missing_ok=True)
+    case = CORPUS[name] if name in CORPUS else GENERATED[name](tmp_path)
+    args = ["assess", *case.args, "--format", fmt]
+    if name in IN_A_PROCESS:
+        code, out, err = run_cli(args, case.stdin)
     else:
-        case = GENERATED[name](tmp_path)
-        code, out, err = run_cli(["assess", *case.args, "--format", fmt], case.stdin)
+        code, out, err = run_here(args)
     assert "Traceback" not in out + err, err
     assert code == 2, err
     lines = err.splitlines()
@@ -402,6 +419,12 @@ def test_bad_input(
     check_messages(lines, case)
     check_stdout(fmt, out)
     assert not PWNED.exists(), "a rule file's text was executed"
+
+
+def test_process_level_cases_stay_few() -> None:
+    # everything else runs in-process: keep the slow, process-level cases to the ones that
+    # need a process
+    assert IN_A_PROCESS <= set(GENERATED) and len(IN_A_PROCESS) <= 10
 
 
 def check_messages(lines: list[str], case: Case) -> None:
@@ -421,8 +444,10 @@ def check_messages(lines: list[str], case: Case) -> None:
 VALIDATE_ACCEPTS = {"profiles/no-toml-here"}
 
 
-def test_validate_reports_every_bad_profile_in_one_run() -> None:
-    code, out, err = run_cli(["validate", "profiles"])
+def test_validate_reports_every_bad_profile_in_one_run(
+    run_here: Callable[[list[str]], Run],
+) -> None:
+    code, out, err = run_here(["validate", "profiles"])
     assert code == 2 and "Traceback" not in out + err, err
     lines = err.splitlines()
     checked = 0
@@ -437,26 +462,14 @@ def test_validate_reports_every_bad_profile_in_one_run() -> None:
     "name", [n for n in CORPUS if n.startswith("rules/") and n not in VALIDATE_ACCEPTS]
 )
 def test_validate_reports_every_bad_rule_set(
-    name: str, validate_runs: dict[str, Future[Run]]
+    name: str, run_here: Callable[[list[str]], Run]
 ) -> None:
+    PWNED.unlink(missing_ok=True)
     case = CORPUS[name]
-    code, out, err = validate_runs[name].result()
+    code, out, err = run_here(["validate", *case.args])
     assert code == 2 and "Traceback" not in out + err, err
     check_messages(err.splitlines(), case)
     assert not PWNED.exists(), "a rule file's text was executed"
-
-
-@pytest.fixture(scope="session")
-def validate_runs(request: pytest.FixtureRequest) -> dict[str, Future[Run]]:
-    """``hemscore validate`` on the selected rule cases, started at once on every core."""
-    wanted = [
-        item.callspec.params["name"]
-        for item in request.session.items
-        if getattr(item, "originalname", None) == "test_validate_reports_every_bad_rule_set"
-    ]
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
-    request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
-    return {name: pool.submit(run_cli, ["validate", *CORPUS[name].args]) for name in wanted}
 
 
 def test_corpus_size() -> None:
@@ -467,17 +480,19 @@ def test_corpus_size() -> None:
 # --- inputs that are fine --------------------------------------------------------------------
 
 
-def test_byte_order_mark_is_accepted() -> None:
-    code, out, err = run_cli(["assess", "ok/bom.toml", "--format", "json"])
+def test_byte_order_mark_is_accepted(run_here: Callable[[list[str]], Run]) -> None:
+    code, out, err = run_here(["assess", "ok/bom.toml", "--format", "json"])
     assert code == 0, err
     assert json.loads(out)["profile"]["name"] == "Test Region"
 
 
-def test_symlink_loop_beside_a_valid_profile_is_skipped(tmp_path: Path) -> None:
+def test_symlink_loop_beside_a_valid_profile_is_skipped(
+    tmp_path: Path, run_here: Callable[[list[str]], Run]
+) -> None:
     (tmp_path / "region.toml").write_bytes((BAD / VALID).read_bytes())
     (tmp_path / "up").symlink_to("..")
     (tmp_path / "loop").symlink_to("loop")
-    code, out, err = run_cli(["assess", str(tmp_path), "--format", "json"])
+    code, out, err = run_here(["assess", str(tmp_path), "--format", "json"])
     assert code == 0, err
     assert [a["profile"]["name"] for a in json.loads(out)] == ["Test Region"]
 
