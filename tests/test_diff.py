@@ -24,7 +24,16 @@ def test_done_when_diff_names_the_rules_that_changed(run_cli) -> None:  # type: 
     r = run_cli("diff", OLD, NEW, "--color", "never")
     assert r.code == 0, r.err
     d = diff(snapshot(assessed(OLD)), snapshot(assessed(NEW)))
-    assert d.rules
+    assert [c.id for c in d.rules] == [
+        "CL-01",
+        "CL-02",
+        "CL-04",
+        "CL-06",
+        "EX-02",
+        "EX-04",
+        "EX-05",
+        "PO-04",
+    ]
     for c in d.rules:
         assert c.id in r.out
     assert "CL-06" in r.out and "EX-05" in r.out  # a fixed rule and a newly failing one
@@ -37,7 +46,8 @@ def test_json_diff_lists_changes_failures_and_regression(run_cli) -> None:  # ty
     changed = {c["id"]: c for c in data["rules"]}
     assert set(changed) == {"CL-01", "CL-02", "CL-04", "CL-06", "EX-12", "EX-04", "EX-05", "PO-04"}
     assert changed["CL-06"]["old"]["value"] is False and changed["CL-06"]["new"]["value"] is True
-    assert changed["CL-06"]["fixed"] and changed["EX-05"]["newly_failing"]
+    assert changed["CL-06"]["fixed"] is True and changed["EX-05"]["newly_failing"] is True
+    assert changed["CL-06"]["newly_failing"] is False and changed["EX-05"]["fixed"] is False
     assert data["newly_failing"] == ["EX-05"]
     assert data["overall_delta"] > 0  # the overall rose ...
     assert data["regression"] is True  # ... but a rule newly fails

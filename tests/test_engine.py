@@ -166,8 +166,12 @@ def test_recommendation_priority_is_weight_times_shortfall() -> None:
         "X-1": 487.5,
         "T-2": 225.0,
     }
-    for rec in a.recommendations:
-        assert rec.gain is not None and rec.gain > 0
+    # technology (10 × 35 + 2.5 × 10) / 12.5 = 30, exports 35, policy 0: overall 65 / 3.
+    # Meeting a rule lifts its diagnostic by weight × (pass score − score) / assessed weight,
+    # the overall by a third of that: T-1 10 × (70 − 35) / 12.5 = 28; T-2 (passes at 100, the
+    # score of its target's band) 2.5 × 90 / 12.5 = 18; X-1 7.5 × 35 / 7.5 = 35; P-1 100.
+    gains = {r.rule.id: r.gain for r in a.recommendations}
+    assert gains == pytest.approx({"T-1": 28 / 3, "T-2": 6.0, "X-1": 35 / 3, "P-1": 100 / 3})
 
 
 def test_without_an_overall_score_recommendations_rank_by_weight_times_shortfall() -> None:
