@@ -441,3 +441,33 @@ def test_means_exact() -> None:
     assert mean([50.0], [0.0], "arithmetic") is None
     assert mean([100.0] * 3, [1.0, 2.0, 3.0], "geometric") == 100.0  # never past 100
     assert math.isclose(mean([30.0, 60.0], [2.0, 1.0], "arithmetic") or 0, 40.0)
+
+
+def test_measures_at_small_and_huge_values() -> None:
+    # a start value below 1 is still a positive start: (1.0 / 0.5) ** 1 − 1 = 100%
+    assert cagr_pct({2021: 0.5, 2022: 1.0}, years=1) == (100.0, 2021, 2022)
+    # a peak below 1 is still a peak: 0.25 / 0.5 = 50%
+    assert peak_pct({2021: 0.5, 2022: 0.25}) == (50.0, 2021)
+    # 100 × 1e308 overflows: the share is divided first, 100 × (1e308 / 1e308) = 100
+    assert peak_pct({2021: 1e308, 2022: 1e308}) == (100.0, 2022)
+    assert peak_pct({2021: 1e308, 2022: 5e307}) == (50.0, 2021)
+    # a geometric mean with a score below 1 is not 0: √(0.25 × 100) = 5
+    assert mean([0.25, 100.0], [1.0, 1.0], "geometric") == pytest.approx(5.0)
+
+
+def test_weighted_mean() -> None:
+    from hemscore.scoring import weighted_mean
+
+    # (2 × 50 + 1 × 80) / 3 = 60
+    assert weighted_mean([(2.0, 50.0), (1.0, 80.0)]) == 60.0
+    assert weighted_mean([(0.0, 50.0)]) is None
+    assert weighted_mean([]) is None
+
+
+def test_band_value_for_falling_with_three_edges() -> None:
+    # edges [10, 20, 30] → [100, 70, 40, 0], lower edges: the worst band starts above 30
+    s = BandScale(edges=(10, 20, 30), scores=(100, 70, 40, 0), target=10, edge="lower")
+    assert s.value_for(0) == 31.0  # 30 + 1
+    assert s.value_for(40) == 30.0
+    assert s.value_for(70) == 20.0
+    assert s.value_for(100) == 10.0
