@@ -471,3 +471,162 @@ def test_band_value_for_falling_with_three_edges() -> None:
     assert s.value_for(40) == 30.0
     assert s.value_for(70) == 20.0
     assert s.value_for(100) == 10.0
+
+
+# --- tables that cannot be measured, and what the report says of them ---------------------------
+
+
+def _assess_text(body: str) -> Assessment:
+    rs = ruleset()
+    text = f'[profile]\nname = "T"\nkind = "country"\nyear = 2022\n{body}'
+    return assess(load_profile("t.toml", rs.metrics, text=text), rs)
+
+
+def test_tables_that_cannot_be_measured_are_missing_with_a_reason() -> None:
+    a = _assess_text(
+        "[exports]\ndestination_shares = { other = 100 }\n"
+        "new_product_sales_series = { 2021 = 0, 2022 = 0 }\n"
+    )
+    c2, t1, t2 = (rule(a, rid) for rid in ("C-2", "T-1", "T-2"))
+    assert (c2.status, c2.score, c2.value) == ("missing", None, None)
+    assert c2.reason == "the table holds only a residual share, no named party"
+    assert c2.input is not None and c2.input.value == {"other": 100.0}
+    assert (t1.status, t1.score) == ("missing", None)
+    assert t1.reason == "the series needs two positive values within 1 years of its latest"
+    assert t1.input is not None and t1.input.value == {2021: 0.0, 2022: 0.0}
+    assert (t2.status, t2.score, t2.reason) == ("missing", None, "the series has no positive peak")
+    assert t2.input is not None and t2.input.value == {2021: 0.0, 2022: 0.0}
+    assert all(r.rule.id == rid for r, rid in ((c2, "C-2"), (t1, "T-1"), (t2, "T-2")))
+
+
+def test_detail_only_where_there_is_something_to_say() -> None:
+    a = _assess_text(
+        "[technology]\nrd_intensity_pct = 2.0\n"
+        "critical_input_origin_shares = { US = 30, JP = 20, KR = 10, IN = 40 }\n"
+        "[exports]\ndestination_shares = { US = 30, JP = 30, EU = 40 }\n"
+    )
+    assert rule(a, "L-1").detail is None  # a plain value
+    # HHI 30² + 20² + 10² + 40² = 900 + 400 + 100 + 1600 = 3000, no residual share
+    assert rule(a, "C-1").detail is None
+    assert rule(a, "C-1").value == 3000.0
+    # the largest share names its party; no residual
+    assert rule(a, "C-2").detail == {"label": "EU"} and rule(a, "C-2").value == 40.0
+
+
+def test_highlights_split_the_assessed_rules() -> None:
+    from hemscore.assessment import RuleResult, highlights
+
+    rules = [r for r in ruleset().rules if r.scale is not None][:6]
+    # scores 10, 20, … by rule id order; strengths best first, weaknesses worst first
+    results = [RuleResult(r, "pass", score=10.0 * (i + 1)) for i, r in enumerate(rules)]
+    ids = [r.id for r in rules]
+    expected = {
+        # n assessed: (strengths, weaknesses) = the better half rounded up, the rest, at most 3
+        1: ([0], []),
+        2: ([1], [0]),
+        3: ([2, 1], [0]),
+        4: ([3, 2], [0, 1]),
+        5: ([4, 3, 2], [0, 1]),
+        6: ([5, 4, 3], [0, 1, 2]),
+    }
+    for n, (best, worst) in expected.items():
+        strengths, weaknesses = highlights(results[:n])
+        assert [r.id for r in strengths] == [ids[i] for i in best], n
+        assert [r.id for r in weaknesses] == [ids[i] for i in worst], n
+    # unassessed rules are left out; ties go to the heavier rule, then the smaller id
+    missing = RuleResult(rules[0], "missing")
+    assert highlights([missing]) == ((), ())
+
+
+def test_coverage_within_the_tolerance_of_the_floor_counts() -> None:
+    # coverage is compared with 1e-12 of slack, so a floor computed as 0.5 + 1e-12 still
+    # admits policy's 0.5, and the overall floor admits the overall coverage the same way
+    assert diag(exact(min_coverage=0.5 + 1e-12), "policy").score == 100.0
+    a = exact()
+    # (policy, at 0.5, falls below this floor: the overall is (2×50 + 58) / 3 = 52.666…)
+    assert exact(min_coverage=a.coverage + 1e-12).score == pytest.approx(158 / 3, abs=1e-12)
+    assert exact(min_coverage=a.coverage + 1e-9).score is None
+
+
+def test_a_floor_of_0_scores_what_has_data_and_nothing_else() -> None:
+    a = exact(min_coverage=0.0)
+    # cluster has no rules: still no score (nothing to divide by), and no crash
+    assert diag(a, "cluster").score is None and diag(a, "cluster").status == "no_rules"
+    assert a.score == 64.5
+
+
+def test_a_profile_no_rule_applies_to() -> None:
+    # every rule of the exact set is for countries: a firm has none
+    rs = ruleset()
+    text = '[profile]\nname = "F"\nkind = "firm"\nyear = 2022\n'
+    a = assess(load_profile("f.toml", rs.metrics, text=text), rs)
+    assert (a.score, a.coverage, a.grade, a.results) == (None, 0.0, "?", ())
+
+
+def test_unknown_aggregation_is_refused() -> None:
+    rs = ruleset()
+    with pytest.raises(ValueError, match="^unknown aggregation 'median'$"):
+        assess(load_profile(str(PROFILE), rs.metrics), rs, aggregation="median")
+
+
+def test_a_waived_rule_keeps_the_value_it_waives() -> None:
+    rs = ruleset()
+    text = PROFILE.read_text(encoding="utf-8") + '\n[waivers]\nX-1 = "a reason"\n'
+    a = assess(load_profile("w.toml", rs.metrics, text=text), rs)
+    x1 = rule(a, "X-1")
+    assert (x1.status, x1.score, x1.reason) == ("waived", None, "a reason")
+    assert x1.input is not None and x1.input.value == 49.0
+    # exports without X-1: (5×60 + 7.5×85 + 2.5×52.5) / 15 = 1068.75 / 15 = 71.25
+    assert diag(a, "exports").score == 71.25
+
+
+LIGHT = """
+[ruleset]
+name = "light"
+version = "1"
+
+[[rules]]
+id = "W-1"
+metric = "technology.rd_intensity_pct"
+kinds = ["country"]
+weight = 0.5
+method = "linear"
+worst = 1.0
+target = 3.0
+best = 4.5
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "R&D", what = "w", why = "y", recommendation = "Raise R&D." }
+
+[[rules]]
+id = "W-2"
+metric = "exports.final_goods_pct"
+kinds = ["country"]
+weight = 1
+method = "linear"
+worst = 40
+target = 60
+best = 75
+paper = ["1.3"]
+basis = "design"
+source = "test"
+en = { title = "Final goods", what = "w", why = "y", recommendation = "Export final goods." }
+"""
+
+
+def test_rules_of_weight_1_or_less(tmp_path: Path) -> None:
+    (tmp_path / "light.toml").write_text(LIGHT, encoding="utf-8")
+    rs = load_ruleset([tmp_path / "light.toml"])
+    text = (
+        '[profile]\nname = "L"\nkind = "country"\nyear = 2022\n'
+        "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 49\n"
+    )
+    a = assess(load_profile("l.toml", rs.metrics, text=text), rs)
+    # technology: W-1 alone (weight 0.5) scores 35; exports: W-2 alone (weight 1) scores 31.5
+    assert (diag(a, "technology").score, diag(a, "exports").score) == (35.0, 31.5)
+    assert rule(a, "W-1").contribution == 35.0 and rule(a, "W-2").contribution == 31.5
+    # overall (35 + 31.5) / 2 = 33.25; meeting W-1 lifts technology to 70: + 35 / 2 = 17.5;
+    # meeting W-2 lifts exports to 70: + 38.5 / 2 = 19.25
+    assert a.score == 33.25
+    assert [(r.rule.id, r.gain) for r in a.recommendations] == [("W-2", 19.25), ("W-1", 17.5)]
