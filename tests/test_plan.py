@@ -306,3 +306,79 @@ def test_an_unreachable_target_moves_everything_it_can(tmp_path: Path) -> None:
         ("technology.rd_intensity_pct", 2.0, 4.5),
     ]
     assert plan.after.score == 100.0
+
+
+# --- the plan on the exact rule set (tests/fixtures/exact; figures from tests/test_exact.py) ----
+
+
+def _exact_plan(target: float, **options: object):  # type: ignore[no-untyped-def]
+    from .test_exact import PROFILE
+    from .test_exact import ruleset as exact_rules
+
+    rs = exact_rules()
+    return make_plan(load_profile(str(PROFILE), rs.metrics), rs, target, **options)  # type: ignore[arg-type]
+
+
+#: what the plan cannot move on the exact profile, in the report's order
+EXACT_NOT_PLANNED = [
+    ("C-1", "table"),
+    ("C-2", "table"),
+    ("T-1", "table"),
+    ("T-2", "table"),
+    ("TA-2", "missing"),
+    ("P-2", "missing"),
+]
+
+
+def test_exact_plan_takes_the_least_effort_single_move() -> None:
+    # from 64.5 to 66: (2T + 58 + 100) / 4 ≥ 66 needs technology T ≥ 53, a technology sum of
+    # 53 × 27.5 = 1457.5, so L-1 must add 1457.5 − (1375 − 350) = 432.5: a score of 43.25,
+    # 70 × (x − 1) / 2 ≥ 43.25, x ≥ 2.2357 → 2.236 on the 0.001 grain; effort 0.236 / 3.5.
+    # The other single moves that reach 66 cost more: X-1 to 54.143 (5.143 / 35 = 0.147),
+    # D-1 to 0.967 (3.033 / 10 = 0.303), B-2 to 8 (7 / 7 = 1).
+    plan = _exact_plan(66)
+    assert [(c.metric, c.old, c.new) for c in plan.changes] == [
+        ("technology.rd_intensity_pct", 2.0, 2.236)
+    ]
+    assert plan.changes[0].rules == ("L-1",)
+    assert plan.effort == pytest.approx(0.236 / 3.5, abs=1e-12)
+    # technology (1025 + 10 × 70 × 1.236 / 2) / 27.5 = 1457.6 / 27.5 = 53.0036…
+    technology = (1025 + 10 * 70 * 1.236 / 2) / 27.5
+    assert plan.after.score == pytest.approx((2 * technology + 158) / 4, abs=1e-9)  # 66.0018
+    assert plan.reached and plan.before.score == 64.5
+    assert [(n.rule, n.why) for n in plan.not_planned] == EXACT_NOT_PLANNED
+    assert plan.unscored_diagnostics == ()
+
+
+def test_exact_plan_that_cannot_reach_100_moves_every_lever_to_its_best() -> None:
+    plan = _exact_plan(100)
+    assert not plan.reached
+    assert sorted((c.metric, c.old, c.new) for c in plan.changes) == [
+        ("exports.final_goods_pct", 49.0, 75.0),
+        ("technology.core_component_self_sufficiency_pct", 50.0, 70.0),
+        ("technology.export_control_exposure_pct", 4.0, 0.0),
+        ("technology.ic_import_share_pct", 15.0, 8.0),
+        ("technology.rd_intensity_pct", 2.0, 4.5),
+    ]
+    efforts = {c.metric.split(".")[1]: c.effort for c in plan.changes}
+    assert efforts == pytest.approx(
+        {
+            "final_goods_pct": 26 / 35,  # (75 − 49) / (75 − 40)
+            "core_component_self_sufficiency_pct": 20 / 50,  # (70 − 50) / (70 − 20)
+            "export_control_exposure_pct": 4 / 10,  # (4 − 0) / (10 − 0)
+            "ic_import_share_pct": 7 / 7,  # (15 − 8) / (15 − 8)
+            "rd_intensity_pct": 2.5 / 3.5,  # (4.5 − 2) / (4.5 − 1)
+        }
+    )
+    # the table rules stay: technology (10×100 + 2.5×100 + 5×100 + 2.5×100 + 7.5×62.5) / 27.5
+    # = 2468.75 / 27.5; exports (5×60 + 7.5×85 + 2.5×52.5 + 7.5×100) / 22.5 = 1818.75 / 22.5
+    best = (2 * 2468.75 / 27.5 + 1818.75 / 22.5 + 100) / 4  # 90.0947
+    assert plan.after.score == pytest.approx(best, abs=1e-9)
+    assert sum(c.gain for c in plan.changes) == pytest.approx(best - 64.5, abs=1e-9)
+    assert plan.held_back == (("C-1", 62.5), ("C-2", 60.0), ("T-1", 85.0), ("T-2", 52.5))
+
+
+def test_exact_plan_names_the_diagnostics_left_unscored() -> None:
+    plan = _exact_plan(66, min_coverage=0.51)
+    assert plan.unscored_diagnostics == ("policy",)  # coverage 0.5 < 0.51
+    assert plan.before.score == pytest.approx(158 / 3, abs=1e-12)
