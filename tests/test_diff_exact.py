@@ -102,6 +102,9 @@ def test_rule_changes_matched_by_id() -> None:
     assert by_id["L-1"].delta == 35.0 and by_id["L-1"].fixed and not by_id["L-1"].newly_failing
     assert by_id["B-1"].new is None and by_id["B-1"].fixed and by_id["B-1"].delta is None
     assert by_id["N-1"].old is None and by_id["N-1"].newly_failing and not by_id["N-1"].fixed
+    assert (by_id["L-1"].title, by_id["L-1"].diagnostic) == ("R&D", "technology")
+    assert (by_id["B-1"].title, by_id["B-1"].diagnostic) == ("Self-sufficiency", "technology")
+    assert (by_id["N-1"].title, by_id["N-1"].diagnostic) == ("New", "exports")
     assert by_id["X-1"].delta == 0.0 and not by_id["X-1"].fixed
     assert not by_id["X-1"].newly_failing
     assert [c.id for c in d.newly_failing] == ["N-1"]
@@ -150,7 +153,36 @@ def test_deltas_are_rounded_to_the_report_precision() -> None:
     assert diff(old, replace(old, score=64.4)).overall_delta == -0.1  # not −0.09999…
     # a fall that rounds to 0 is not written as −0.0
     fall = diff(old, replace(old, score=64.49999)).overall_delta
-    assert fall == 0.0 and math.copysign(1.0, fall or 0.0) == 1.0
+    assert fall == 0.0 and math.copysign(1.0, fall) == 1.0
     assert diff(old, replace(old, score=None)).overall_delta is None
     assert diff(replace(old, score=None), old).overall_delta is None
     assert diff(replace(old, score=None), old).regressions() == []
+
+
+def test_two_newly_failing_rules_are_listed() -> None:
+    old = snapshot(exact())
+    rules = dict(old.rules)
+    for rid in ("P-1", "T-1"):
+        rules[rid] = replace(rules[rid], status="fail", score=0.0)
+    assert diff(old, replace(old, rules=rules)).regressions() == [
+        "2 rule(s) newly failing: P-1, T-1"
+    ]
+
+
+def test_titles_in_the_report_language() -> None:
+    from .analysis_helpers import assessed
+    from .test_formats import FIXTURES
+
+    a = assessed(FIXTURES / "region.toml")
+    en, zh = snapshot(a), snapshot(a, "zh")
+    # the built-in texts (rules/ruleset.toml and rules/*.toml)
+    assert en.diagnostics["cluster"].title == "Cluster completeness and cooperation"
+    assert zh.diagnostics["cluster"].title == "产业集群完整性与协作"
+    assert en.rules["TE-01"].title != zh.rules["TE-01"].title
+    assert en.rules["TE-01"].title == a.ruleset.rule("TE-01").texts["en"]["title"]  # type: ignore[union-attr]
+    assert zh.rules["TE-01"].title == a.ruleset.rule("TE-01").texts["zh"]["title"]  # type: ignore[union-attr]
+    # the JSON report carries the titles it was written with
+    stored = json.loads(json.dumps(assessment_to_dict(a)))
+    assert snapshot_from_json(stored, "r.json").diagnostics["cluster"].title == (
+        "Cluster completeness and cooperation"
+    )

@@ -460,6 +460,7 @@ def test_weighted_mean() -> None:
 
     # (2 × 50 + 1 × 80) / 3 = 60
     assert weighted_mean([(2.0, 50.0), (1.0, 80.0)]) == 60.0
+    assert weighted_mean([(0.5, 40.0)]) == 40.0  # a total weight below 1 is still a weight
     assert weighted_mean([(0.0, 50.0)]) is None
     assert weighted_mean([]) is None
 

@@ -141,6 +141,51 @@ def test_fail_under_exit_codes_through_the_cli(run_cli, bound: str, code: int) -
     assert json.loads(r.out)["overall"]["score"] == 64.5  # the report is written either way
 
 
+def test_fail_on_lists_every_rule_at_or_above_the_severity() -> None:
+    # failing rules of medium or more, in report order: technology B-2 (medium), C-1 (high),
+    # L-1 (critical); exports C-2 (medium), X-1 (high); talent TA-1 (high)
+    assert Gates(fail_on="medium").failures(exact()) == [
+        f"{PROFILE}: 6 failing rule(s) of severity medium or higher: B-2, C-1, L-1, C-2, X-1, TA-1"
+    ]
+
+
+SEVERITY_AND_WEIGHT = """
+[ruleset]
+name = "sw"
+version = "1"
+
+[[rules]]
+id = "S-1"
+metric = "technology.rd_intensity_pct"
+kinds = ["country"]
+severity = "low"
+weight = 9
+method = "linear"
+worst = 1.0
+target = 3.0
+best = 4.5
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "R&D", what = "w", why = "y", recommendation = "Raise R&D." }
+"""
+
+
+def test_a_declared_severity_wins_over_the_weight(tmp_path: Path) -> None:
+    from hemscore.rules import load_ruleset
+
+    (tmp_path / "sw.toml").write_text(SEVERITY_AND_WEIGHT, encoding="utf-8")
+    rs = load_ruleset([tmp_path / "sw.toml"])
+    text = '[profile]\nname = "S"\nkind = "country"\nyear = 2022\n[technology]\nrd_intensity_pct = 2.0\n'
+    a = assess(load_profile("s.toml", rs.metrics, text=text), rs, min_coverage=0.0)
+    # S-1 fails; its weight 9 would reach high, but it is declared low
+    assert [r.id for r in a.failing()] == ["S-1"]
+    assert Gates(fail_on="high").failures(a) == []
+    assert Gates(fail_on="low").failures(a) == [
+        "s.toml: 1 failing rule(s) of severity low or higher: S-1"
+    ]
+
+
 def test_both_gates_report_both_reasons(tmp_path: Path) -> None:
     a = exact()
     assert Gates(fail_under=70, fail_on="critical").failures(a) == [
