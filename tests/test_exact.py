@@ -209,8 +209,10 @@ RECOMMENDATIONS = [
 
 
 def test_recommendations_priority_order_and_gain_to_the_target() -> None:
-    recs = exact().recommendations
+    a = exact()
+    recs = a.recommendations
     assert [r.rule.id for r in recs] == [rid for rid, _, _ in RECOMMENDATIONS]
+    assert all(r.result is rule(a, r.rule.id) for r in recs)  # the rule's own result
     for rec, (rid, priority, gain) in zip(recs, RECOMMENDATIONS):
         assert rec.priority == priority, rid
         assert rec.gain == pytest.approx(gain, abs=1e-12), rid
