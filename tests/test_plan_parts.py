@@ -230,7 +230,9 @@ def test_changed_document_keeps_the_input_and_provenance() -> None:
             "ic_import_share_pct": {"value": 15.0, "year": 2021, "source": "customs"},
         },
         "exports": {"final_goods_pct": {"value": 50.0, "target": False, "was": 40.0}},
-        "policy": {"basic_research_pct": {"value": 9.0, "target": True, "was": 6.0}},
+        "policy": {
+            "basic_research_pct": {"value": 9.0, "target": True, "was": 6.0, "source": "budget"}
+        },
     }
     before = copy.deepcopy(data)
     plan = _plan_of(
@@ -251,5 +253,132 @@ def test_changed_document_keeps_the_input_and_provenance() -> None:
     }
     # "was" is the measured value: kept from an earlier plan, else the value replaced
     assert out["exports"]["final_goods_pct"] == {"value": 60.0, "target": True, "was": 50.0}
-    assert out["policy"]["basic_research_pct"] == {"value": 10.0, "target": True, "was": 6.0}
+    # provenance first, then the plan's marks, in the order the file is written
+    assert list(out["policy"]["basic_research_pct"].items()) == [
+        ("value", 10.0),
+        ("source", "budget"),
+        ("target", True),
+        ("was", 6.0),
+    ]
     assert out["profile"] == before["profile"]
+
+
+# --- what the plan can move -----------------------------------------------------------------------
+
+CONFLICT = """
+[ruleset]
+name = "conflict"
+version = "1"
+
+[[rules]]
+id = "P-1"
+metric = "policy.advanced_manufacturing_strategy"
+kinds = ["country"]
+severity = "medium"
+method = "boolean"
+paper = ["2.2"]
+basis = "design"
+source = "test"
+en = { title = "S", what = "w", why = "y", recommendation = "r" }
+
+[[rules]]
+id = "P-9"
+metric = "policy.advanced_manufacturing_strategy"
+kinds = ["country"]
+severity = "low"
+method = "boolean"
+expected = false
+paper = ["2.2"]
+basis = "design"
+source = "test"
+en = { title = "S", what = "w", why = "y", recommendation = "r" }
+
+[[rules]]
+id = "L-1"
+metric = "technology.rd_intensity_pct"
+kinds = ["country"]
+severity = "high"
+method = "linear"
+worst = 1.0
+target = 3.0
+best = 4.5
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "T", what = "w", why = "y", recommendation = "r" }
+
+[[rules]]
+id = "L-9"
+metric = "technology.rd_intensity_pct"
+kinds = ["country"]
+severity = "low"
+method = "linear"
+worst = 4.5
+target = 3.0
+best = 1.0
+paper = ["1.2"]
+basis = "design"
+source = "test"
+en = { title = "T", what = "w", why = "y", recommendation = "r" }
+
+[[rules]]
+id = "X-1"
+metric = "exports.final_goods_pct"
+kinds = ["country"]
+severity = "high"
+method = "linear"
+worst = 40
+target = 60
+best = 75
+paper = ["1.3"]
+basis = "design"
+source = "test"
+en = { title = "X", what = "w", why = "y", recommendation = "r" }
+"""
+
+
+def test_rules_that_pull_a_metric_both_ways_are_not_planned(tmp_path: Path) -> None:
+    (tmp_path / "c.toml").write_text(CONFLICT, encoding="utf-8")
+    rs = load_ruleset([tmp_path / "c.toml"])
+    text = (
+        '[profile]\nname = "C"\nkind = "country"\nyear = 2022\n'
+        "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 49\n"
+        "[policy]\nadvanced_manufacturing_strategy = true\n"
+    )
+    plan = make_plan(load_profile("c.toml", rs.metrics, text=text), rs, 90)
+    assert [(n.rule, n.metric, n.why) for n in plan.not_planned] == [
+        ("P-1", "policy.advanced_manufacturing_strategy", "conflict"),  # metrics in name order
+        ("P-9", "policy.advanced_manufacturing_strategy", "conflict"),
+        ("L-1", "technology.rd_intensity_pct", "conflict"),
+        ("L-9", "technology.rd_intensity_pct", "conflict"),
+    ]
+    assert [c.metric for c in plan.changes] == ["exports.final_goods_pct"]
+
+
+def test_levers_of_the_exact_profile_with_a_waiver() -> None:
+    from hemscore.assessment import assess
+    from hemscore.plan import _levers
+
+    from .test_exact import PROFILE
+
+    rs = exact_rules()
+    text = PROFILE.read_text(encoding="utf-8") + '\n[waivers]\nX-1 = "a reason"\n'
+    base = assess(load_profile("w.toml", rs.metrics, text=text), rs)
+    levers, skipped = _levers(base, rs)
+    # a waived rule is neither moved nor listed as not planned; the rules after it still count
+    assert [(lv.metric, lv.kind, lv.up, lv.step) for lv in levers] == [
+        ("policy.advanced_manufacturing_strategy", "bool", True, 1.0),
+        ("talent.overseas_return_pct", "number", True, 0.1),  # width 100 → 0.1
+        ("technology.core_component_self_sufficiency_pct", "number", True, 0.01),
+        ("technology.export_control_exposure_pct", "number", False, 0.01),  # width 10
+        ("technology.ic_import_share_pct", "number", False, 0.001),
+        ("technology.rd_intensity_pct", "number", True, 0.001),
+    ]
+    assert [(n.rule, n.metric, n.why) for n in skipped] == [
+        ("C-1", "technology.critical_input_origin_shares", "table"),
+        ("C-2", "exports.destination_shares", "table"),
+        ("T-1", "exports.new_product_sales_series", "table"),
+        ("T-2", "exports.new_product_sales_series", "table"),
+        ("TA-2", "talent.phd_return_pct", "missing"),
+        ("P-2", "policy.basic_research_pct", "missing"),
+    ]
