@@ -382,3 +382,34 @@ def test_levers_of_the_exact_profile_with_a_waiver() -> None:
         ("TA-2", "talent.phd_return_pct", "missing"),
         ("P-2", "policy.basic_research_pct", "missing"),
     ]
+
+
+def test_the_planned_profile_marks_its_targets_and_keeps_the_measured_value() -> None:
+    from .test_plan import _exact_plan
+
+    rs = exact_rules()
+    plan = _exact_plan(66)  # moves L-1 from 2.0 to 2.236 (test_plan)
+    rd = plan.profile.values["technology.rd_intensity_pct"]
+    assert (rd.value, rd.is_target, rd.was) == (2.236, True, 2.0)
+    x1 = plan.profile.values["exports.final_goods_pct"]
+    assert (x1.value, x1.is_target, x1.was) == (49.0, False, None)
+    # planning again from the plan: the measured 2.0 stays in "was"
+    again = make_plan(plan.profile, rs, 70)
+    rd2 = again.profile.values["technology.rd_intensity_pct"]
+    assert rd2.is_target and rd2.was == 2.0 and rd2.value > 2.236
+
+
+def test_plans_honour_waivers_unless_strict() -> None:
+    from .test_exact import PROFILE
+
+    rs = exact_rules()
+    text = PROFILE.read_text(encoding="utf-8") + '\n[waivers]\nL-1 = "a reason"\n'
+    p = load_profile("w.toml", rs.metrics, text=text)
+    # without L-1 technology is (175 + 250 + 131.25 + 468.75) / 17.5 = 1025 / 17.5 = 58.571…,
+    # the overall (2 × 58.571… + 158) / 4 = 68.79: already past 66
+    lax = make_plan(p, rs, 66)
+    assert lax.before.score == pytest.approx((2 * 1025 / 17.5 + 158) / 4, abs=1e-12)
+    assert lax.changes == ()
+    strict = make_plan(p, rs, 66, strict=True)
+    assert strict.before.score == 64.5
+    assert [c.metric for c in strict.changes] == ["technology.rd_intensity_pct"]
