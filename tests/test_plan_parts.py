@@ -294,6 +294,34 @@ source = "test"
 en = { title = "S", what = "w", why = "y", recommendation = "r" }
 
 [[rules]]
+id = "X-1"
+metric = "exports.final_goods_pct"
+kinds = ["country"]
+severity = "high"
+method = "linear"
+worst = 40
+target = 60
+best = 75
+paper = ["1.3"]
+basis = "design"
+source = "test"
+en = { title = "X", what = "w", why = "y", recommendation = "r" }
+
+[[rules]]
+id = "X-9"
+metric = "exports.final_goods_pct"
+kinds = ["country"]
+severity = "low"
+method = "linear"
+worst = 75
+target = 60
+best = 40
+paper = ["1.3"]
+basis = "design"
+source = "test"
+en = { title = "X", what = "w", why = "y", recommendation = "r" }
+
+[[rules]]
 id = "L-1"
 metric = "technology.rd_intensity_pct"
 kinds = ["country"]
@@ -308,32 +336,18 @@ source = "test"
 en = { title = "T", what = "w", why = "y", recommendation = "r" }
 
 [[rules]]
-id = "L-9"
-metric = "technology.rd_intensity_pct"
+id = "M-1"
+metric = "talent.overseas_return_pct"
 kinds = ["country"]
 severity = "low"
 method = "linear"
-worst = 4.5
-target = 3.0
-best = 1.0
-paper = ["1.2"]
+worst = 0
+target = 50
+best = 100
+paper = ["2.1"]
 basis = "design"
 source = "test"
-en = { title = "T", what = "w", why = "y", recommendation = "r" }
-
-[[rules]]
-id = "X-1"
-metric = "exports.final_goods_pct"
-kinds = ["country"]
-severity = "high"
-method = "linear"
-worst = 40
-target = 60
-best = 75
-paper = ["1.3"]
-basis = "design"
-source = "test"
-en = { title = "X", what = "w", why = "y", recommendation = "r" }
+en = { title = "M", what = "w", why = "y", recommendation = "r" }
 """
 
 
@@ -345,14 +359,31 @@ def test_rules_that_pull_a_metric_both_ways_are_not_planned(tmp_path: Path) -> N
         "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 49\n"
         "[policy]\nadvanced_manufacturing_strategy = true\n"
     )
-    plan = make_plan(load_profile("c.toml", rs.metrics, text=text), rs, 90)
+    plan = make_plan(load_profile("c.toml", rs.metrics, text=text), rs, 90, min_coverage=0.0)
     assert [(n.rule, n.metric, n.why) for n in plan.not_planned] == [
-        ("P-1", "policy.advanced_manufacturing_strategy", "conflict"),  # metrics in name order
+        ("M-1", "talent.overseas_return_pct", "missing"),  # no value
+        ("X-1", "exports.final_goods_pct", "conflict"),  # conflicts: metrics in name order
+        ("X-9", "exports.final_goods_pct", "conflict"),
+        ("P-1", "policy.advanced_manufacturing_strategy", "conflict"),
         ("P-9", "policy.advanced_manufacturing_strategy", "conflict"),
-        ("L-1", "technology.rd_intensity_pct", "conflict"),
-        ("L-9", "technology.rd_intensity_pct", "conflict"),
     ]
-    assert [c.metric for c in plan.changes] == ["exports.final_goods_pct"]
+    assert [c.metric for c in plan.changes] == ["technology.rd_intensity_pct"]
+
+
+def test_whole_number_metrics_move_in_whole_steps() -> None:
+    from hemscore.plan import _levers
+
+    from .analysis_helpers import assessed, fixture, ruleset
+
+    levers, _ = _levers(assessed(fixture("region-2021.toml")), ruleset())
+    whole = {lv.metric: (lv.kind, lv.step, lv.lo, lv.hi) for lv in levers if lv.kind == "integer"}
+    # counts: step 1 whatever the band width (CL-02's 450 would give 0.1), at least 0, no top
+    assert whole == {
+        "cluster.firm_count": ("integer", 1.0, 0.0, None),
+        "cluster.public_tech_platforms_count": ("integer", 1.0, 0.0, None),
+        "cluster.university_partners_count": ("integer", 1.0, 0.0, None),
+        "exports.new_markets_count": ("integer", 1.0, 0.0, None),
+    }
 
 
 def test_levers_of_the_exact_profile_with_a_waiver() -> None:
@@ -366,13 +397,14 @@ def test_levers_of_the_exact_profile_with_a_waiver() -> None:
     base = assess(load_profile("w.toml", rs.metrics, text=text), rs)
     levers, skipped = _levers(base, rs)
     # a waived rule is neither moved nor listed as not planned; the rules after it still count
-    assert [(lv.metric, lv.kind, lv.up, lv.step) for lv in levers] == [
-        ("policy.advanced_manufacturing_strategy", "bool", True, 1.0),
-        ("talent.overseas_return_pct", "number", True, 0.1),  # width 100 → 0.1
-        ("technology.core_component_self_sufficiency_pct", "number", True, 0.01),
-        ("technology.export_control_exposure_pct", "number", False, 0.01),  # width 10
-        ("technology.ic_import_share_pct", "number", False, 0.001),
-        ("technology.rd_intensity_pct", "number", True, 0.001),
+    # (the metrics are percentages: kept within 0–100)
+    assert [(lv.metric, lv.kind, lv.up, lv.step, lv.lo, lv.hi) for lv in levers] == [
+        ("policy.advanced_manufacturing_strategy", "bool", True, 1.0, None, None),
+        ("talent.overseas_return_pct", "number", True, 0.1, 0.0, 100.0),  # width 100 → 0.1
+        ("technology.core_component_self_sufficiency_pct", "number", True, 0.01, 0.0, 100.0),
+        ("technology.export_control_exposure_pct", "number", False, 0.01, 0.0, 100.0),
+        ("technology.ic_import_share_pct", "number", False, 0.001, 0.0, 100.0),
+        ("technology.rd_intensity_pct", "number", True, 0.001, 0.0, 100.0),
     ]
     assert [(n.rule, n.metric, n.why) for n in skipped] == [
         ("C-1", "technology.critical_input_origin_shares", "table"),
