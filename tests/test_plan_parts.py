@@ -445,3 +445,16 @@ def test_plans_honour_waivers_unless_strict() -> None:
     strict = make_plan(p, rs, 66, strict=True)
     assert strict.before.score == 64.5
     assert [c.metric for c in strict.changes] == ["technology.rd_intensity_pct"]
+
+
+def test_a_was_without_target_is_not_the_measured_value() -> None:
+    from .test_exact import PROFILE
+
+    rs = exact_rules()
+    # "was" on a value not marked as a target: the value itself is the measured one
+    text = PROFILE.read_text(encoding="utf-8").replace(
+        "rd_intensity_pct = 2.0", "rd_intensity_pct = { value = 2.0, was = 1.5 }"
+    )
+    plan = make_plan(load_profile("w.toml", rs.metrics, text=text), rs, 66)
+    rd = plan.profile.values["technology.rd_intensity_pct"]
+    assert (rd.value, rd.is_target, rd.was) == (2.236, True, 2.0)
