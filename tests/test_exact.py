@@ -633,3 +633,38 @@ def test_rules_of_weight_1_or_less(tmp_path: Path) -> None:
     # meeting W-2 lifts exports to 70: + 38.5 / 2 = 19.25
     assert a.score == 33.25
     assert [(r.rule.id, r.gain) for r in a.recommendations] == [("W-2", 19.25), ("W-1", 17.5)]
+
+
+def test_the_api_views_carry_the_same_figures() -> None:
+    a = exact()
+    d = a.to_dict()
+    assert d["overall"]["score"] == 64.5 and d["overall"]["coverage"] == 0.9167
+    assert json.loads(a.to_json()) == d  # the jsonl line is the JSON object
+    compact = json.loads(a.to_json(compact=True))
+    assert compact["compact"] is True and compact["overall"]["score"] == 64.5
+    records = a.to_records()
+    assert len(records) == 13  # one per rule of the exact set
+    b1 = records[0]  # technology's first rule by id
+    assert (b1["rule"], b1["score"], b1["weight"], b1["diagnostic_score"]) == (
+        "B-1",
+        70.0,
+        2.5,
+        50.0,
+    )
+    assert b1["contribution"] == pytest.approx(2.5 * 70 / 27.5)  # 6.3636…
+    assert (b1["overall"], b1["grade"]) == (64.5, "B")
+
+
+def test_the_api_views_in_chinese() -> None:
+    from .analysis_helpers import assessed
+    from .test_formats import FIXTURES
+
+    a = assessed(FIXTURES / "region.toml")
+    # the built-in texts of rules/ruleset.toml
+    assert a.to_dict()["diagnostics"][0]["title"] == "Cluster completeness and cooperation"
+    assert a.to_dict("zh")["diagnostics"][0]["title"] == "产业集群完整性与协作"
+    assert json.loads(a.to_json("zh"))["diagnostics"][0]["title"] == "产业集群完整性与协作"
+    zh = {r["rule"]: r["title"] for r in a.to_records("zh")}
+    en = {r["rule"]: r["title"] for r in a.to_records()}
+    assert zh["TE-01"] == a.ruleset.rule("TE-01").texts["zh"]["title"]  # type: ignore[union-attr]
+    assert en["TE-01"] == a.ruleset.rule("TE-01").texts["en"]["title"]  # type: ignore[union-attr]
