@@ -108,7 +108,8 @@ def test_json_is_recomputable(tmp_path: Path, run_cli) -> None:  # type: ignore[
         assert recomputed == pytest.approx(d["score"], abs=1e-3)
         scores.append(d["score"])
     assert sum(scores) / len(scores) == pytest.approx(data["overall"]["score"], abs=1e-3)
-    # recommendations: every failing rule, priority weight × (100 − score), highest first
+    # recommendations: every failing rule, priority weight × (100 − score); the largest gain
+    # first, ties by priority
     rules = {r["id"]: r for d in data["diagnostics"] for r in d["rules"]}
     failing = {rid for rid, r in rules.items() if r["status"] == "fail"}
     recs = data["recommendations"]
@@ -116,7 +117,7 @@ def test_json_is_recomputable(tmp_path: Path, run_cli) -> None:  # type: ignore[
     for x in recs:
         r = rules[x["rule"]]
         assert x["priority"] == pytest.approx(r["weight"] * (100 - r["score"]), abs=1e-3)
-    assert recs == sorted(recs, key=lambda x: (-x["priority"], x["rule"]))
+    assert recs == sorted(recs, key=lambda x: (-x["gain"], -x["priority"], x["rule"]))
 
 
 def test_fail_under_is_a_gate(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

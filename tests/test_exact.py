@@ -185,26 +185,26 @@ def test_coverage_floor_is_inclusive() -> None:
 # --- recommendations: priority and the gain measured to the target ----------------------------
 
 #: rule id -> (priority = weight × (100 − score), gain in overall points if the rule reaches the
-#: score it passes at), in the order the report lists them
+#: score it passes at), in the order the report lists them: the largest gain first
 RECOMMENDATIONS = [
     # 10 × (100 − 35) = 650; technology rises by 10 × (70 − 35) / 27.5 = 12.7272…,
     # the overall by 2 × 12.7272… / 4 = 6.3636… (to 100, not 70, it would be 11.818…)
     ("L-1", 650.0, 2 * 10 * (70 - 35) / 27.5 / 4),
-    # 7.5 × (100 − 31.5) = 513.75; 7.5 × (70 − 31.5) / 22.5 / 4 = 3.2083…
-    ("X-1", 513.75, 7.5 * (70 - 31.5) / 22.5 / 4),
-    # 7.5 × 65 = 487.5; talent has weight 0: meeting TA-1 moves the overall by exactly 0
-    ("TA-1", 487.5, 0.0),
-    # 7.5 × 37.5 = 281.25; 2 × 7.5 × (70 − 62.5) / 27.5 / 4 = 1.0227…
-    ("C-1", 281.25, 2 * 7.5 * (70 - 62.5) / 27.5 / 4),
     # 5 × 50 = 250; B-2 passes at 100 (its target's band): 2 × 5 × (100 − 50) / 27.5 / 4 = 4.5454…
     ("B-2", 250.0, 2 * 5 * (100 - 50) / 27.5 / 4),
+    # 7.5 × (100 − 31.5) = 513.75; 7.5 × (70 − 31.5) / 22.5 / 4 = 3.2083…
+    ("X-1", 513.75, 7.5 * (70 - 31.5) / 22.5 / 4),
     # 5 × 40 = 200; C-2 passes at 100: 5 × (100 − 60) / 22.5 / 4 = 2.2222…
     ("C-2", 200.0, 5 * (100 - 60) / 22.5 / 4),
-    # 2.5 × 47.5 = 118.75 for both; the tie goes to the smaller id
-    ("D-1", 118.75, 2 * 2.5 * (70 - 52.5) / 27.5 / 4),  # 0.7954…
-    ("T-2", 118.75, 2.5 * (70 - 52.5) / 22.5 / 4),  # 0.4861…
     # 2.5 × 30 = 75; B-1 passes at 100: 2 × 2.5 × (100 − 70) / 27.5 / 4 = 1.3636…
     ("B-1", 75.0, 2 * 2.5 * (100 - 70) / 27.5 / 4),
+    # 7.5 × 37.5 = 281.25; 2 × 7.5 × (70 − 62.5) / 27.5 / 4 = 1.0227…
+    ("C-1", 281.25, 2 * 7.5 * (70 - 62.5) / 27.5 / 4),
+    # 2.5 × 47.5 = 118.75 for both D-1 and T-2; their gains differ
+    ("D-1", 118.75, 2 * 2.5 * (70 - 52.5) / 27.5 / 4),  # 0.7954…
+    ("T-2", 118.75, 2.5 * (70 - 52.5) / 22.5 / 4),  # 0.4861…
+    # 7.5 × 65 = 487.5; talent has weight 0: meeting TA-1 moves the overall by exactly 0
+    ("TA-1", 487.5, 0.0),
 ]
 
 
@@ -262,14 +262,14 @@ def test_the_json_report_carries_the_same_figures(run_cli) -> None:  # type: ign
     # the gains above, to 4 places
     assert gains == [
         ("L-1", 6.3636),
-        ("X-1", 3.2083),
-        ("TA-1", 0.0),
-        ("C-1", 1.0227),
         ("B-2", 4.5455),
+        ("X-1", 3.2083),
         ("C-2", 2.2222),
+        ("B-1", 1.3636),
+        ("C-1", 1.0227),
         ("D-1", 0.7955),
         ("T-2", 0.4861),
-        ("B-1", 1.3636),
+        ("TA-1", 0.0),
     ]
 
 

@@ -82,27 +82,34 @@ def test_china_golden_by_hand() -> None:
     # cluster: CL-04 42% on 10 → 0, 30 → 70, 50 → 100: 70 + 30 × 12 / 20 = 88;
     # CL-09 25% on 5 → 0, 20 → 70, 40 → 100: 70 + 30 × 5 / 20 = 77.5; both weight 7.5
     cluster = (7.5 * 88 + 7.5 * 77.5) / 15  # 82.75
-    # technology (weights TE-01 7.5, TE-03 10, TE-04 7.5, TE-05 7.5, TE-06 10, TE-07 10,
-    # TE-09 5 = 57.5; TE-08 has no value): TE-01 2.56 → 70 × 1.56 / 2 = 54.6; TE-03 16.7 is
-    # below the first edge 20 → 10; TE-04 6.6 → 70 × 1.6 / 45 = 2.4889; TE-05 HHI 1600 in
-    # (1500, 2500] → 60; TE-06 40 = worst → 0; TE-07 10 = worst → 0; TE-09 15.3 beyond worst → 0
-    tech_sum = 7.5 * 54.6 + 10 * 10 + 7.5 * (70 * 1.6 / 45) + 7.5 * 60
-    technology = tech_sum / 57.5  # 978.1667 / 57.5 = 17.0116
-    # exports (weights 7.5, 5, 5, 7.5, 7.5, 5, 5 = 42.5): EX-01 58.2 → 70 × 18.2 / 20 = 63.7;
-    # EX-02 26.57 → 70 + 30 × 1.57 / 15 = 73.14; EX-03 60.47 → 70 × 20.47 / 25 = 57.316;
-    # EX-04 growth 3.3733% on −5 → 0, 0 → 50, 10 → 100: 50 + 50 × 3.3733 / 10 = 66.8665;
-    # EX-05 95% of the peak, bands [90, 100] → 50; EX-06 HHI 392 ≤ 1500 → 100;
-    # EX-07 16.21 on 40 → 0, 25 → 50, 15 → 100: 50 + 50 × 8.79 / 10 = 93.95
+    # technology (assessed weight 75 of 80; TE-08 has no value): TE-01 2.56 → 70 × 1.56 / 2
+    # = 54.6 (7.5); TE-03 16.7 below the first edge 20 → 10 (10); TE-04 6.6 → 70 × 1.6 / 45
+    # = 2.4889 (7.5); TE-05 HHI 1600 in (1500, 2500] → 60 (7.5); TE-06 40 = worst → 0 (10);
+    # TE-07 10 = worst → 0 (10); TE-09 15.3 beyond worst → 0 (5); TE-10 0.1922 on 0.1 → 0,
+    # 1 → 70: 70 × 0.0922 / 0.9 = 7.1711 (7.5); TE-11 90.39 beyond best 80 → 100 (5);
+    # TE-12 41.4513 on 40 → 70, 60 → 100: 70 + 30 × 1.4513 / 20 = 72.1769 (5)
+    te10 = 70 * (0.1922 - 0.1) / 0.9
+    te12 = 70 + 30 * (41.4513 - 40) / 20
+    tech_sum = 7.5 * 54.6 + 10 * 10 + 7.5 * (70 * 1.6 / 45) + 7.5 * 60 + 7.5 * te10
+    technology = (tech_sum + 5 * 100 + 5 * te12) / 75  # 1892.835 / 75 = 25.2378
+    # exports (assessed 42.5 of 52.5; EX-10 and EX-11 have no value): EX-01 58.2 → 70 × 18.2 / 20
+    # = 63.7 (7.5); EX-02 31.4378 → 70 + 30 × 6.4378 / 15 = 82.8756 (5); EX-03 60.47 →
+    # 70 × 20.47 / 25 = 57.316 (5); EX-04 growth 3.3733% on −5 → 0, 0 → 50, 10 → 100:
+    # 50 + 50 × 3.3733 / 10 = 66.8665 (7.5); EX-05 95% of the peak, bands [90, 100] → 50 (7.5);
+    # EX-06 HHI 392 ≤ 1500 → 100 (5); EX-07 16.21 on 40 → 0, 25 → 50, 15 → 100: 93.95 (5)
+    ex02 = 70 + 30 * (31.4378 - 25) / 15
     exports = (
-        7.5 * 63.7 + 5 * 73.14 + 5 * 57.316 + 7.5 * 66.8665 + 7.5 * 50 + 5 * 100 + 5 * 93.95
-    ) / 42.5  # 2976.2788 / 42.5 = 70.0301
-    # talent (weights 5, 5, 7.5, 5, 5 = 27.5; TA-04 no value): TA-01 1686 → 70 × 686 / 3000
-    # = 16.0067; TA-02 86.28 → 70 + 30 × 6.28 / 15 = 82.56; TA-03 16.8 → 70 × 6.8 / 30 = 15.8667;
-    # TA-06 1.44 → 70 × 0.44 / 0.5 = 61.6; TA-08 true → 100
-    talent = (5 * 70 * 686 / 3000 + 5 * 82.56 + 7.5 * 70 * 6.8 / 30 + 5 * 61.6 + 5 * 100) / 27.5
-    # policy (weights 7.5, 7.5, 5 = 20 of 27.5): PO-01 true → 100; PO-02 0.19 on 0.05 → 0,
-    # 0.2 → 70: 70 × 0.14 / 0.15 = 65.3333; PO-03 6.57 → 70 × 1.57 / 10 = 10.99
-    policy = (7.5 * 100 + 7.5 * 70 * 0.14 / 0.15 + 5 * 10.99) / 20  # 64.7475
+        7.5 * 63.7 + 5 * ex02 + 5 * 57.316 + 7.5 * 66.8665 + 7.5 * 50 + 5 * 100 + 5 * 93.95
+    ) / 42.5  # 3024.9568 / 42.5 = 71.1755
+    # talent (assessed 20 of 35; TA-03, TA-04 no value): TA-01 1849.2367 → 70 × 849.2367 / 3000
+    # = 19.8155; TA-02 86.28 → 70 + 30 × 6.28 / 15 = 82.56; TA-06 1.44 → 70 × 0.44 / 0.5 = 61.6;
+    # TA-08 true → 100; each weight 5
+    talent = (5 * 70 * 849.2367 / 3000 + 5 * 82.56 + 5 * 61.6 + 5 * 100) / 20  # 65.9939
+    # policy (assessed 22.5 of 30): PO-01 true → 100 (7.5); PO-02 0.19 on 0.05 → 0, 0.2 → 70:
+    # 70 × 0.14 / 0.15 = 65.3333 (7.5); PO-03 6.57 → 70 × 1.57 / 10 = 10.99 (5);
+    # PO-07 26.7747 on 20 → 70, 30 → 100: 70 + 30 × 6.7747 / 10 = 90.3242 (2.5)
+    po07 = 70 + 30 * (26.7747 - 20) / 10
+    policy = (7.5 * 100 + 7.5 * 70 * 0.14 / 0.15 + 5 * 10.99 + 2.5 * po07) / 22.5  # 67.5894
     by_hand = {
         "CL-04": 88.0,
         "CL-09": 77.5,
@@ -110,6 +117,7 @@ def test_china_golden_by_hand() -> None:
         "TE-03": 10.0,
         "TE-05": 60.0,
         "TE-06": 0.0,
+        "TE-10": te10,
         "EX-05": 50.0,
         "EX-07": 93.95,
         "cluster": cluster,
@@ -120,16 +128,20 @@ def test_china_golden_by_hand() -> None:
     }
     for key, value in by_hand.items():
         assert s[key] == pytest.approx(value, abs=1e-4), key
-    overall = (cluster + technology + exports + talent + policy) / 5  # 57.2339
+    overall = (cluster + technology + exports + talent + policy) / 5  # 62.5493
     assert data["overall"]["score"] == pytest.approx(overall, abs=1e-4)
     assert data["overall"]["grade"] == "C"
-    # overall coverage: (15 + 57.5 + 42.5 + 27.5 + 20) / (15 + 62.5 + 42.5 + 35 + 27.5)
-    assert data["overall"]["coverage"] == pytest.approx(162.5 / 182.5, abs=1e-4)  # 0.8904
-    # the first recommendation: TE-06 (weight 10 × (100 − 0) = 1000), which passes at 50 (its
-    # target score), not 100: technology + 10 × 50 / 57.5 = + 8.6957, overall + 8.6957 / 5
+    # overall coverage: (15 + 75 + 42.5 + 20 + 22.5) / (15 + 80 + 52.5 + 35 + 30) = 175 / 212.5
+    assert data["overall"]["coverage"] == pytest.approx(175 / 212.5, abs=1e-4)  # 0.8235
+    recs = {r["rule"]: r for r in data["recommendations"]}
+    # the largest gain first: PO-03 lifts policy by 5 × (70 − 10.99) / 22.5 = 13.1133, the
+    # overall by a fifth of that; priority 5 × (100 − 10.99) = 445.05
     first = data["recommendations"][0]
-    assert (first["rule"], first["priority"]) == ("TE-06", 1000.0)
-    assert first["gain"] == pytest.approx(10 * 50 / 57.5 / 5, abs=1e-4)  # 1.7391
+    assert (first["rule"], first["priority"]) == ("PO-03", 445.05)
+    assert first["gain"] == pytest.approx(5 * (70 - 10.99) / 22.5 / 5, abs=1e-4)  # 2.6227
+    # TE-06 passes at 50 (its target score), not 100: + 10 × 50 / 75 / 5 = 1.3333
+    assert recs["TE-06"]["priority"] == 1000.0
+    assert recs["TE-06"]["gain"] == pytest.approx(10 * 50 / 75 / 5, abs=1e-4)
 
 
 def test_region_format_golden_by_hand() -> None:
