@@ -128,11 +128,11 @@ MUTATIONS = [
         "tests/test_exact.py::test_rule_figures",
     ),
     Mutation(
-        "a plan's last move not cut back to the least value that reaches the target",
+        "a greedy (geometric) plan's last move not cut back to the least value that reaches the target",
         "plan.py",
         "x, score = _least(search, lever, values, prev, x, target, score)",
         "pass",
-        "tests/test_plan.py::test_a_linear_move_is_cut_to_the_least_value_that_reaches_the_target",
+        "tests/test_plan.py::test_a_geometric_plan_cuts_its_last_move_back",
     ),
 ]
 

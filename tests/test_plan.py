@@ -238,7 +238,7 @@ en = { title = "Strategy", what = "w", why = "y", recommendation = "Adopt one." 
 """
 
 
-def _small_plan(tmp_path: Path, rd: float, strategy: bool, target: float):  # type: ignore[no-untyped-def]
+def _small_plan(tmp_path: Path, rd: float, strategy: bool, target: float, how: str = "arithmetic"):  # type: ignore[no-untyped-def]
     from hemscore.rules import load_ruleset
 
     rules = tmp_path / "rules.toml"
@@ -249,7 +249,7 @@ def _small_plan(tmp_path: Path, rd: float, strategy: bool, target: float):  # ty
         f"[technology]\nrd_intensity_pct = {rd}\n"
         f"[policy]\nadvanced_manufacturing_strategy = {str(strategy).lower()}\n"
     )
-    return make_plan(load_profile("p.toml", rs.metrics, text=text), rs, target)
+    return make_plan(load_profile("p.toml", rs.metrics, text=text), rs, target, aggregation=how)
 
 
 def _changes(plan):  # type: ignore[no-untyped-def]
@@ -382,3 +382,14 @@ def test_exact_plan_names_the_diagnostics_left_unscored() -> None:
     plan = _exact_plan(66, min_coverage=0.51)
     assert plan.unscored_diagnostics == ("policy",)  # coverage 0.5 < 0.51
     assert plan.before.score == pytest.approx(158 / 3, abs=1e-12)
+
+
+def test_a_geometric_plan_cuts_its_last_move_back(tmp_path: Path) -> None:
+    # geometric: overall √(T × 100) with P-1 met; from √(35 × 100) = 59.16 to 80 needs
+    # T ≥ 6400 / 100 = 64: 70 × (x − 1) / 2 ≥ 64, x ≥ 1 + 128 / 70 = 2.8285… → 2.829 on the
+    # 0.001 grain (not the goalpost 3.0 the search first tries). Effort 0.829 / 3.5; technology
+    # 70 × 1.829 / 2 = 64.015, overall √6401.5 = 80.0094.
+    plan = _small_plan(tmp_path, 2.0, True, 80, "geometric")
+    assert _changes(plan) == [("technology.rd_intensity_pct", 2.0, 2.829)]
+    assert plan.changes[0].effort == pytest.approx(0.829 / 3.5, abs=1e-12)
+    assert plan.after.score == pytest.approx(6401.5**0.5, abs=1e-9)
