@@ -109,8 +109,8 @@ MUTATIONS = [
     Mutation(
         "--fail-on skipping rules exactly at the severity asked",
         "gates.py",
-        'SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) >= floor',
-        'SEVERITY_WEIGHTS.get(r.rule.severity or "", r.weight) > floor',
+        "SEVERITY_RANK[r.rule.severity] >= floor",
+        "SEVERITY_RANK[r.rule.severity] > floor",
         "tests/test_gates.py::test_fail_on_each_severity",
     ),
     Mutation(

@@ -29,9 +29,9 @@ def test_done_when_diff_names_the_rules_that_changed(run_cli) -> None:  # type: 
         "CL-02",
         "CL-04",
         "CL-06",
-        "EX-02",
         "EX-04",
         "EX-05",
+        "EX-12",
         "PO-04",
     ]
     for c in d.rules:

@@ -666,5 +666,5 @@ def test_the_api_views_in_chinese() -> None:
     assert json.loads(a.to_json("zh"))["diagnostics"][0]["title"] == "产业集群完整性与协作"
     zh = {r["rule"]: r["title"] for r in a.to_records("zh")}
     en = {r["rule"]: r["title"] for r in a.to_records()}
-    assert zh["TE-01"] == a.ruleset.rule("TE-01").texts["zh"]["title"]  # type: ignore[union-attr]
-    assert en["TE-01"] == a.ruleset.rule("TE-01").texts["en"]["title"]  # type: ignore[union-attr]
+    assert zh["CL-03"] == a.ruleset.rule("CL-03").texts["zh"]["title"]  # type: ignore[union-attr]
+    assert en["CL-03"] == a.ruleset.rule("CL-03").texts["en"]["title"]  # type: ignore[union-attr]
