@@ -27,7 +27,7 @@ from .validation import check_profile, read_source
 
 #: Profiles sent to a worker at a time: large enough that passing them costs little against
 #: scoring them, small enough that the first results come quickly.
-CHUNK = 16
+CHUNK = 64
 #: Chunks in flight per worker: keeps every worker busy without holding the batch in memory.
 WINDOW_PER_WORKER = 4
 
