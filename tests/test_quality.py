@@ -291,6 +291,23 @@ def test_zhongguancun_guidance_in_table_and_markdown(run_cli: Callable[..., Run]
     assert "Overall: coverage 28% → 52% (floor 50%) with" in table
 
 
+def test_zhongguancun_cluster_needs_two_metrics() -> None:
+    rs = load_ruleset()
+    a = assess(load_profile(str(EXAMPLES / "zhongguancun.toml"), rs), rs)
+    cluster = next(lift for lift in a.guidance if lift.target == "cluster")
+    # 2.5 of 9 rule weight (28%); two more of weight 1 each reach 4.5 / 9 = 50%.
+    assert cluster.metrics == ("cluster.collaborating_firms_pct", "cluster.firm_count")
+    assert (round(cluster.coverage, 4), cluster.coverage_after) == (0.2778, 0.5)
+    assert [lift.target for lift in a.guidance] == [
+        "cluster",
+        "technology",
+        "exports",
+        "talent",
+        "policy",
+        "overall",
+    ]
+
+
 def test_a_scored_profile_gets_no_guidance() -> None:
     rs = load_ruleset()
     a = assess(load_profile(str(EXAMPLES / "china-2022.toml"), rs), rs)
