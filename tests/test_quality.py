@@ -243,6 +243,14 @@ def test_assess_prints_warnings_and_keeps_the_score(
     assert rules[pay]["score"] == rules_clean[pay]["score"]
 
 
+def test_compact_line_lists_the_warnings(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    p = write(tmp_path, "six.toml", HEADER.format(kind="country") + SIX)
+    full = json.loads(run_cli("assess", "-f", "json", p).out)
+    compact = json.loads(run_cli("assess", "-f", "jsonl", "--compact", p).out)
+    assert compact["warnings"] == [[w["metric"], w["kind"], w["line"]] for w in full["warnings"]]
+    assert len(compact["warnings"]) == 4
+
+
 def test_warnings_as_errors_exits_2_and_writes_nothing(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:

@@ -262,6 +262,20 @@ def report_schema() -> dict[str, Any]:
                     "items": False,
                 },
             },
+            "warnings": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "description": "[metric, kind, line]",
+                    "prefixItems": [
+                        _TEXT,
+                        props["warnings"]["items"]["properties"]["kind"],
+                        {"type": ["integer", "null"]},
+                    ],
+                    "minItems": 3,
+                    "items": False,
+                },
+            },
         },
         "One profile's assessment as a `--format jsonl --compact` line: the numbers, without "
         "the rule texts.",

@@ -353,6 +353,7 @@ def compact_dict(a: Assessment) -> dict[str, Any]:
             for r in d.rules
         ],
         "recommendations": [[rec.rule.id, _num(rec.gain)] for rec in a.recommendations],
+        "warnings": [[w.metric, w.kind, w.line] for w in a.warnings],
     }
 
 
