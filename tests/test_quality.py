@@ -251,6 +251,18 @@ def test_compact_line_lists_the_warnings(tmp_path: Path, run_cli: Callable[..., 
     assert len(compact["warnings"]) == 4
 
 
+def test_github_annotates_each_warning_on_its_line(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    p = write(tmp_path, "six.toml", HEADER.format(kind="country") + SIX)
+    out = run_cli("assess", "-f", "github", p).out
+    assert (
+        f"::warning file={p},line=13,title=Data quality%3A talent.researchers_per_million::"
+        "1e+09 is outside the plausible range 85–13000 (the reference panel, widened)\n"
+    ) in out
+    assert out.count("title=Data quality") == 4
+
+
 def test_warnings_as_errors_exits_2_and_writes_nothing(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:
@@ -340,3 +352,44 @@ def test_adding_the_named_metrics_lifts_the_overall_score() -> None:
         after = assess(replace(a.profile, values=values), rs)
         assert after.score is not None, name
         assert round(after.coverage, 4) == round(lift.coverage_after, 4)
+
+
+# A plausible range in a metric declaration is checked like the rest of it.
+
+
+@pytest.mark.parametrize(
+    ("plausible", "message"),
+    [
+        ({"min": 0, "max": 20}, "basis must be a non-empty string"),
+        ({"min": 5, "max": 1, "basis": "b"}, "min is above max"),
+        ({"min": -1, "max": 5, "basis": "b"}, "the plausible range must lie within min and max"),
+        ({"min": 0, "max": 5, "basis": "b", "kinds": ["firm"]}, "kinds must be a non-empty"),
+        ({"min": 0, "max": 5, "basis": "b", "panel": "yes"}, "panel must be true or false"),
+        ({"min": 0, "max": 5, "basis": "b", "maxx": 1}, 'unknown key (did you mean "max"?)'),
+        ({"min": "0", "max": 5, "basis": "b"}, "min must be a finite number"),
+    ],
+)
+def test_bad_plausible_declarations_are_refused(plausible: dict[str, object], message: str) -> None:
+    from hemscore.catalogue import parse_metric
+    from hemscore.errors import RuleError
+
+    spec = {
+        "type": "number",
+        "min": 0,
+        "kinds": ["region"],
+        "better": "higher",
+        "plausible": plausible,
+        "en": {"title": "T"},
+    }
+    with pytest.raises(RuleError) as err:
+        parse_metric("cluster.test_ratio", spec, path="r.toml")
+    assert message in str(err.value)
+
+
+def test_plausible_only_for_numbers() -> None:
+    from hemscore.catalogue import parse_metric
+    from hemscore.errors import RuleError
+
+    spec = {"type": "bool", "better": "true", "plausible": {}, "en": {"title": "T"}}
+    with pytest.raises(RuleError, match="number and integer metrics only"):
+        parse_metric("cluster.flag", spec, path="r.toml")

@@ -175,7 +175,8 @@ def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
             title = m.text(lang, "title") if m else mid
             unit_ = m.text(lang, "unit") if m else ""
             weight = label(lang, "guidance_weight", w=f"{w:g}")
-            items.append(f"{mid} {title} ({unit_}{comma(lang)}{weight})")
+            open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+            items.append(f"{mid} {title}{open_}{unit_}{comma(lang)}{weight}{close}")
         if not lift.enough:
             items.append(label(lang, "guidance_short"))
         out.append((head, items))
