@@ -272,7 +272,10 @@ def test_github_annotates_each_failing_rule_at_its_line(assessments: list[Assess
     firm = assessments[1]
     lines = renderer("github").render([firm], RenderOptions()).splitlines()
     assert lines[0].startswith("::notice file=tests/") or lines[0].startswith("::notice file=")
-    annotated = lines[1:]
+    # then one warning per data-quality warning (the fixture's values name no source)
+    quality = lines[1 : 1 + len(firm.warnings)]
+    assert all("title=Data quality%3A " in line for line in quality)
+    annotated = lines[1 + len(firm.warnings) :]
     assert len(annotated) == len(firm.failing())
     for line, r in zip(annotated, firm.failing()):
         level = "error" if r.rule.severity in ("high", "critical") else "warning"

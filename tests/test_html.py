@@ -496,10 +496,15 @@ def test_warnings_are_drawn_when_an_assessment_has_them(examples: list[Assessmen
     a = examples[0]
     assert 'class="hook"' not in page_of([a])
     warned = replace(a)
-    object.__setattr__(warned, "warnings", ["<b>looks like a fraction</b>"])
+    from hemscore.quality import DataWarning
+
+    w = DataWarning("talent.tech_pay_ratio", "implausible", "<b>150 is outside</b>", 7)
+    object.__setattr__(warned, "warnings", (w,))
     root = parse_strict(page_of([warned]))
     hook = next(s for s in root.iter("section") if s.get("class") == "hook")
-    assert [text_of(li) for li in hook.iter("li")] == ["<b>looks like a fraction</b>"]
+    assert [text_of(li) for li in hook.iter("li")] == [
+        "talent.tech_pay_ratio: <b>150 is outside</b> (line 7)"
+    ]
 
 
 def test_strip_chart_by_hand() -> None:

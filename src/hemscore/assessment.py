@@ -11,11 +11,14 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .profile import MetricValue, Profile, check_waivers
 from .rules import Rule, RuleSet
 from .scoring import cagr_pct, hhi, is_residual, largest_share, mean, peak_pct
+
+if TYPE_CHECKING:
+    from .quality import DataWarning, Lift
 
 Status = Literal["pass", "fail", "missing", "waived"]
 AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
@@ -123,6 +126,22 @@ class Assessment:
         from .api import to_records
 
         return to_records(self, lang)
+
+    @cached_property
+    def warnings(self) -> tuple[DataWarning, ...]:
+        """Data-quality warnings about the profile's values (:mod:`hemscore.quality`); they
+        never change a score."""
+        from .quality import check
+
+        return check(self.profile, self.ruleset.metrics)
+
+    @cached_property
+    def guidance(self) -> tuple[Lift, ...]:
+        """For each diagnostic, and the overall score, below the coverage floor: the missing
+        metrics that would lift it over the floor (:func:`hemscore.quality.lifts`)."""
+        from .quality import lifts
+
+        return lifts(self)
 
     @property
     def waived(self) -> tuple[RuleResult, ...]:

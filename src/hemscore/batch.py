@@ -22,6 +22,7 @@ from .errors import HemscoreError
 from .formats import RenderOptions, StreamingRenderer, renderer, streaming
 from .gates import Gates
 from .inputs import Source
+from .quality import lines as warning_lines
 from .rules import RuleSet
 from .validation import check_profile, read_source
 
@@ -56,6 +57,7 @@ class Outcome:
     gate_failures: tuple[str, ...] = ()
     text: str | None = None  # the item rendered as if it were not the first (streaming formats)
     first_text: str | None = None  # the item rendered as the first, when it might be
+    warnings: tuple[str, ...] = ()  # data-quality warnings, "FILE:LINE: KEY: message"
     assessment: Assessment | None = None  # only when scored in this process
     source: Source | None = None  # to score it again here, should it turn out to be the first
 
@@ -78,7 +80,11 @@ def _score(
         min_coverage=job.min_coverage,
         strict=job.strict,
     )
-    out = Outcome(pos, gate_failures=tuple(job.gates.failures(a)))
+    out = Outcome(
+        pos,
+        gate_failures=tuple(job.gates.failures(a)),
+        warnings=tuple(warning_lines(profile.path, a.warnings)),
+    )
     if keep or stream is None:
         out.assessment = a
     else:

@@ -34,6 +34,23 @@ MetricType = Literal["number", "integer", "bool", "shares", "series"]
 
 
 @dataclass(frozen=True)
+class Plausible:
+    """Where a metric's values are expected to lie: outside, a value is likely a mistake.
+
+    A value outside the plausible range is still valid (the hard ``min``/``max`` decide that);
+    it only draws a warning. ``panel``: the range is the reference panel's observed range
+    widened by the rule in :mod:`hemscore.quality`; otherwise a design range, and ``basis``
+    says why. ``kinds``: the profile kinds the range is checked for.
+    """
+
+    min: float
+    max: float
+    basis: str
+    panel: bool
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Metric:
     """One metric: its id, value type, allowed range and the profile kinds it applies to."""
 
@@ -45,6 +62,7 @@ class Metric:
     max: float | None = None
     texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
     origin: str = "catalogue v1"
+    plausible: Plausible | None = field(default=None, compare=False, hash=False)
 
     @property
     def diagnostic(self) -> str:
@@ -75,7 +93,8 @@ def _finite(v: float) -> bool:
         return False
 
 
-_METRIC_KEYS = {"type", "kinds", "better", "min", "max", "en", "zh"}
+_METRIC_KEYS = {"type", "kinds", "better", "min", "max", "plausible", "en", "zh"}
+_PLAUSIBLE_KEYS = {"min", "max", "basis", "panel", "kinds"}
 _TEXT_KEYS = {"title", "unit", "description"}
 
 
@@ -141,6 +160,9 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
     texts = parse_texts(spec, _TEXT_KEYS, fail)
     if not texts["en"].get("title"):
         raise fail("en.title is required", "en")
+    plausible = None
+    if "plausible" in spec:
+        plausible = _parse_plausible(spec["plausible"], type_, kinds, lo, hi, fail)
     return Metric(
         id=metric_id,
         type=type_,
@@ -150,7 +172,42 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
         max=hi,
         texts=texts,
         origin=path,
+        plausible=plausible,
     )
+
+
+def _parse_plausible(
+    spec: Any, type_: str, kinds: list[str], lo: float | None, hi: float | None, fail: Any
+) -> Plausible:
+    """A metric's ``plausible = { min, max, basis[, panel][, kinds] }``, inside its hard range."""
+    if type_ not in ("number", "integer"):
+        raise fail("plausible goes with number and integer metrics only", "plausible")
+    if not isinstance(spec, dict):
+        raise fail("plausible must be a table { min, max, basis }", "plausible")
+    for key in spec:
+        if key not in _PLAUSIBLE_KEYS:
+            raise fail(f"unknown key{did_you_mean(key, _PLAUSIBLE_KEYS)}", "plausible", key)
+    bounds = []
+    for bound in ("min", "max"):
+        v = spec.get(bound)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+            raise fail(f"{bound} must be a finite number", "plausible", bound)
+        bounds.append(float(v))
+    p_lo, p_hi = bounds
+    if p_lo > p_hi:
+        raise fail("min is above max", "plausible", "min")
+    if (lo is not None and p_lo < lo) or (hi is not None and p_hi > hi):
+        raise fail("the plausible range must lie within min and max", "plausible")
+    basis = spec.get("basis")
+    if not isinstance(basis, str) or not basis.strip():
+        raise fail("basis must be a non-empty string", "plausible", "basis")
+    panel = spec.get("panel", False)
+    if not isinstance(panel, bool):
+        raise fail("panel must be true or false", "plausible", "panel")
+    p_kinds = spec.get("kinds", kinds)
+    if not isinstance(p_kinds, list) or not p_kinds or any(k not in kinds for k in p_kinds):
+        raise fail("kinds must be a non-empty list of the metric's kinds", "plausible", "kinds")
+    return Plausible(p_lo, p_hi, basis, panel, tuple(k for k in KINDS if k in p_kinds))
 
 
 def parse_metrics(table: Any, *, path: str, line_of: Any = None) -> dict[str, Metric]:

@@ -205,7 +205,18 @@ ForceOpt = Annotated[
 
 QuietOpt = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help="Print nothing on stderr but errors and gate failures."),
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing on stderr but errors and gate failures (warnings too with --warnings-as-errors).",
+    ),
+]
+WarningsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--warnings-as-errors",
+        help="Exit 2 when a profile draws a data-quality warning (docs/pipelines.md).",
+    ),
 ]
 MixedKindsOpt = Annotated[
     bool,
@@ -384,6 +395,7 @@ def assess(
         ),
     ] = 1,
     common: CommonOpt = False,
+    warnings_as_errors: WarningsOpt = False,
 ) -> None:
     """Score profiles with the rule library and print the report."""
     from .batch import Job, default_jobs, item_text, outcomes
@@ -409,7 +421,7 @@ def assess(
     )
     gates = Gates(fail_under, fail_on.value if fail_on else None)
     job = Job(ruleset, aggregation.value, min_coverage, strict, gates, fmt.value, options)
-    assessed = failed = gate_failed = 0
+    assessed = failed = gate_failed = warned = 0
     begun = False
     # A format that reports an input it could not use (JUnit: an <error> test case).
     error_item = getattr(module, "error_item", None) if stream is not None else None
@@ -463,6 +475,11 @@ def assess(
                     sink.write(error_item(out.name, out.errors, options, assessed + failed))
                 failed += 1
                 continue
+            if out.warnings:
+                warned += 1
+                if warnings_as_errors or not quiet:
+                    for line in out.warnings:
+                        say(f"hemscore: warning: {line}")
             if stream is None:
                 assert out.assessment is not None
                 batch.append(out.assessment)
@@ -479,18 +496,23 @@ def assess(
             sink.write(stream.end(options, assessed))
         elif batch:
             sink.write(module.render(batch, options))
-        if not failed:
+        refused = failed + (warned if warnings_as_errors else 0)
+        if not refused:
             sink.commit()
-        elif output is not None:
+        elif output is not None and failed:
             say(f"hemscore: {output} not written: {failed} input(s) could not be used")
+        elif output is not None:
+            say(f"hemscore: {output} not written: {warned} profile(s) drew warnings")
     if not quiet and assessed + failed > 1:
         parts = [f"{assessed} profile(s) assessed"]
         if failed:
             parts.append(f"{failed} could not be read or validated")
         if gate_failed:
             parts.append(f"{gate_failed} failed a gate")
+        if warned:
+            parts.append(f"{warned} drew warnings")
         say("hemscore: " + ", ".join(parts))
-    if failed:
+    if failed or (warned and warnings_as_errors):
         raise typer.Exit(EXIT_ERROR)
     if gate_failed:
         raise typer.Exit(EXIT_GATE)
@@ -526,6 +548,7 @@ def validate(
     ],
     rules: RulesOpt = None,
     quiet: QuietOpt = False,
+    warnings_as_errors: WarningsOpt = False,
 ) -> None:
     """Check profiles and rule files without scoring them."""
     from .errors import RuleError
@@ -539,7 +562,7 @@ def validate(
         ruleset = build_ruleset(base, require_rules=False)
     else:
         base, ruleset = [], load_ruleset()
-    checked = bad = 0
+    checked = bad = warned = 0
     rule_paths = False
     with progress(expand(paths, notify=None if quiet else say), quiet, "validating") as sources:
         for result in check_sources(sources, ruleset, base):
@@ -548,7 +571,12 @@ def validate(
             if result.error is not None:
                 bad += 1
                 report_error(result.error)
-            elif not quiet:
+                continue
+            warned += bool(result.warnings)
+            if warnings_as_errors or not quiet:
+                for line in result.warnings:
+                    say(f"hemscore: warning: {line}")
+            if not quiet and not (warnings_as_errors and result.warnings):
                 say(f"ok: {result.name}")
     if base and not ruleset.rules and not rule_paths:
         # --rules gave metrics at most, and no rule file came as a path: assess would refuse it
@@ -560,7 +588,9 @@ def validate(
             if bad
             else f"hemscore: {checked} file(s) checked, all valid"
         )
-    if bad:
+        if warned:
+            say(f"hemscore: {warned} file(s) drew warnings")
+    if bad or (warned and warnings_as_errors):
         raise typer.Exit(EXIT_ERROR)
 
 

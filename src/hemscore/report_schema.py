@@ -167,6 +167,36 @@ def report_schema() -> dict[str, Any]:
             },
             "strengths": {"type": "array", "items": {"$ref": "#/$defs/highlight"}},
             "weaknesses": {"type": "array", "items": {"$ref": "#/$defs/highlight"}},
+            "warnings": {
+                "type": "array",
+                "description": "Data-quality warnings: valid values that look wrong; never scored.",
+                "items": _object(
+                    {
+                        "metric": _TEXT,
+                        "kind": {"enum": ["implausible", "fraction", "future", "old", "no_source"]},
+                        "line": {"type": ["integer", "null"]},
+                        "message": _TEXT,
+                    }
+                ),
+            },
+            "coverage_guidance": {
+                "type": "array",
+                "description": "For each diagnostic and the overall score below the coverage floor: the missing metrics that would lift it over, heaviest first.",
+                "items": _object(
+                    {
+                        "target": {"enum": [*DIAGNOSTICS, "overall"]},
+                        "coverage": _FRACTION,
+                        "coverage_after": _FRACTION,
+                        "enough": {"type": "boolean"},
+                        "metrics": {
+                            "type": "array",
+                            "items": _object(
+                                {"id": _TEXT, "title": _TEXT, "unit": _TEXT, "weight": _NUMBER}
+                            ),
+                        },
+                    }
+                ),
+            },
             "recommendations": {
                 "type": "array",
                 "items": _object(
@@ -229,6 +259,20 @@ def report_schema() -> dict[str, Any]:
                     "description": "[rule, gain]",
                     "prefixItems": [_TEXT, {"type": ["number", "null"]}],
                     "minItems": 2,
+                    "items": False,
+                },
+            },
+            "warnings": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "description": "[metric, kind, line]",
+                    "prefixItems": [
+                        _TEXT,
+                        props["warnings"]["items"]["properties"]["kind"],
+                        {"type": ["integer", "null"]},
+                    ],
+                    "minItems": 3,
                     "items": False,
                 },
             },

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import quality
 from .errors import HemscoreError, ProfileError
 from .inputs import Source
 from .profile import Profile, validate_profile
@@ -30,6 +31,7 @@ class Checked:
     name: str
     kind: Literal["profile", "rules", "unreadable"]
     error: HemscoreError | None = None
+    warnings: tuple[str, ...] = ()  # data-quality warnings, "FILE:LINE: KEY: message"
 
     @property
     def ok(self) -> bool:
@@ -111,10 +113,11 @@ def check_sources(
             rule_docs.append(doc)
             continue
         try:
-            check_profile(doc, ruleset)
+            profile = check_profile(doc, ruleset)
         except HemscoreError as err:
             yield Checked(src.name, "profile", err)
         else:
-            yield Checked(src.name, "profile")
+            found = quality.check(profile, ruleset.metrics)
+            yield Checked(src.name, "profile", warnings=tuple(quality.lines(src.name, found)))
     if rule_docs:
         yield from check_rule_files(rule_docs, base)

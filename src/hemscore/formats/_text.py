@@ -152,3 +152,32 @@ def highlight(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[t
 def waiver_why(why: str | None, lang: str) -> str:
     """Why a waiver did not take effect, in words."""
     return label(lang, f"waiver_{why}") if why else ""
+
+
+def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
+    """The coverage guidance as plain text (escape it for where it goes): one heading per
+    diagnostic or overall score below the floor, and one line per metric, heaviest first."""
+    titles = {d.id: d.text(lang, "title") for d in a.ruleset.diagnostics}
+    out = []
+    for lift in a.guidance:
+        target = label(lang, "overall") if lift.target == "overall" else titles[lift.target]
+        head = label(
+            lang,
+            "guidance_target",
+            target=target,
+            now=f"{lift.coverage * 100:.0f}%",
+            after=f"{lift.coverage_after * 100:.0f}%",
+            floor=f"{a.min_coverage * 100:.0f}%",
+        )
+        items = []
+        for mid, w in zip(lift.metrics, lift.weights, strict=True):
+            m = a.ruleset.metrics.get(mid)
+            title = m.text(lang, "title") if m else mid
+            unit_ = m.text(lang, "unit") if m else ""
+            weight = label(lang, "guidance_weight", w=f"{w:g}")
+            open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+            items.append(f"{mid} {title}{open_}{unit_}{comma(lang)}{weight}{close}")
+        if not lift.enough:
+            items.append(label(lang, "guidance_short"))
+        out.append((head, items))
+    return out

@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: an annotation per failing rule, on the metric's line.
 
 A failing rule of severity high or critical is an ``::error``; any other failing rule is a
-``::warning``. Each profile also gets one ``::notice`` with its overall score. Values are
+``::warning``. Each profile also gets one ``::notice`` with its overall score, and a
+``::warning`` per data-quality warning (:mod:`hemscore.quality`). Values are
 escaped as the workflow-command rules require: ``%``, CR and LF everywhere, and ``:`` and ``,``
 in properties; any other control character from a file is shown as an escape (``\\x1b``). Written line by line as each profile is assessed.
 """
@@ -88,6 +89,16 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
             title=f"hemscore{colon(lang)}{p.name}",
         )
     ]
+    for w in a.warnings:
+        lines.append(
+            command(
+                "warning",
+                w.text(lang),
+                file=p.path,
+                line=w.line,
+                title=f"{label(lang, 'data_quality')}{colon(lang)}{w.metric}",
+            )
+        )
     for r in a.failing():
         lines.append(
             command(

@@ -431,19 +431,31 @@ def _header(a: Assessment, lang: str, anchor: str) -> str:
 
 
 def _warnings(a: Assessment, lang: str, anchor: str) -> str:
-    """Data-quality warnings and coverage guidance, where the assessment carries them.
-
-    Drawn from an assessment's ``warnings`` (each a text, or an object with a ``message``); an
-    assessment without them gets nothing.
-    """
-    found = getattr(a, "warnings", None)
-    if not found:
-        return ""
-    items = "".join(f"<li>{esc(getattr(w, 'message', w))}</li>\n" for w in found)
-    return (
-        f'<section class="hook" aria-labelledby="{anchor}-w">\n'
-        f'<h3 id="{anchor}-w">{esc(say(lang, "warnings"))}</h3>\n<ul>\n{items}</ul>\n</section>\n'
-    )
+    """Data-quality warnings (each naming its metric and line) and the coverage guidance;
+    nothing when the assessment has neither."""
+    parts = []
+    if a.warnings:
+        items = "".join(
+            f"<li>{esc(w.metric)}{esc(colon(lang))}{esc(w.text(lang))}"
+            + (f" ({esc(label(lang, 'line'))} {w.line})" if w.line is not None else "")
+            + "</li>\n"
+            for w in a.warnings
+        )
+        parts.append(
+            f'<section class="hook" aria-labelledby="{anchor}-w">\n'
+            f'<h3 id="{anchor}-w">{esc(say(lang, "warnings"))}</h3>\n<ul>\n{items}</ul>\n</section>\n'
+        )
+    guidance = tx.guidance(a, lang)
+    if guidance:
+        items = "".join(
+            f"<li>{esc(head)}<ul>\n" + "".join(f"<li>{esc(i)}</li>\n" for i in sub) + "</ul></li>\n"
+            for head, sub in guidance
+        )
+        parts.append(
+            f'<section class="hook" aria-labelledby="{anchor}-g">\n'
+            f'<h3 id="{anchor}-g">{esc(label(lang, "coverage_guidance"))}</h3>\n<ul>\n{items}</ul>\n</section>\n'
+        )
+    return "".join(parts)
 
 
 # Diagnostics chart geometry (SVG user units)

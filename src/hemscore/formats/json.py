@@ -268,7 +268,39 @@ def assessment_to_dict(
         "strengths": [_highlight(r, lang) for r in a.strengths],
         "weaknesses": [_highlight(r, lang) for r in a.weaknesses],
         "recommendations": recommendations(a.recommendations, lang),
+        "warnings": [
+            {"metric": w.metric, "kind": w.kind, "line": w.line, "message": w.text(lang)}
+            for w in a.warnings
+        ],
+        "coverage_guidance": guidance_list(a, lang),
     }
+
+
+def guidance_list(a: Assessment, lang: str) -> list[dict[str, Any]]:
+    """The coverage guidance (:attr:`Assessment.guidance`) as JSON objects."""
+    out = []
+    for lift in a.guidance:
+        metrics = []
+        for mid, w in zip(lift.metrics, lift.weights, strict=True):
+            m = a.ruleset.metrics.get(mid)
+            metrics.append(
+                {
+                    "id": mid,
+                    "title": m.text(lang, "title") if m else mid,
+                    "unit": m.text(lang, "unit") if m else "",
+                    "weight": _num(w),
+                }
+            )
+        out.append(
+            {
+                "target": lift.target,
+                "coverage": _num(lift.coverage),
+                "coverage_after": _num(lift.coverage_after),
+                "enough": lift.enough,
+                "metrics": metrics,
+            }
+        )
+    return out
 
 
 #: The entries of a rule in a compact line, in order.
@@ -321,6 +353,7 @@ def compact_dict(a: Assessment) -> dict[str, Any]:
             for r in d.rules
         ],
         "recommendations": [[rec.rule.id, _num(rec.gain)] for rec in a.recommendations],
+        "warnings": [[w.metric, w.kind, w.line] for w in a.warnings],
     }
 
 

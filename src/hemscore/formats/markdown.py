@@ -73,6 +73,12 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
             + ("" if w.applied else f" ({tx.waiver_why(w.why_not, lang)})")
             for w in a.waiver_notes
         ]
+    guidance = tx.guidance(a, lang)
+    if guidance:
+        out += ["", f"### {label(lang, 'coverage_guidance')}", ""]
+        for head, items in guidance:
+            out.append(f"- {_cell(head)}")
+            out += [f"  - {_cell(item)}" for item in items]
     out += ["", f"### {label(lang, 'recommendations')} ({label(lang, 'ranked_by')})", ""]
     if not a.recommendations:
         out.append(label(lang, "no_recs"))

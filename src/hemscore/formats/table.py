@@ -158,6 +158,17 @@ def _recommendations(a: Assessment, lang: str, top: int) -> Group:
     return Group(*parts)
 
 
+def _guidance(a: Assessment, lang: str) -> Group | None:
+    guidance = tx.guidance(a, lang)
+    if not guidance:
+        return None
+    lines: list[Text] = [Text(label(lang, "coverage_guidance"), style="bold")]
+    for head, items in guidance:
+        lines.append(Text("  " + terminal(head)))
+        lines += [Text("    " + terminal(item)) for item in items]
+    return Group(*lines)
+
+
 def _waivers(a: Assessment, lang: str) -> Group | None:
     from rich.padding import Padding
     from rich.table import Table
@@ -197,6 +208,9 @@ def render_one(a: Assessment, options: RenderOptions) -> Group:
     waivers = _waivers(a, lang)
     if waivers is not None:
         parts += [waivers, Text()]
+    guidance = _guidance(a, lang)
+    if guidance is not None:
+        parts += [guidance, Text()]
     parts.append(_recommendations(a, lang, options.top))
     return Group(*parts)
 
