@@ -499,25 +499,32 @@ class _BranchAndBound:
                 self._node({**fixed, lever: p}, depth + 1)
 
     def _leaf(self, fixed: dict[int, _Piece]) -> None:
-        effort, at, partial = self._fill(fixed)
-        if effort >= self.best - _EPS:
-            return
-        if partial is None:
-            self.best, self.best_at = effort, at
-            return
-        lever, frac = partial
-        whole = round(frac)
-        if abs(frac - whole) <= 1e-9:  # the piece filled part-way stops on a grid position
-            at[lever] = whole
-            self.best, self.best_at = effort, at
-            return
-        if not self._count():
-            return
-        # It stops between two grid positions: search both sides.
-        part = fixed[lever]
-        lo, hi = math.floor(frac), math.ceil(frac)
-        for ka, kb in ((part.ka, lo), (hi, part.kb)):
-            self._leaf({**fixed, lever: part.cut(ka, kb)})
+        # Depth first, with a stack of its own rather than recursion: a piece may be cut once
+        # per grid position it spans, far deeper than Python's recursion limit.
+        stack = [fixed]
+        while stack:
+            fixed = stack.pop()
+            effort, at, partial = self._fill(fixed)
+            if effort >= self.best - _EPS:
+                continue
+            if partial is None:
+                self.best, self.best_at = effort, at
+                continue
+            lever, frac = partial
+            whole = round(frac)
+            if abs(frac - whole) <= 1e-9:  # the piece filled part-way stops on a grid position
+                at[lever] = whole
+                self.best, self.best_at = effort, at
+                continue
+            if not self._count():
+                return
+            # It stops between two grid positions: search both sides (the lower side first).
+            part = fixed[lever]
+            lo = min(max(math.floor(frac), part.ka), part.kb)
+            hi = min(max(math.ceil(frac), part.ka), part.kb)
+            for ka, kb in ((hi, part.kb), (part.ka, lo)):
+                if (ka, kb) != (part.ka, part.kb):
+                    stack.append({**fixed, lever: part.cut(ka, kb)})
 
 
 #: Nodes the exact search may visit before it settles for the best plan found so far.
