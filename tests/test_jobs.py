@@ -8,8 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.batch import CHUNK
+import hemscore.batch
 from tests.conftest import EXAMPLES, Run
+
+#: Small chunks, so a small batch still spans several chunks and both workers.
+CHUNK = 4
+
+
+@pytest.fixture(autouse=True)
+def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hemscore.batch, "CHUNK", CHUNK)
+
 
 FORMATS = ["jsonl", "json", "csv", "markdown", "junit", "github", "table", "html"]
 
