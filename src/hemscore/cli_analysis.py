@@ -127,35 +127,35 @@ def _check_kinds(assessments: list[Assessment], mixed: bool, lang: Lang) -> None
     say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
 
 
-def _assess_all(
-    paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float, strict: bool
-) -> list[Assessment]:
-    """Assess every input; report each bad one on stderr and exit 2 if there was any."""
-    from .assessment import assess
+def _load_all(paths: list[str], ruleset: RuleSet) -> list[Profile]:
+    """Read every input; report each bad one on stderr and exit 2 if there was any."""
     from .inputs import expand
 
-    results = []
+    profiles = []
     failed = 0
     for src in expand(paths, notify=say):
         try:
-            profile = _read_profile(src, ruleset)
-            results.append(
-                assess(
-                    profile,
-                    ruleset,
-                    aggregation=aggregation.value,
-                    min_coverage=min_coverage,
-                    strict=strict,
-                )
-            )
+            profiles.append(_read_profile(src, ruleset))
         except HemscoreError as err:
             report_error(err)
             failed += 1
     if failed:
         raise typer.Exit(EXIT_ERROR)
-    if not results:
+    if not profiles:
         raise UsageError("no profiles to read")
-    return results
+    return profiles
+
+
+def _assess_all(
+    paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float, strict: bool
+) -> list[Assessment]:
+    """Assess every input; report each bad one on stderr and exit 2 if there was any."""
+    from .assessment import assess
+
+    return [
+        assess(p, ruleset, aggregation=aggregation.value, min_coverage=min_coverage, strict=strict)
+        for p in _load_all(paths, ruleset)
+    ]
 
 
 COMPARE_EXAMPLES = """
@@ -805,25 +805,12 @@ def export(
     force: ForceOpt = False,
 ) -> None:
     """The raw values of profiles as one wide table (CSV or XLSX), with their provenance."""
-    from .inputs import expand
     from .rules import load_ruleset
     from .tables import export_csv, export_rows, export_xlsx
 
     if fmt is ExportFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
     ruleset = load_ruleset(rules or None)
-    loaded = []
-    failed = 0
-    for src in expand(profiles, notify=say):
-        try:
-            loaded.append(_read_profile(src, ruleset))
-        except HemscoreError as err:
-            report_error(err)
-            failed += 1
-    if failed:
-        raise typer.Exit(EXIT_ERROR)
-    if not loaded:
-        raise UsageError("no profiles to read")
-    rows = export_rows(loaded, ruleset.metrics)
+    rows = export_rows(_load_all(profiles, ruleset), ruleset.metrics)
     data: str | bytes = export_xlsx(rows) if fmt is ExportFormat.xlsx else export_csv(rows)
     write_output(data, output, inputs=read_inputs(profiles, rules), force=force)

@@ -227,24 +227,9 @@ def assessment_to_dict(
     ``rules`` and ``recommendations`` render those lists; ``--format jsonl`` passes functions
     that return placeholders for text it has encoded itself.
     """
-    p = a.profile
     return {
         "schema_version": SCHEMA_VERSION,
-        "ruleset": {"name": a.ruleset.name, "version": a.ruleset.version},
-        "profile": {
-            "name": p.name,
-            "kind": p.kind,
-            "year": p.year,
-            "country": p.country,
-            "path": p.path,
-        },
-        "overall": {
-            "score": _num(a.score),
-            "grade": a.grade,
-            "coverage": _num(a.coverage),
-            "aggregation": a.aggregation,
-            "min_coverage": _num(a.min_coverage),
-        },
+        **_head(a),
         "diagnostics": [
             {
                 "id": d.id,
@@ -307,18 +292,10 @@ def guidance_list(a: Assessment, lang: str) -> list[dict[str, Any]]:
 COMPACT_RULE_KEYS = ("id", "status", "value", "score", "passed", "gap", "year", "estimate")
 
 
-def compact_dict(a: Assessment) -> dict[str, Any]:
-    """The compact JSON object of one assessment (``--format jsonl --compact``).
-
-    Scores, values and the year and estimate mark of each value, without the texts that are the
-    same for every profile (titles, scoring, sources of thresholds, recommendations' wording):
-    ``hemscore rules --format json`` gives those once. Rules are listed as arrays of
-    ``COMPACT_RULE_KEYS``, in the order of the full report.
-    """
+def _head(a: Assessment) -> dict[str, Any]:
+    """The ruleset, profile and overall entries, the same in the full and the compact form."""
     p = a.profile
     return {
-        "schema_version": SCHEMA_VERSION,
-        "compact": True,
         "ruleset": {"name": a.ruleset.name, "version": a.ruleset.version},
         "profile": {
             "name": p.name,
@@ -334,6 +311,21 @@ def compact_dict(a: Assessment) -> dict[str, Any]:
             "aggregation": a.aggregation,
             "min_coverage": _num(a.min_coverage),
         },
+    }
+
+
+def compact_dict(a: Assessment) -> dict[str, Any]:
+    """The compact JSON object of one assessment (``--format jsonl --compact``).
+
+    Scores, values and the year and estimate mark of each value, without the texts that are the
+    same for every profile (titles, scoring, sources of thresholds, recommendations' wording):
+    ``hemscore rules --format json`` gives those once. Rules are listed as arrays of
+    ``COMPACT_RULE_KEYS``, in the order of the full report.
+    """
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "compact": True,
+        **_head(a),
         "diagnostics": [
             {"id": d.id, "status": d.status, "score": _num(d.score), "coverage": _num(d.coverage)}
             for d in a.diagnostics
