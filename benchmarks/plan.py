@@ -14,13 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-from hemscore.assessment import assess
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 #: the module (``hemscore.plan`` itself is the public function of the Python API)
-planning = importlib.import_module("hemscore.plan")
+planning = importlib.import_module("hemscore.analysis.plan")
 
 
 def main(targets: list[float]) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hemscore.catalogue import Metric
+    from hemscore.model.catalogue import Metric
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -93,7 +93,7 @@ def peak_rss_kb(cmd: Sequence[str]) -> int:
 
 def generate_profiles(folder: Path, count: int, seed: int = 6) -> None:
     """``count`` valid region profiles with values drawn from the catalogue's ranges."""
-    from hemscore.catalogue import builtin_catalogue
+    from hemscore.model.catalogue import builtin_catalogue
 
     metrics = [m for m in builtin_catalogue().values() if "region" in m.kinds]
     rng = random.Random(seed)
@@ -142,10 +142,10 @@ def _metric_line(m: Metric, rng: random.Random) -> str:
 LOAD_AND_VALIDATE = """\
 import sys, tomllib
 from pathlib import Path
-from hemscore.catalogue import builtin_catalogue
-from hemscore.profile import validate_profile
-from hemscore.tomlsource import TomlDocument, read_toml
-from hemscore.errors import ProfileError
+from hemscore.model.catalogue import builtin_catalogue
+from hemscore.model.profile import validate_profile
+from hemscore.reading.tomlsource import TomlDocument, read_toml
+from hemscore.base.errors import ProfileError
 metrics = builtin_catalogue()
 own = sys.argv[2] == "hemscore"
 for p in sorted(Path(sys.argv[1]).glob("*.toml")):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from hemscore.assessment import Assessment, assess
-from hemscore.profile import MetricValue, Profile, load_profile
-from hemscore.rules import RuleSet, load_ruleset
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.profile import MetricValue, Profile, load_profile
+from hemscore.model.rules import RuleSet, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "analysis"

@@ -71,7 +71,7 @@ def check_report(argv: list[str], out: str) -> None:
     if not _REPORT_VALIDATOR:
         import jsonschema
 
-        from hemscore.report_schema import report_schema
+        from hemscore.render.report_schema import report_schema
 
         _REPORT_VALIDATOR.append(jsonschema.Draft202012Validator(report_schema()))
     validator = _REPORT_VALIDATOR[0]

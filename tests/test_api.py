@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import hemscore
-from hemscore.errors import HemscoreError, ProfileError
+from hemscore.base.errors import HemscoreError, ProfileError
 from tests.conftest import EXAMPLES, ROOT, Run
 
 DOC = ROOT / "docs" / "api.md"

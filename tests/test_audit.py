@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.audit import (
+from hemscore.analysis.audit import (
     cronbach_alpha,
     eta_squared,
     first_component_share,

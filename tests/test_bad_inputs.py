@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.formats import REGISTRY
-from hemscore.tomlsource import MAX_FILE_BYTES, MAX_KEY_DEPTH
+from hemscore.reading.tomlsource import MAX_FILE_BYTES, MAX_KEY_DEPTH
+from hemscore.render.formats import REGISTRY
 
 BAD = Path(__file__).parent / "bad"
 VALID = "ok/region.toml"  # a valid profile, relative to BAD: rule cases are run against it
@@ -361,7 +361,7 @@ def run_here(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Callable[[list[str]], Run]:
     """``hemscore <args>`` in this process from tests/bad/, through ``hemscore.cli.run``."""
-    from hemscore.cli import run
+    from hemscore.cli.main import run
 
     monkeypatch.chdir(BAD)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -507,7 +507,9 @@ def _boom(*args: object, **kwargs: object) -> None:
 def test_internal_error_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from hemscore import __main__, assessment, batch
+    from hemscore import __main__
+    from hemscore.engine import assessment
+    from hemscore.render import batch
 
     monkeypatch.setattr(assessment, "assess", _boom)
     monkeypatch.setattr(batch, "assess_one", _boom)  # bound at import, maybe before this test
@@ -521,7 +523,9 @@ def test_internal_error_is_one_line(
 
 
 def test_debug_raises_a_real_bug(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hemscore import __main__, assessment, batch
+    from hemscore import __main__
+    from hemscore.engine import assessment
+    from hemscore.render import batch
 
     monkeypatch.setattr(assessment, "assess", _boom)
     monkeypatch.setattr(batch, "assess_one", _boom)
@@ -531,7 +535,7 @@ def test_debug_raises_a_real_bug(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_debug_prints_the_traceback_from_the_command_line() -> None:
     plant = (
-        "import sys, hemscore.assessment as a\n"
+        "import sys, hemscore.engine.assessment as a\n"
         "def boom(*_, **__): raise ZeroDivisionError('planted bug')\n"
         "a.assess = boom\n"
         "from hemscore.__main__ import main\n"

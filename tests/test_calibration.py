@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.calibration import calibrate, calibrated_rules, percentile, round_sig
-from hemscore.cli_peers import read_peers
-from hemscore.errors import RuleError
-from hemscore.gates import Gates
-from hemscore.profile import load_profile
-from hemscore.rules import builtin_rules_dir, load_ruleset
+from hemscore.analysis.calibration import calibrate, calibrated_rules, percentile, round_sig
+from hemscore.base.errors import RuleError
+from hemscore.cli.peers import read_peers
+from hemscore.engine.assessment import assess
+from hemscore.engine.gates import Gates
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import builtin_rules_dir, load_ruleset
 
 from .conftest import ROOT, write
 

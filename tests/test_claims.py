@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from hemscore.assessment import Assessment, assess
-from hemscore.common import common_rule_ids, restrict
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.analysis.common import common_rule_ids, restrict
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT
 

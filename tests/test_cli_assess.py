@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.catalogue import KINDS, Metric, builtin_catalogue
+from hemscore.model.catalogue import KINDS, Metric, builtin_catalogue
 
 from .conftest import write
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from hemscore.catalogue import KINDS
-from hemscore.explain import explain_rule, explain_scoring
-from hemscore.rules import load_ruleset
-from hemscore.scoring import BandScale
+from hemscore.model.catalogue import KINDS
+from hemscore.model.rules import load_ruleset
+from hemscore.model.scoring import BandScale
+from hemscore.render.explain import explain_rule, explain_scoring
 
 from .conftest import EXAMPLES, ROOT, RULES, write
 

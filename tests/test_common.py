@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.assessment import assess
-from hemscore.common import common_note, common_rule_ids, restrict
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.analysis.common import common_note, common_rule_ids, restrict
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
 
 from .conftest import ROOT, Run, write
 
@@ -158,8 +158,8 @@ def test_common_coverage_is_full_and_rules_shared() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from hemscore.cli_common import common_assessments
-    from hemscore.profile import MetricValue, Profile
+    from hemscore.cli.common import common_assessments
+    from hemscore.model.profile import MetricValue, Profile
 
     rs = load_ruleset()
     choices = {

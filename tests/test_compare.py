@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hemscore.compare import band, compare, ranks, relative_to
+from hemscore.analysis.compare import band, compare, ranks, relative_to
 
 from .analysis_helpers import assessed, example_profiles, fixture
 

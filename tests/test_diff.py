@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.catalogue import KINDS
-from hemscore.diffing import diff, snapshot, snapshot_from_json
-from hemscore.formats.json import assessment_to_dict
-from hemscore.profile import Profile
+from hemscore.analysis.diffing import diff, snapshot, snapshot_from_json
+from hemscore.engine.assessment import assess
+from hemscore.model.catalogue import KINDS
+from hemscore.model.profile import Profile
+from hemscore.render.formats.json import assessment_to_dict
 
 from .analysis_helpers import assessed, example_profiles, fixture, profiles, ruleset
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from hemscore.diffing import DiagSnap, RuleSnap, diff, snapshot, snapshot_from_json
-from hemscore.errors import ProfileError
-from hemscore.formats.json import assessment_to_dict
+from hemscore.analysis.diffing import DiagSnap, RuleSnap, diff, snapshot, snapshot_from_json
+from hemscore.base.errors import ProfileError
+from hemscore.render.formats.json import assessment_to_dict
 
 from .test_exact import PROFILE, exact
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from hemscore.tomlsource import MAX_FILE_BYTES
+from hemscore.reading.tomlsource import MAX_FILE_BYTES
 
 from .conftest import EXAMPLES, write
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from hemscore.assessment import assess
-from hemscore.errors import ProfileError, RuleError
-from hemscore.profile import load_profile
-from hemscore.rules import RuleSet, build_ruleset
-from hemscore.tomlsource import read_toml
+from hemscore.base.errors import ProfileError, RuleError
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import RuleSet, build_ruleset
+from hemscore.reading.tomlsource import read_toml
 
 RULES = """
 [ruleset]

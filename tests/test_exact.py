@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.assessment import Assessment, assess
-from hemscore.profile import load_profile
-from hemscore.rules import RuleSet, load_ruleset
-from hemscore.scoring import BandScale, LinearScale, cagr_pct, mean, peak_pct
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import RuleSet, load_ruleset
+from hemscore.model.scoring import BandScale, LinearScale, cagr_pct, mean, peak_pct
 
 HERE = Path(__file__).parent / "fixtures" / "exact"
 RULES = HERE / "rules.toml"
@@ -458,7 +458,7 @@ def test_measures_at_small_and_huge_values() -> None:
 
 
 def test_weighted_mean() -> None:
-    from hemscore.scoring import weighted_mean
+    from hemscore.model.scoring import weighted_mean
 
     # (2 × 50 + 1 × 80) / 3 = 60
     assert weighted_mean([(2.0, 50.0), (1.0, 80.0)]) == 60.0
@@ -517,7 +517,7 @@ def test_detail_only_where_there_is_something_to_say() -> None:
 
 
 def test_highlights_split_the_assessed_rules() -> None:
-    from hemscore.assessment import RuleResult, highlights
+    from hemscore.engine.assessment import RuleResult, highlights
 
     rules = [r for r in ruleset().rules if r.scale is not None][:6]
     # scores 10, 20, … by rule id order; strengths best first, weaknesses worst first

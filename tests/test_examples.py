@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from hemscore.catalogue import DATA_WINDOW_YEARS, in_data_window
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.model.catalogue import DATA_WINDOW_YEARS, in_data_window
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT
 
@@ -58,7 +58,7 @@ def test_the_paper_is_identified_and_linked(run_cli) -> None:  # type: ignore[no
     assert paper.is_file()
     text = paper.read_text(encoding="utf-8")
     # every section a rule may cite has its row in the section map
-    from hemscore.rules import PAPER_SECTIONS
+    from hemscore.model.rules import PAPER_SECTIONS
 
     for section in PAPER_SECTIONS:
         label = "intro" if section == "intro" else f"§{section}"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.assessment import Assessment, assess
-from hemscore.formats import REGISTRY, RenderOptions, renderer, streaming
-from hemscore.formats.github import command, escape_data, escape_property
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
+from hemscore.render.formats import REGISTRY, RenderOptions, renderer, streaming
+from hemscore.render.formats.github import command, escape_data, escape_property
 
 from .conftest import ROOT
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.assessment import assess
-from hemscore.errors import HemscoreError, ProfileError
-from hemscore.formats import RenderOptions
-from hemscore.formats import json as json_format
-from hemscore.rules import load_ruleset
-from hemscore.tomlsource import decode, read_toml
-from hemscore.validation import check_profile
+from hemscore.base.errors import HemscoreError, ProfileError
+from hemscore.engine.assessment import assess
+from hemscore.engine.validation import check_profile
+from hemscore.model.rules import load_ruleset
+from hemscore.reading.tomlsource import decode, read_toml
+from hemscore.render.formats import RenderOptions
+from hemscore.render.formats import json as json_format
 
 ROOT = Path(__file__).parent.parent
 SEED = 20_260_601

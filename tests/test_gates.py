@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.assessment import assess
-from hemscore.diffing import diff, snapshot
-from hemscore.gates import Gates
-from hemscore.profile import load_profile
+from hemscore.analysis.diffing import diff, snapshot
+from hemscore.engine.assessment import assess
+from hemscore.engine.gates import Gates
+from hemscore.model.profile import load_profile
 
 from .test_exact import PROFILE, RULES, exact, ruleset
 
@@ -170,7 +170,7 @@ en = { title = "R&D", what = "w", why = "y", recommendation = "Raise R&D." }
 
 
 def test_a_declared_severity_wins_over_the_weight(tmp_path: Path) -> None:
-    from hemscore.rules import load_ruleset
+    from hemscore.model.rules import load_ruleset
 
     (tmp_path / "sw.toml").write_text(SEVERITY_AND_WEIGHT, encoding="utf-8")
     rs = load_ruleset([tmp_path / "sw.toml"])

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from hemscore.cli import _register_analysis, app
+from hemscore.cli.main import _register_analysis, app
 
 
 def _commands() -> Iterator[tuple[list[str], Any]]:

@@ -16,11 +16,11 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from hemscore.assessment import Assessment, assess
-from hemscore.formats import RenderOptions, render_stream
-from hemscore.formats import html as report
-from hemscore.profile import load_profile
-from hemscore.rules import RuleSet, load_ruleset
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import RuleSet, load_ruleset
+from hemscore.render.formats import RenderOptions, render_stream
+from hemscore.render.formats import html as report
 
 from .conftest import EXAMPLES, ROOT, RULES
 
@@ -496,7 +496,7 @@ def test_warnings_are_drawn_when_an_assessment_has_them(examples: list[Assessmen
     a = examples[0]
     assert 'class="hook"' not in page_of([a])
     warned = replace(a)
-    from hemscore.quality import DataWarning
+    from hemscore.engine.quality import DataWarning
 
     w = DataWarning("talent.tech_pay_ratio", "implausible", "<b>150 is outside</b>", 7)
     object.__setattr__(warned, "warnings", (w,))

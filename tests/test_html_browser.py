@@ -21,10 +21,10 @@ import html5lib
 import pytest
 
 from hemscore.__main__ import main
-from hemscore.assessment import Assessment, assess
-from hemscore.formats.html import shown
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
+from hemscore.render.formats.html import shown
 
 from .browser import Browser, Page, chromium, dump_dom, pdf_pages
 from .conftest import EXAMPLES, ROOT

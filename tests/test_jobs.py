@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import hemscore.batch
+import hemscore.render.batch
 from tests.conftest import EXAMPLES, Run
 
 #: Small chunks, so a small batch still spans several chunks and both workers.
@@ -17,7 +17,7 @@ CHUNK = 4
 
 @pytest.fixture(autouse=True)
 def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hemscore.batch, "CHUNK", CHUNK)
+    monkeypatch.setattr(hemscore.render.batch, "CHUNK", CHUNK)
 
 
 FORMATS = ["jsonl", "json", "csv", "markdown", "junit", "github", "table", "html"]

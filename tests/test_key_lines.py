@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hemscore.tomlsource import LineIndex
+from hemscore.reading.tomlsource import LineIndex
 
 from .conftest import Run
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.catalogue import builtin_catalogue
-from hemscore.rules import LANGS, TEXT_FIELDS, load_ruleset
+from hemscore.model.catalogue import builtin_catalogue
+from hemscore.model.rules import LANGS, TEXT_FIELDS, load_ruleset
 
 from .conftest import ROOT
 

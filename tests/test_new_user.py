@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT, Run
 
@@ -154,7 +154,7 @@ class _Tty(io.StringIO):
 
 
 def test_a_dumb_terminal_gets_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hemscore.cli import Color, use_color
+    from hemscore.cli.main import Color, use_color
 
     for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import typer
 
-from hemscore import cli, cli_analysis  # noqa: F401 - cli_analysis registers its commands
+from hemscore.cli import analysis  # noqa: F401 - analysis registers its commands
+from hemscore.cli import main as cli
 
 from .conftest import EXAMPLES
 
@@ -156,7 +157,7 @@ def test_finite_values_still_work(run_cli) -> None:  # type: ignore[no-untyped-d
 def test_the_parser_states_the_bound_it_enforces(bounds, text, message) -> None:  # type: ignore[no-untyped-def]
     from pydantic_core import PydanticCustomError
 
-    from hemscore.cli_options import FiniteFloat
+    from hemscore.cli.options import FiniteFloat
 
     with pytest.raises(PydanticCustomError) as caught:
         FiniteFloat(*bounds)(text)

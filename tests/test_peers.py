@@ -7,10 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from hemscore.assessment import assess
-from hemscore.peers import place
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
+from hemscore.analysis.peers import place
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT, Run
 
@@ -132,7 +132,7 @@ def test_rank_and_percentile_laws() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from hemscore.profile import MetricValue, Profile
+    from hemscore.model.profile import MetricValue, Profile
 
     def prof(name: str, v: float) -> Profile:
         mv = MetricValue("technology.rd_intensity_pct", v)

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.catalogue import KINDS
-from hemscore.plan import BOOLEAN_EFFORT, changed_document, make_plan
-from hemscore.profile import Profile, load_profile
+from hemscore.analysis.plan import BOOLEAN_EFFORT, changed_document, make_plan
+from hemscore.engine.assessment import assess
+from hemscore.model.catalogue import KINDS
+from hemscore.model.profile import Profile, load_profile
 
 from .analysis_helpers import EXAMPLES, assessed, fixture, profiles, ruleset
 
@@ -239,7 +239,7 @@ en = { title = "Strategy", what = "w", why = "y", recommendation = "Adopt one." 
 
 
 def _small_plan(tmp_path: Path, rd: float, strategy: bool, target: float, how: str = "arithmetic"):  # type: ignore[no-untyped-def]
-    from hemscore.rules import load_ruleset
+    from hemscore.model.rules import load_ruleset
 
     rules = tmp_path / "rules.toml"
     rules.write_text(PLAN_RULES, encoding="utf-8")

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.errors import RuleError
-from hemscore.plan import BOOLEAN_EFFORT, make_plan
-from hemscore.profile import load_profile
-from hemscore.rules import RuleSet, build_ruleset
-from hemscore.tomlsource import read_toml
+from hemscore.analysis.plan import BOOLEAN_EFFORT, make_plan
+from hemscore.base.errors import RuleError
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import RuleSet, build_ruleset
+from hemscore.reading.tomlsource import read_toml
 
 #: (metric id, diagnostic) of the whole-number metrics; the first is scored by two rules
 NUMBERS = [

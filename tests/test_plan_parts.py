@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from hemscore.plan import (
+from hemscore.analysis.plan import (
     Change,
     _grain,
     _Lever,
@@ -20,9 +20,9 @@ from hemscore.plan import (
     changed_document,
     make_plan,
 )
-from hemscore.profile import load_profile
-from hemscore.rules import load_ruleset
-from hemscore.scoring import BandScale, LinearScale
+from hemscore.model.profile import load_profile
+from hemscore.model.rules import load_ruleset
+from hemscore.model.scoring import BandScale, LinearScale
 
 from .test_exact import ruleset as exact_rules
 
@@ -371,7 +371,7 @@ def test_rules_that_pull_a_metric_both_ways_are_not_planned(tmp_path: Path) -> N
 
 
 def test_whole_number_metrics_move_in_whole_steps() -> None:
-    from hemscore.plan import _levers
+    from hemscore.analysis.plan import _levers
 
     from .analysis_helpers import assessed, fixture, ruleset
 
@@ -387,8 +387,8 @@ def test_whole_number_metrics_move_in_whole_steps() -> None:
 
 
 def test_levers_of_the_exact_profile_with_a_waiver() -> None:
-    from hemscore.assessment import assess
-    from hemscore.plan import _levers
+    from hemscore.analysis.plan import _levers
+    from hemscore.engine.assessment import assess
 
     from .test_exact import PROFILE
 

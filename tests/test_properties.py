@@ -21,14 +21,14 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hemscore.assessment import Assessment, assess, evaluate_rule
-from hemscore.catalogue import KINDS, Metric
-from hemscore.errors import RuleError
-from hemscore.formats import RenderOptions
-from hemscore.formats import json as json_format
-from hemscore.profile import MetricValue, Profile, load_profile
-from hemscore.rules import build_ruleset, builtin_rules_dir, load_ruleset, rule_files
-from hemscore.tomlsource import TomlDocument, read_toml
+from hemscore.base.errors import RuleError
+from hemscore.engine.assessment import Assessment, assess, evaluate_rule
+from hemscore.model.catalogue import KINDS, Metric
+from hemscore.model.profile import MetricValue, Profile, load_profile
+from hemscore.model.rules import build_ruleset, builtin_rules_dir, load_ruleset, rule_files
+from hemscore.reading.tomlsource import TomlDocument, read_toml
+from hemscore.render.formats import RenderOptions
+from hemscore.render.formats import json as json_format
 
 RULESET = load_ruleset()
 METRICS = RULESET.metrics
@@ -270,8 +270,8 @@ def test_round4_is_round_to_four_places(x: float) -> None:
 @PROPERTIES
 @given(profile_data(), st.sampled_from(["en", "zh"]))
 def test_jsonl_line_is_the_json_object_encoded_compactly(data: dict[str, Any], lang: str) -> None:
-    from hemscore.formats import jsonl
-    from hemscore.safe_text import json_text
+    from hemscore.base.safe_text import json_text
+    from hemscore.render.formats import jsonl
 
     a = assess(load(data), RULESET)
     plain = json.dumps(
@@ -282,7 +282,7 @@ def test_jsonl_line_is_the_json_object_encoded_compactly(data: dict[str, Any], l
 
 
 def test_jsonl_strings_that_look_like_placeholders_are_data() -> None:
-    from hemscore.formats import jsonl
+    from hemscore.render.formats import jsonl
 
     for name in ("\x000\x00", "\x001\x00", "\x00x.y\x00"):
         data = {

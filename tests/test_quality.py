@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.catalogue import builtin_catalogue
-from hemscore.profile import MetricValue, load_profile
-from hemscore.quality import check, panel_ranges, widen
-from hemscore.rules import load_ruleset
+from hemscore.engine.assessment import assess
+from hemscore.engine.quality import check, panel_ranges, widen
+from hemscore.model.catalogue import builtin_catalogue
+from hemscore.model.profile import MetricValue, load_profile
+from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT, Run, write
 
@@ -370,8 +370,8 @@ def test_adding_the_named_metrics_lifts_the_overall_score() -> None:
     ],
 )
 def test_bad_plausible_declarations_are_refused(plausible: dict[str, object], message: str) -> None:
-    from hemscore.catalogue import parse_metric
-    from hemscore.errors import RuleError
+    from hemscore.base.errors import RuleError
+    from hemscore.model.catalogue import parse_metric
 
     spec = {
         "type": "number",
@@ -387,8 +387,8 @@ def test_bad_plausible_declarations_are_refused(plausible: dict[str, object], me
 
 
 def test_plausible_only_for_numbers() -> None:
-    from hemscore.catalogue import parse_metric
-    from hemscore.errors import RuleError
+    from hemscore.base.errors import RuleError
+    from hemscore.model.catalogue import parse_metric
 
     spec = {"type": "bool", "better": "true", "plausible": {}, "en": {"title": "T"}}
     with pytest.raises(RuleError, match="number and integer metrics only"):

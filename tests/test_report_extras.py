@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from hemscore.assessment import RuleResult, highlights
-from hemscore.formats._text import sparkline, trend_line
+from hemscore.engine.assessment import RuleResult, highlights
+from hemscore.render.formats._text import sparkline, trend_line
 
 from .analysis_helpers import assessed, fixture, ruleset
 

@@ -52,7 +52,7 @@ def test_profile_schema_says_nan_is_refused_by_hemscore(run_cli: Callable[..., R
 
 
 def test_golden_json_assessments_meet_the_report_schema(tmp_path: Path) -> None:
-    from hemscore.report_schema import report_schema
+    from hemscore.render.report_schema import report_schema
 
     validator = jsonschema.Draft202012Validator(report_schema())
     for path in sorted((ROOT / "tests" / "golden").rglob("*.json*")):

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.formats import RenderOptions
-from hemscore.formats import json as json_format
-from hemscore.profile import MetricValue, Profile
-from hemscore.rules import build_ruleset
-from hemscore.tomlsource import TomlDocument
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import MetricValue, Profile
+from hemscore.model.rules import build_ruleset
+from hemscore.reading.tomlsource import TomlDocument
+from hemscore.render.formats import RenderOptions
+from hemscore.render.formats import json as json_format
 
 from .conftest import write
 

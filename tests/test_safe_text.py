@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from hemscore.safe_text import (
+from hemscore.base.safe_text import (
     UNSAFE,
     json_text,
     markdown,
@@ -77,7 +77,7 @@ def test_json_text_keeps_the_data_and_escapes_terminal_controls(s: str) -> None:
 
 @given(st.lists(HOSTILE, min_size=1, max_size=4))
 def test_csv_rows_keep_their_cells_and_no_cell_starts_a_formula(cells: list[str]) -> None:
-    from hemscore.formats.csv import _cell, row
+    from hemscore.render.formats.csv import _cell, row
 
     text = row(cells)
     read = list(csv.reader(io.StringIO(text, newline="")))
@@ -95,8 +95,8 @@ def test_the_terminal_console_shows_escape_sequences_as_text() -> None:
     hemscore draws with shows those as escapes."""
     from rich.text import Text
 
-    from hemscore.formats import RenderOptions
-    from hemscore.formats.table import console
+    from hemscore.render.formats import RenderOptions
+    from hemscore.render.formats.table import console
 
     for color in (False, True):
         buf = io.StringIO()

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from hemscore.scoring import (
+from hemscore.model.scoring import (
     BandScale,
     LinearScale,
     cagr_pct,

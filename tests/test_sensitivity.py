@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hemscore.assessment import assess
-from hemscore.sensitivity import interval, quantile, run
+from hemscore.analysis.sensitivity import interval, quantile, run
+from hemscore.engine.assessment import assess
 
 from .analysis_helpers import assessed, example_profiles, fixture, profiles, ruleset
 

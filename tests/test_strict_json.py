@@ -212,9 +212,9 @@ def test_diff_refuses_nan_and_infinity_in_a_stored_assessment(
 
 
 def test_the_json_writers_refuse_nan_rather_than_write_it() -> None:
-    from hemscore import jsontext
-    from hemscore.formats import json as json_format
-    from hemscore.reports import _common
+    from hemscore.reading import jsontext
+    from hemscore.render.formats import json as json_format
+    from hemscore.render.reports import _common
 
     for dumps in (jsontext.dumps, json_format.dumps, _common.dumps):
         with pytest.raises(ValueError, match="not JSON compliant"):

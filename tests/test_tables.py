@@ -14,10 +14,8 @@ from typing import Any
 
 import pytest
 
-from hemscore.errors import HemscoreError
-from hemscore.profile import Profile, load_profile
-from hemscore.rules import load_ruleset
-from hemscore.tables import (
+from hemscore.base.errors import HemscoreError
+from hemscore.importers.tables import (
     Table,
     TableErrors,
     column_letter,
@@ -28,6 +26,8 @@ from hemscore.tables import (
     import_table,
     read_table,
 )
+from hemscore.model.profile import Profile, load_profile
+from hemscore.model.rules import load_ruleset
 from tests.conftest import EXAMPLES, Run
 
 RULESET = load_ruleset()

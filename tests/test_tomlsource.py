@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hemscore.errors import ProfileError
-from hemscore.tomlsource import MAX_KEY_DEPTH, LineIndex, read_toml
+from hemscore.base.errors import ProfileError
+from hemscore.reading.tomlsource import MAX_KEY_DEPTH, LineIndex, read_toml
 
 TEXT = """\
 [profile]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.assessment import assess
-from hemscore.profile import load_profile
+from hemscore.engine.assessment import assess
+from hemscore.model.profile import load_profile
 
 from .analysis_helpers import ruleset
 
@@ -167,7 +167,7 @@ def test_waiver_errors_come_with_every_other_problem(run_cli, tmp_path: Path) ->
 
 def test_the_library_refuses_a_waiver_naming_no_rule(tmp_path: Path) -> None:
     import hemscore
-    from hemscore.errors import ProfileError
+    from hemscore.base.errors import ProfileError
 
     p = tmp_path / "p.toml"
     p.write_text(BAD_AND_UNKNOWN.replace("-5", "2.0"), encoding="utf-8")

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hemscore.catalogue import builtin_catalogue
-from hemscore.datawindow import DATA_WINDOW_YEARS, in_window, window
+from hemscore.base.datawindow import DATA_WINDOW_YEARS, in_window, window
 from hemscore.importers.wdi import (
     Choice,
     Observation,
@@ -23,6 +22,7 @@ from hemscore.importers.wdi import (
     load_table,
     write_profiles,
 )
+from hemscore.model.catalogue import builtin_catalogue
 
 from .conftest import ROOT, Run
 
@@ -439,8 +439,8 @@ def test_cli_start_up_does_not_import_the_importer() -> None:
     import sys
 
     code = (
-        "import sys; from hemscore.cli import run; run(['rules', '--format', 'json']); "
-        "print('hemscore.importers.wdi' in sys.modules, 'hemscore.cli_import' in sys.modules)"
+        "import sys; from hemscore.cli.main import run; run(['rules', '--format', 'json']); "
+        "print('hemscore.importers.wdi' in sys.modules, 'hemscore.cli.importing' in sys.modules)"
     )
     env = {**os.environ, "HEMSCORE_NO_CACHE": "1"}
     out = subprocess.run(

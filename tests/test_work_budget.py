@@ -40,7 +40,7 @@ def test_sensitivity_beyond_the_budget_is_refused_before_any_run(
 
 
 def test_the_sensitivity_budget_counts_profiles_runs_and_rules() -> None:
-    from hemscore.sensitivity import budget_problem
+    from hemscore.analysis.sensitivity import budget_problem
 
     assert budget_problem(runs=500_000, profiles=2, rules=42) is None
     assert budget_problem(runs=1_000_000, profiles=1, rules=42) is None  # --runs at its maximum
@@ -70,7 +70,7 @@ def test_svg_beyond_its_budget_is_refused_before_assessing(run_cli: Any, tmp_pat
 def test_svg_at_its_budget_is_drawn(
     run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hemscore import limits
+    from hemscore.base import limits
 
     monkeypatch.setattr(limits, "MAX_SVG_PROFILES", 3)
     folder = copies(tmp_path / "three", 3)

@@ -17,7 +17,7 @@ Public names are stable: a name that is renamed keeps working, with a ``Deprecat
 for one minor version (``_RENAMED`` below lists them).
 """
 
-from ._version import __version__
+from hemscore._version import __version__
 
 __all__ = [
     "__version__",

@@ -11,11 +11,11 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
-        from ._version import __version__
+        from hemscore._version import __version__
 
         sys.stdout.write(f"hemscore {__version__}\n")
         return 0
-    from .cli import run
+    from hemscore.cli.main import run
 
     return run(args)
 

@@ -14,14 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .assessment import DEFAULT_MIN_COVERAGE, Assessment
-from .assessment import assess as _assess
-from .catalogue import Metric
-from .errors import ProfileError, UsageError
-from .profile import Profile
-from .rules import RuleSet
-from .rules import load_ruleset as _load_ruleset
-from .tomlsource import TomlDocument, decode, read_toml
+from hemscore.base.errors import ProfileError, UsageError
+from hemscore.engine.assessment import DEFAULT_MIN_COVERAGE, Assessment
+from hemscore.engine.assessment import assess as _assess
+from hemscore.model.catalogue import Metric
+from hemscore.model.profile import Profile
+from hemscore.model.rules import RuleSet
+from hemscore.model.rules import load_ruleset as _load_ruleset
+from hemscore.reading.tomlsource import TomlDocument, decode, read_toml
 
 ProfileSource = str | Path | bytes | Mapping[str, Any] | Profile
 
@@ -50,8 +50,8 @@ def load_profile(
     ``<text>``/``<mapping>``). ``ruleset`` defaults to the built-in library; given only a
     metric catalogue (``ruleset.metrics``), waivers are not checked here but by :func:`assess`.
     """
-    from .profile import validate_profile
-    from .validation import check_profile
+    from hemscore.engine.validation import check_profile
+    from hemscore.model.profile import validate_profile
 
     rules: RuleSet | Mapping[str, Metric] = load_ruleset() if ruleset is None else ruleset
     if isinstance(source, Profile):
@@ -114,7 +114,7 @@ def assess_many(
     items = list(sources)
     if jobs == 1 or len(items) < 2:
         return [assess(s, rs, **settings) for s in items]  # type: ignore[arg-type]
-    from .batch import _context, default_jobs
+    from hemscore.render.batch import _context, default_jobs
 
     with _context().Pool(processes=jobs or default_jobs()) as pool:
         return list(pool.starmap(_assess_one, [(s, rs, settings) for s in items], chunksize=8))
@@ -126,7 +126,7 @@ def _assess_one(source: ProfileSource, ruleset: RuleSet, settings: dict[str, Any
 
 def iter_profiles(paths: Sequence[str | Path]) -> Iterator[str]:
     """Every profile file the command line would read for ``paths`` (directories walked)."""
-    from .inputs import expand
+    from hemscore.reading.inputs import expand
 
     for src in expand([str(p) for p in paths]):
         if src.error is not None:
@@ -139,7 +139,7 @@ def iter_profiles(paths: Sequence[str | Path]) -> Iterator[str]:
 
 def to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
     """An assessment as the documented JSON object (``hemscore assess --format json``)."""
-    from .formats.json import assessment_to_dict
+    from hemscore.render.formats.json import assessment_to_dict
 
     return assessment_to_dict(a, lang)
 
@@ -147,8 +147,8 @@ def to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
 def to_json(a: Assessment, lang: str = "en", *, compact: bool = False) -> str:
     """An assessment as its line of ``--format jsonl`` (``compact``: of ``--compact``), without
     the newline: byte for byte what the command line writes."""
-    from .formats import RenderOptions
-    from .formats.jsonl import item
+    from hemscore.render.formats import RenderOptions
+    from hemscore.render.formats.jsonl import item
 
     return item(a, RenderOptions(lang=lang, compact=compact), 0)[:-1]
 
@@ -195,8 +195,8 @@ def compare(
     lang: str = "en",
 ) -> dict[str, Any]:
     """Assessments side by side with ranks: the JSON of ``hemscore compare``."""
-    from .compare import compare as run
-    from .reports.compare import to_dict as as_dict
+    from hemscore.analysis.compare import compare as run
+    from hemscore.render.reports.compare import to_dict as as_dict
 
     if not assessments:
         raise UsageError("no assessments to compare")
@@ -214,8 +214,8 @@ def plan(
     lang: str = "en",
 ) -> dict[str, Any]:
     """The least-effort changes that reach ``target``: the JSON of ``hemscore plan``."""
-    from .plan import make_plan
-    from .reports.plan import to_dict as as_dict
+    from hemscore.analysis.plan import make_plan
+    from hemscore.render.reports.plan import to_dict as as_dict
 
     rs = load_ruleset() if ruleset is None else ruleset
     p = load_profile(profile, rs)
@@ -229,8 +229,8 @@ def sensitivity(
     assessments: Sequence[Assessment], *, runs: int = 1000, seed: int = 0, **options: Any
 ) -> dict[str, Any]:
     """Monte Carlo over weights and aggregation: the JSON of ``hemscore sensitivity``."""
-    from .reports.sensitivity import to_dict as as_dict
-    from .sensitivity import run
+    from hemscore.analysis.sensitivity import run
+    from hemscore.render.reports.sensitivity import to_dict as as_dict
 
     if not assessments:
         raise UsageError("no assessments to analyse")
@@ -239,7 +239,7 @@ def sensitivity(
 
 def audit(assessments: Sequence[Assessment], **options: Any) -> dict[str, Any]:
     """The statistical audit (needs the ``stats`` extra): the JSON of ``hemscore audit``."""
-    from .audit import audit as run
-    from .reports.audit import to_json
+    from hemscore.analysis.audit import audit as run
+    from hemscore.render.reports.audit import to_json
 
     return to_json(run(assessments, **options))

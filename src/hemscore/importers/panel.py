@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .wdi import Choice, build_profiles, load_table, read_files, render_profile, write_profiles
+from hemscore.importers.wdi import (
+    Choice,
+    build_profiles,
+    load_table,
+    read_files,
+    render_profile,
+    write_profiles,
+)
 
 #: The panel's reference year: every indicator file of the extract covers it.
 REFERENCE_YEAR = 2017
@@ -49,7 +56,7 @@ def panel_dir(name: str = str(REFERENCE_YEAR)) -> Path:
 
 def panel_files(data: Path) -> dict[str, str]:
     """Every profile of the panel built from the extract in ``data``: relative path -> text."""
-    from ..catalogue import builtin_catalogue
+    from hemscore.model.catalogue import builtin_catalogue
 
     metrics = builtin_catalogue()
     table = load_table(metrics=metrics)

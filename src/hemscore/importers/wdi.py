@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalogue import DIAGNOSTICS, Metric
-from ..datawindow import window
-from ..errors import HemscoreError
+from hemscore.base.datawindow import window
+from hemscore.base.errors import HemscoreError
+from hemscore.model.catalogue import DIAGNOSTICS, Metric
 
 TABLE_PATH = Path(__file__).with_name("wdi.toml")
 #: A WDI wide download is a few hundred kilobytes; anything far larger is not one.
@@ -135,7 +135,7 @@ class WdiData:
 
 def load_table(path: Path = TABLE_PATH, metrics: Mapping[str, Metric] | None = None) -> WdiTable:
     """Read and check the mapping table; with ``metrics``, every mapped metric must exist."""
-    from ..tomlsource import read_toml
+    from hemscore.reading.tomlsource import read_toml
 
     doc = read_toml(path, error=WdiError)
     name = str(path)
@@ -226,7 +226,7 @@ def _read_text(path: Path) -> str:
         raise WdiError(f"cannot read: {exc.strerror or exc}", path=name) from None
     if len(raw) > MAX_FILE_BYTES:
         raise WdiError(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
-    from ..tomlsource import decode
+    from hemscore.reading.tomlsource import decode
 
     return decode(raw, name, WdiError)
 

@@ -1,0 +1,816 @@
+"""The analysis commands: ``compare``, ``plan``, ``sensitivity`` and ``diff``.
+
+Registered on the one Typer app of :mod:`hemscore.cli` (imported at the end of that module).
+Each command parses its options, calls a pure core (compare.py, plan.py, sensitivity.py,
+diffing.py), renders with :mod:`hemscore.reports` and decides the exit code: 0 done, 1 a gate
+failed (a plan that cannot reach its target, a regression with ``--fail-on-regression``),
+2 bad input or usage. Heavy modules are imported inside the commands, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hemscore.base.errors import HemscoreError, ProfileError, UsageError
+from hemscore.base.limits import MAX_FACTOR
+from hemscore.cli.main import (
+    EXIT_ERROR,
+    EXIT_GATE,
+    Aggregation,
+    Color,
+    CommonOpt,
+    ForceOpt,
+    Lang,
+    LangOpt,
+    MixedKindsOpt,
+    RulesOpt,
+    app,
+    read_inputs,
+    report_error,
+    say,
+    term_width,
+    use_color,
+    write_output,
+)
+from hemscore.cli.options import float_option
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hemscore.analysis.diffing import Snapshot
+    from hemscore.analysis.plan import Plan
+    from hemscore.engine.assessment import Assessment
+    from hemscore.model.profile import Profile
+    from hemscore.model.rules import RuleSet
+    from hemscore.reading.inputs import Source
+    from hemscore.render.formats import RenderOptions
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class SensitivityFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+DiffFormat = PlanFormat
+
+AggregationOpt = Annotated[
+    Aggregation, typer.Option(help="How diagnostics combine into the overall score.")
+]
+MinCoverageOpt = Annotated[
+    float,
+    float_option(
+        "--min-coverage",
+        min=0.0,
+        max=1.0,
+        help="Least share of a diagnostic's rule weight with data for it to be scored.",
+    ),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Ignore the profiles' waivers.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
+    ),
+]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the table report.")]
+
+
+def _options(
+    fmt: str, lang: Lang, color: Color, output: Path | None, detail: bool = False
+) -> RenderOptions:
+    from hemscore.render.formats import RenderOptions
+
+    return RenderOptions(
+        lang=lang.value,
+        width=term_width(),
+        detail=detail,
+        color=fmt == "table" and output is None and use_color(color, sys.stdout),
+    )
+
+
+def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
+    from hemscore.engine.validation import check_profile, read_source
+
+    return check_profile(read_source(src), ruleset)
+
+
+def _check_kinds(assessments: list[Assessment], mixed: bool, lang: Lang) -> None:
+    """Refuse to rank profiles of different kinds together unless ``--mixed-kinds`` asks to."""
+    kinds = sorted({a.profile.kind for a in assessments})
+    if len(kinds) < 2:
+        return
+    if not mixed:
+        raise UsageError(
+            f"the profiles are of different kinds ({', '.join(kinds)}) and are scored on "
+            "different rules; compare like with like, or add --mixed-kinds to rank them anyway"
+        )
+    from hemscore.render.reports._common import label
+
+    say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
+
+
+def _load_all(paths: list[str], ruleset: RuleSet) -> list[Profile]:
+    """Read every input; report each bad one on stderr and exit 2 if there was any."""
+    from hemscore.reading.inputs import expand
+
+    profiles = []
+    failed = 0
+    for src in expand(paths, notify=say):
+        try:
+            profiles.append(_read_profile(src, ruleset))
+        except HemscoreError as err:
+            report_error(err)
+            failed += 1
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+    if not profiles:
+        raise UsageError("no profiles to read")
+    return profiles
+
+
+def _assess_all(
+    paths: list[str], ruleset: RuleSet, aggregation: Aggregation, min_coverage: float, strict: bool
+) -> list[Assessment]:
+    """Assess every input; report each bad one on stderr and exit 2 if there was any."""
+    from hemscore.engine.assessment import assess
+
+    return [
+        assess(p, ruleset, aggregation=aggregation.value, min_coverage=min_coverage, strict=strict)
+        for p in _load_all(paths, ruleset)
+    ]
+
+
+COMPARE_EXAMPLES = """
+Examples:
+
+  hemscore compare examples/china-2022.toml examples/japan-2022.toml examples/us-2014.toml
+
+  hemscore compare examples/china-2022.toml examples/japan-2022.toml --detail --format markdown
+
+  hemscore compare examples/china-2022.toml examples/japan-2022.toml --relative-to examples/japan-2022.toml
+
+  hemscore compare examples/ --mixed-kinds --format csv > ranks.csv   # countries, clusters, firms
+
+  hemscore compare reference/panel/2017 --common     # rank the 44 economies on shared rules
+
+  hemscore compare examples/china-2022.toml --peers panel   # China among the 44 economies
+"""
+
+
+@app.command(epilog=COMPARE_EXAMPLES)
+def compare(
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    relative_to: Annotated[
+        str | None,
+        typer.Option(
+            "--relative-to",
+            help="Show every score as % of this profile's (= 100), banded like the EU Innovation Scoreboard.",
+        ),
+    ] = None,
+    rules: RulesOpt = None,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            "-d",
+            help="Compare every rule too, not only the overall and diagnostic scores.",
+        ),
+    ] = False,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.table,
+    output: OutputOpt = None,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
+    common: CommonOpt = False,
+    mixed_kinds: MixedKindsOpt = False,
+    peers: Annotated[
+        str | None,
+        typer.Option(
+            "--peers",
+            help="Place the one PROFILE among peers on every rule they share (rank, percentile, "
+            "nearest peers): panel (the 44 economies shipped with hemscore, 2017), panel-latest, "
+            "or a folder of profiles.",
+        ),
+    ] = None,
+) -> None:
+    """Profiles side by side: overall and diagnostic scores with ranks (1 = best) and leaders."""
+    from hemscore.analysis.compare import compare as run_compare
+    from hemscore.model.rules import load_ruleset
+    from hemscore.render.reports.compare import render
+
+    if peers is not None and (common or relative_to is not None):
+        raise UsageError("--peers does not go with --common or --relative-to")
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    if peers is not None:
+        from hemscore.cli.peers import compare_with_peers, panel_path
+        from hemscore.render.reports.peers import render as render_peers
+
+        placed = compare_with_peers(assessments, peers, ruleset)
+        write_output(
+            render_peers(placed, fmt.value, _options(fmt.value, lang, color, output)),
+            output,
+            inputs=read_inputs([*profiles, panel_path(peers)[0]], rules),
+            force=force,
+        )
+        return
+    reference = None
+    if relative_to is not None:
+        reference = next((a for a in assessments if _same_file(a.profile.path, relative_to)), None)
+        if reference is None:
+            reference = _assess_all([relative_to], ruleset, aggregation, min_coverage, strict)[0]
+        if reference.score is None:
+            say(
+                f"hemscore: note: {relative_to}: the reference has no overall score; relative values "
+                "are shown only where it has a score"
+            )
+    shared = None
+    if common:
+        from hemscore.cli.common import common_assessments
+
+        separate = reference is not None and reference not in assessments
+        extra = [reference] if separate and reference is not None else []
+        was = assessments
+        assessments, extra, shared = common_assessments(assessments, ruleset, extra=extra)
+        if reference is not None:
+            reference = extra[0] if extra else assessments[was.index(reference)]
+    _check_kinds(
+        assessments
+        + ([reference] if reference is not None and reference not in assessments else []),
+        mixed_kinds,
+        lang,
+    )
+    result = run_compare(assessments, reference=reference, rules=detail)
+    if shared is not None:
+        import dataclasses
+
+        result = dataclasses.replace(result, common=shared)
+    inputs = read_inputs([*profiles, *([relative_to] if relative_to else [])], rules)
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output, detail)),
+        output,
+        inputs=inputs,
+        force=force,
+    )
+
+
+PLAN_EXAMPLES = """
+Examples:
+
+  hemscore plan examples/china-2022.toml --target 70
+
+  hemscore plan examples/china-2022.toml --grade B --write china-grade-b.toml
+
+  hemscore assess china-grade-b.toml     # the plan is checked: this reaches grade B
+
+Exit codes: 0 the target is reached (or already was), 1 it cannot be reached, 2 bad input.
+"""
+
+
+@app.command(epilog=PLAN_EXAMPLES)
+def plan(
+    profile: Annotated[
+        str,
+        typer.Argument(
+            help="The profile to plan for (a file, or - for stdin).", show_default=False
+        ),
+    ],
+    target: Annotated[
+        float | None,
+        float_option("--target", "-t", min=0.0, max=100.0, help="The overall score to reach."),
+    ] = None,
+    grade: Annotated[
+        str | None,
+        typer.Option("--grade", "-g", help="The grade to reach (its lowest score is the target)."),
+    ] = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            "-w",
+            help="Write the changed profile here (a new TOML file; every provenance kept, changed values marked target = true with the old value in was).",
+        ),
+    ] = None,
+    rules: RulesOpt = None,
+    fmt: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PlanFormat.table,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
+) -> None:
+    """The least-effort changes of metric values that reach a target overall score or grade.
+
+    Under arithmetic aggregation (the default) the plan is the least effort over every
+    combination of planned values (an exact search); under geometric aggregation it is found
+    greedily, and a plan of less effort may exist.
+    """
+    from hemscore.analysis.plan import make_plan
+    from hemscore.model.rules import load_ruleset
+    from hemscore.reading.inputs import expand
+    from hemscore.render.reports.plan import render
+
+    if (target is None) == (grade is None):
+        raise UsageError("give exactly one of --target SCORE or --grade G")
+    ruleset = load_ruleset(rules or None)
+    if grade is not None:
+        floors = dict(ruleset.grades)
+        if grade not in floors:
+            raise UsageError(
+                f"unknown grade {grade!r}: {ruleset.name} has grades "
+                f"{', '.join(g for g, _ in ruleset.grades)}"
+            )
+        target = floors[grade]
+    assert target is not None
+    sources = list(expand([profile]))
+    if len(sources) != 1:
+        raise UsageError("plan takes one profile file", path=profile)
+    prof = _read_profile(sources[0], ruleset)
+    result = make_plan(
+        prof,
+        ruleset,
+        target,
+        aggregation=aggregation.value,
+        min_coverage=min_coverage,
+        strict=strict,
+    )
+    written = None
+    if write is not None and result.reached:
+        text = _planned_text(sources[0], result, target, grade)
+        _verify_written(text, str(write), ruleset, result, aggregation, min_coverage, strict)
+        write_output(text, write, inputs=read_inputs([profile], rules), force=force)
+        written = str(write)
+    sys.stdout.write(render(result, fmt.value, _options(fmt.value, lang, color, None), written))
+    if not result.reached:
+        if write is not None:
+            say(f"hemscore: nothing written to {write}: the plan does not reach {target:g}")
+        raise typer.Exit(EXIT_GATE)
+
+
+def _planned_text(src: Source, result: Plan, target: float, grade: str | None) -> str:
+    import tomli_w
+
+    from hemscore.analysis.plan import changed_document
+    from hemscore.reading.tomlsource import read_toml
+
+    doc = read_toml(src.read_path, text=src.text, error=ProfileError)
+    goal = f"grade {grade} ({target:g})" if grade is not None else f"{target:g}"
+    header = (
+        f"# Planned by `hemscore plan --target {target:g}` from {src.name}: overall "
+        f"{result.before.score:.1f} -> {result.after.score:.1f}, goal {goal}.\n"
+        "# Values marked target = true are targets, not data; `was` holds the measured value.\n\n"
+    )
+    return header + tomli_w.dumps(changed_document(doc.data, result))
+
+
+def _verify_written(
+    text: str,
+    path: str,
+    ruleset: RuleSet,
+    result: Plan,
+    aggregation: Aggregation,
+    min_coverage: float,
+    strict: bool,
+) -> None:
+    """Read the text about to be written back through the real loader and engine."""
+    from hemscore.engine.assessment import assess
+    from hemscore.model.profile import load_profile
+
+    again = assess(
+        load_profile(path, ruleset.metrics, text=text),
+        ruleset,
+        aggregation=aggregation.value,
+        min_coverage=min_coverage,
+        strict=strict,
+    )
+    if again.score is None or again.score < result.target:
+        raise HemscoreError(
+            f"the written profile scores {again.score} instead of reaching "
+            f"{result.target:g}; nothing written (please report this)",
+            path=path,
+        )
+
+
+SENSITIVITY_EXAMPLES = """
+Examples:
+
+  hemscore sensitivity examples/china-2022.toml examples/japan-2022.toml examples/us-2014.toml
+
+  hemscore sensitivity reference/panel/2017 --common --runs 5000 --seed 7 --format json
+
+  hemscore sensitivity p.toml --low 0.8 --high 1.2     # milder weight changes
+"""
+
+
+@app.command(epilog=SENSITIVITY_EXAMPLES)
+def sensitivity(
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Monte Carlo runs.")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")
+    ] = 0,
+    low: Annotated[
+        float,
+        float_option(
+            "--low", min=0.0, max=MAX_FACTOR, help="Lowest factor a rule weight is scaled by."
+        ),
+    ] = 0.5,
+    high: Annotated[
+        float,
+        float_option(
+            "--high", min=0.0, max=MAX_FACTOR, help="Highest factor a rule weight is scaled by."
+        ),
+    ] = 1.5,
+    rules: RulesOpt = None,
+    fmt: Annotated[
+        SensitivityFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SensitivityFormat.table,
+    output: OutputOpt = None,
+    aggregation: Annotated[
+        Aggregation, typer.Option(help="Aggregation of the nominal score (the runs draw both).")
+    ] = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
+    common: CommonOpt = False,
+    mixed_kinds: MixedKindsOpt = False,
+) -> None:
+    """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
+    from hemscore.analysis.sensitivity import budget_problem, run
+    from hemscore.model.rules import load_ruleset
+    from hemscore.render.reports.sensitivity import render
+
+    if low > high:
+        raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
+    if high == 0:
+        raise UsageError(
+            "--high must be above 0: a run with every rule weight scaled by 0 scores nothing"
+        )
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    _check_kinds(assessments, mixed_kinds, lang)
+    shared = None
+    if common:
+        from hemscore.cli.common import common_assessments
+
+        assessments, _, shared = common_assessments(assessments, ruleset)
+    problem = budget_problem(runs, len(assessments), len(ruleset.rules))
+    if problem:
+        raise UsageError(problem)
+    result = run(assessments, runs=runs, seed=seed, low=low, high=high)
+    if shared is not None:
+        import dataclasses
+
+        result = dataclasses.replace(result, common=shared)
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs(profiles, rules),
+        force=force,
+    )
+
+
+DIFF_EXAMPLES = """
+Examples:
+
+  hemscore diff region-2021.toml region-2022.toml
+
+  hemscore assess p.toml --format json > before.json   # later:
+  hemscore diff before.json p.toml --fail-on-regression
+
+Exit codes: 0 done, 1 a regression with --fail-on-regression, 2 bad input.
+"""
+
+
+@app.command(epilog=DIFF_EXAMPLES)
+def diff(
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="The earlier profile (.toml) or assessment (.json from assess --format json).",
+            show_default=False,
+        ),
+    ],
+    new: Annotated[
+        str, typer.Argument(help="The later profile or assessment.", show_default=False)
+    ],
+    fail_on_regression: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-regression",
+            help="Gate: exit 1 when the overall score fell or a rule newly fails.",
+        ),
+    ] = False,
+    rules: RulesOpt = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.table,
+    output: OutputOpt = None,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
+) -> None:
+    """What changed between two profiles or assessments, rule by rule (matched by id)."""
+    from hemscore.analysis.diffing import diff as run_diff
+    from hemscore.render.reports.diff import render
+
+    if old == "-" and new == "-":
+        raise UsageError("only one side of a diff can be read from stdin")
+    state: dict[str, RuleSet] = {}
+
+    def ruleset() -> RuleSet:  # loaded only when a side is a profile
+        if "rs" not in state:
+            from hemscore.model.rules import load_ruleset
+
+            state["rs"] = load_ruleset(rules or None)
+        return state["rs"]
+
+    sides = []
+    failed = 0
+    for path in (old, new):
+        try:
+            sides.append(_snapshot(path, ruleset, aggregation, min_coverage, strict, lang.value))
+        except HemscoreError as err:
+            report_error(err)
+            failed += 1
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+    result = run_diff(sides[0], sides[1])
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs([old, new], rules),
+        force=force,
+    )
+    old_side, new_side = sides
+    if (old_side.name, old_side.kind) != (new_side.name, new_side.kind):
+        # After the report: a refused --output says so alone, as compare's checks do.
+        from hemscore.render.reports._common import label
+
+        which = {
+            side: f"{s.name} ({s.kind}{f' {s.year}' if s.year else ''})"
+            for side, s in (("old", old_side), ("new", new_side))
+        }
+        say(f"hemscore: note: {label(lang.value, 'entities_differ', **which)}")
+    reasons = result.regressions()
+    if fail_on_regression and reasons:
+        say(f"hemscore: gate failed: regression from {old} to {new}: {'; '.join(reasons)}")
+        raise typer.Exit(EXIT_GATE)
+
+
+def _snapshot(
+    path: str,
+    ruleset: Callable[[], RuleSet],
+    aggregation: Aggregation,
+    min_coverage: float,
+    strict: bool,
+    lang: str,
+) -> Snapshot:
+    """One side of a diff: a JSON assessment as written, or a profile assessed now."""
+
+    from hemscore.analysis.diffing import snapshot, snapshot_from_json
+    from hemscore.engine.assessment import assess
+    from hemscore.reading.inputs import expand
+
+    sources = list(expand([path]))
+    if len(sources) != 1:
+        raise UsageError("diff compares one file with one file", path=path)
+    src = sources[0]
+    if src.error is not None:
+        raise src.error
+    text = src.text
+    if text is None:
+        from hemscore.reading.tomlsource import decode, read_limited
+
+        raw = read_limited(path, ProfileError, "a profile or a JSON assessment")
+        text = decode(raw, path, ProfileError)
+    if _is_json(path, text):
+        from hemscore.reading.jsontext import loads
+
+        return snapshot_from_json(loads(text, src.name, ProfileError), src.name)
+    rs = ruleset()
+    profile = _read_profile(type(src)(src.name, text=text), rs)
+    return snapshot(
+        assess(
+            profile, rs, aggregation=aggregation.value, min_coverage=min_coverage, strict=strict
+        ),
+        lang,
+    )
+
+
+def _is_json(path: str, text: str) -> bool:
+    """A JSON assessment rather than a TOML profile: by extension, else by its first token
+    (``{``, or ``[`` opening a list of objects; a TOML file opens with a ``[table]`` header)."""
+    if path.endswith(".json"):
+        return True
+    if path.endswith(".toml"):
+        return False
+    import re
+
+    return re.match(r"\s*(\{|\[\s*[{\]])", text) is not None
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    return a == b or (a != "<stdin>" and b != "-" and os.path.realpath(a) == os.path.realpath(b))
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+AUDIT_EXAMPLES = """
+Examples:
+
+  hemscore audit --common                         # the reference panel (2017)
+
+  hemscore audit panel-latest --common            # the panel's latest values
+
+  hemscore audit my-regions/ --rules my-rules/ --format json | jq '.flags'
+
+  hemscore audit my-regions/ --rules my-rules/ --fail-on-flag     # a CI gate on a rule set
+
+Needs numpy: pip install 'hemscore\\[stats]'. Exit codes: 0 done (flags are reported), 1 a flag
+with --fail-on-flag, 2 bad input or usage (fewer than four profiles, several kinds).
+"""
+
+
+@app.command(epilog=AUDIT_EXAMPLES)
+def audit(
+    profiles: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Profiles of one kind: files, directories (every *.toml below), - for stdin, "
+            "or panel / panel-latest for the reference panel (the default: panel).",
+            show_default=False,
+        ),
+    ] = None,
+    rules: RulesOpt = None,
+    common: Annotated[
+        bool,
+        typer.Option(
+            "--common",
+            help="Score and audit only the rules every profile has data for (as compare "
+            "--common does): on the panel, the only way its diagnostics get scores.",
+        ),
+    ] = False,
+    threshold: Annotated[
+        float,
+        float_option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Least share of data for an indicator or a profile (COIN's rule of thumb: 0.65).",
+        ),
+    ] = 0.65,
+    fail_on_flag: Annotated[
+        bool, typer.Option("--fail-on-flag", help="Gate: exit 1 when the audit flags anything.")
+    ] = False,
+    fmt: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = AuditFormat.table,
+    output: OutputOpt = None,
+    aggregation: AggregationOpt = Aggregation.arithmetic,
+    min_coverage: MinCoverageOpt = 0.5,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.en,
+    color: ColorOpt = Color.auto,
+    force: ForceOpt = False,
+) -> None:
+    """The statistical coherence of a rule set on a set of profiles: data availability,
+    distributions, correlations, consistency of each diagnostic, importance against weight."""
+    from hemscore.analysis.audit import audit as run_audit
+    from hemscore.analysis.audit import numpy
+    from hemscore.model.rules import load_ruleset
+    from hemscore.render.reports.audit import render
+
+    numpy()  # say at once, in one line, when the stats extra is missing
+    from hemscore.cli.peers import BUILTIN_PANELS, panel_path
+
+    paths = [panel_path(p)[0] if p in BUILTIN_PANELS else p for p in (profiles or ["panel"])]
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(paths, ruleset, aggregation, min_coverage, strict)
+    chosen = None
+    if common:
+        from hemscore.analysis.common import common_note
+        from hemscore.cli.common import common_assessments
+
+        assessments, _, ids = common_assessments(assessments, ruleset)
+        chosen = list(ids)
+        say(
+            "hemscore: note: "
+            + common_note(lang.value, ids, len(assessments), [a.profile.year for a in assessments])
+        )
+    result = run_audit(assessments, threshold=threshold, rules=chosen)
+    if result.not_auditable:
+        say(
+            "hemscore: warning: not auditable (fewer than two indicators with data): "
+            + ", ".join(result.not_auditable)
+        )
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs(paths, rules),
+        force=force,
+    )
+    flags = result.flags()
+    if fail_on_flag and flags:
+        for f in flags:
+            say(f"hemscore: gate failed: {f}")
+        raise typer.Exit(EXIT_GATE)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+EXPORT_EXAMPLES = """
+Examples:
+
+  hemscore export examples/ > profiles.csv
+
+  hemscore export provinces/ --format xlsx -o provinces.xlsx
+
+  hemscore import table provinces.xlsx --out provinces/     # and back
+
+One row per profile: name, kind, year, country, description, then each metric's value (a
+shares table or series as one column per item, METRIC[LABEL]) with its .year, .source and
+.note columns, and waiver.RULE columns. Importing the export gives back the same profiles.
+"""
+
+
+@app.command(epilog=EXPORT_EXAMPLES)
+def export(
+    profiles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, directories (every *.toml below), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv or xlsx (xlsx needs --output).")
+    ] = ExportFormat.csv,
+    output: OutputOpt = None,
+    rules: RulesOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """The raw values of profiles as one wide table (CSV or XLSX), with their provenance."""
+    from hemscore.importers.tables import export_csv, export_rows, export_xlsx
+    from hemscore.model.rules import load_ruleset
+
+    if fmt is ExportFormat.xlsx and output is None:
+        raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
+    ruleset = load_ruleset(rules or None)
+    rows = export_rows(_load_all(profiles, ruleset), ruleset.metrics)
+    data: str | bytes = export_xlsx(rows) if fmt is ExportFormat.xlsx else export_csv(rows)
+    write_output(data, output, inputs=read_inputs(profiles, rules), force=force)

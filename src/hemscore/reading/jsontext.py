@@ -1,0 +1,76 @@
+"""JSON text as every command writes it: strict JSON, the same bytes for the same input.
+
+Strict: JSON has no NaN or Infinity, and most readers (jq, JavaScript, Go) refuse the
+``NaN``/``Infinity`` that Python's json module writes by default. Reports turn a number that is
+not finite into ``null`` before it gets here (``round4``, ``jnum``); should one slip through,
+writing it raises ``ValueError`` ("Out of range float values are not JSON compliant"), an
+internal error, rather than putting invalid JSON in a pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from hemscore.base.errors import HemscoreError
+
+#: The compact encoder of JSON Lines (one object per line).
+COMPACT = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+)
+
+
+def dumps(obj: Any) -> str:
+    """Indented strict JSON text, UTF-8, with a final newline; DEL, C1 and invisible controls
+    escaped (see :func:`hemscore.safe_text.json_text`)."""
+    from hemscore.base.safe_text import json_text
+
+    return json_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
+
+
+#: Deepest nesting of arrays and objects read. An assessment nests 7 levels (its rules'
+#: scoring parameters); Python's parser would stop near 1,000 with a RecursionError.
+MAX_DEPTH = 20
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether arrays and objects in ``text`` nest deeper than ``limit`` (strings skipped)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for m in _STRUCTURE.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif c in "]}":
+            depth -= 1
+    return False
+
+
+class _Constant(ValueError):
+    """A NaN or Infinity found while parsing."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise _Constant(name)
+
+
+def loads(text: str, name: str, error: type[HemscoreError]) -> Any:
+    """Parse strict JSON text from file ``name``, raising ``error`` naming it.
+
+    ``NaN``, ``Infinity`` and ``-Infinity``, which Python's json module reads by default, are
+    refused: they are not JSON, and a NaN score would pass every comparison a gate makes. So is
+    nesting deeper than :data:`MAX_DEPTH`, before parsing.
+    """
+    if too_deep(text):
+        raise error(f"not valid JSON: nested more than {MAX_DEPTH} levels deep", path=name)
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _Constant as exc:
+        raise error(f"not valid JSON: {exc} is not a JSON number", path=name) from None
+    except json.JSONDecodeError as exc:
+        raise error(f"not valid JSON: {exc.msg}", path=name, line=exc.lineno) from None

@@ -1,0 +1,980 @@
+"""The assessment as a self-contained HTML report, for reading in a browser and printing.
+
+One file with its stylesheet inline (``html.css`` beside this module, shipped in the package):
+no script, no font, no picture or style is fetched, and a Content-Security-Policy forbids it.
+Charts are inline SVG, each with a ``<title>``, a ``<desc>`` and a table of its numbers.
+
+Markup is built by small functions, not a template engine (see docs/formats.md, "HTML report"):
+every text that comes from a profile or a rule file goes through :func:`esc` on its way in
+(control characters shown as escapes, as in every hemscore output, then HTML-escaped).
+
+The report streams: :func:`begin` writes the head, :func:`item` one ``<section>`` per profile as
+it is assessed, and :func:`end` the overview (list of profiles and heat map), which needs every
+profile and so comes last. What the overview needs of a profile (its name, grade and a few
+numbers) is all that is kept between calls, so memory stays flat in the batch size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from html import escape
+from importlib.resources import files
+
+from hemscore._version import __version__
+from hemscore.base.safe_text import terminal
+from hemscore.engine.assessment import Assessment, RuleResult
+from hemscore.model.rules import RuleSet
+from hemscore.render.formats import RenderOptions
+from hemscore.render.formats import _text as tx
+from hemscore.render.i18n import colon, label
+
+#: Items depend on the ones before them (section numbers, the overview): ``--jobs`` renders
+#: them in one process, in order (see :mod:`hemscore.formats`).
+IN_ORDER = True
+
+# --- escaping ------------------------------------------------------------------------------
+
+#: Code points an HTML document must not hold that :func:`~hemscore.safe_text.xml_chars` leaves
+#: as they are: lone surrogates and the noncharacters.
+_NONCHAR = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+    + "]"
+)
+
+
+def _code(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+
+def shown(text: object) -> str:
+    """What a reader sees of ``text``, as in a terminal report (:func:`~hemscore.safe_text.
+    terminal`): controls, invisible direction marks, surrogates and noncharacters written as
+    ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them so anyway,
+    and no line of the file then starts with text from a profile)."""
+    return terminal(_NONCHAR.sub(_code, str(text)))
+
+
+def esc(text: object) -> str:
+    """``text`` as HTML text or a quoted attribute value: :func:`shown`, then ``<>&"'`` escaped
+    (``html.escape`` with ``quote=True``)."""
+    return escape(shown(text), quote=True)
+
+
+# --- words ---------------------------------------------------------------------------------
+
+#: Words of this report only; the others come from :mod:`hemscore.i18n`.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "legend": "✓ pass · ✗ fail · ○ no data · ⊘ waived · * estimate · † planned target",
+        "to_overview": "Overview of all profiles",
+        "back": "Back to the overview",
+        "overview": "Overview",
+        "profiles": "Profiles",
+        "heatmap": "Scores by diagnostic",
+        "heatmap_note": (
+            "Each cell gives the score out of 100; the shading repeats its grade band "
+            "(darkest green A, red E). A dash: not enough data for a score."
+        ),
+        "out_of": "/ 100",
+        "country_code": "Country",
+        "chart_title": "Diagnostic scores of {name}",
+        "chart_desc": (
+            "One bar per diagnostic: its score out of 100 and, in the thin bar below, the share "
+            "of its rule weight with data (coverage). {rows}."
+        ),
+        "chart_row": "{title}: {score}, coverage {coverage}",
+        "chart_numbers": "The chart's numbers",
+        "coverage_short": "coverage {coverage}",
+        "notes": "Notes",
+        "indicator": "Indicator",
+        "planned_badge": "planned target",
+        "estimate_badge": "estimate",
+        "waived_because": "waived: {reason}",
+        "years_span": "growth {from_year}–{to_year}",
+        "peak_year": "peak {peak_year}, latest {latest_year}",
+        "largest_label": "largest: {label}",
+        "residual": "residual {pct}%",
+        "series": "Series",
+        "spark_title": "{title}, {first}–{last}",
+        "spark_desc": (
+            "A line through {n} yearly values from {first} to {last}: lowest {lo} in {lo_year}, "
+            "highest {hi} in {hi_year}, latest {latest}."
+        ),
+        "year_col": "Year",
+        "warnings": "Data-quality warnings",
+        "benchmark": "Among the reference economies (values of 2017)",
+        "benchmark_title": "{name} among {n} reference economies",
+        "benchmark_desc": (
+            "One strip per indicator: grey dots are the reference economies, the red dot with a "
+            "dark ring is {name}. {rows}."
+        ),
+        "benchmark_row": "{title}: {value}, better than {pct}% of the panel",
+        "better_than": "Better than",
+        "panel_range": "Panel range",
+        "applied": "applied",
+        "rank": "No.",
+        "gain_col": "Overall gain if met",
+        "waiver_col": "Waiver",
+        "made_by": "Made by hemscore {version}.",
+        "reason_no_value": "no value in the profile",
+        "reason_residual": "the table holds only a residual share, no named party",
+        "reason_series": "the series needs two positive values within {n} years of its latest",
+        "reason_no_peak": "the series has no positive peak",
+        "icon_pass": "✓",
+        "icon_fail": "✗",
+        "icon_missing": "○",
+        "icon_waived": "⊘",
+    },
+    "zh": {
+        "legend": "✓ 达标 · ✗ 未达标 · ○ 缺数据 · ⊘ 豁免 · * 估计值 · † 规划目标值",
+        "to_overview": "全部评估对象概览",
+        "back": "返回概览",
+        "overview": "概览",
+        "profiles": "评估对象",
+        "heatmap": "各诊断维度得分",
+        "heatmap_note": "每格为百分制得分；底色对应等级（深绿为 A，红色为 E）。短横：数据不足，无法评分。",
+        "out_of": "/ 100",
+        "country_code": "国家或地区",
+        "chart_title": "{name}的各诊断维度得分",
+        "chart_desc": (
+            "每个诊断维度一根横条：百分制得分；下方细条为有数据的规则权重占比（数据覆盖率）。{rows}。"
+        ),
+        "chart_row": "{title}：{score}，覆盖率 {coverage}",
+        "chart_numbers": "图表数据",
+        "coverage_short": "覆盖率 {coverage}",
+        "notes": "说明",
+        "indicator": "指标",
+        "planned_badge": "规划目标值",
+        "estimate_badge": "估计值",
+        "waived_because": "豁免：{reason}",
+        "years_span": "增长区间 {from_year}–{to_year}",
+        "peak_year": "峰值 {peak_year} 年，最新 {latest_year} 年",
+        "largest_label": "最大一方：{label}",
+        "residual": "其余 {pct}%",
+        "series": "时间序列",
+        "spark_title": "{title}，{first}–{last} 年",
+        "spark_desc": (
+            "{first}–{last} 年共 {n} 个年度值的折线：最低 {lo}（{lo_year} 年），"
+            "最高 {hi}（{hi_year} 年），最新 {latest}。"
+        ),
+        "year_col": "年份",
+        "warnings": "数据质量提示",
+        "benchmark": "在参照经济体中的位置（2017 年数据）",
+        "benchmark_title": "{name}在 {n} 个参照经济体中的位置",
+        "benchmark_desc": "每个指标一条：灰点为参照经济体，带深色边的红点为{name}。{rows}。",
+        "benchmark_row": "{title}：{value}，优于 {pct}% 的参照经济体",
+        "better_than": "优于",
+        "panel_range": "参照范围",
+        "applied": "已采用",
+        "rank": "序号",
+        "gain_col": "达标后总分提升",
+        "waiver_col": "豁免",
+        "made_by": "由 hemscore {version} 生成。",
+        "reason_no_value": "评估对象未提供该值",
+        "reason_residual": "表中只有“其他”份额，没有具名的一方",
+        "reason_series": "序列需要在最新年份前 {n} 年内有两个正值",
+        "reason_no_peak": "序列没有正的峰值",
+        "icon_pass": "✓",
+        "icon_fail": "✗",
+        "icon_missing": "○",
+        "icon_waived": "⊘",
+    },
+}
+
+
+def say(lang: str, key: str, **fmt: object) -> str:
+    """A word of this report, else of :mod:`hemscore.i18n`, in ``lang`` (English when missing)."""
+    text = LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"].get(key)
+    if text is None:
+        return label(lang, key, **fmt)
+    return text.format(**fmt) if fmt else text
+
+
+def paper(sections: Sequence[str], lang: str) -> str:
+    """Paper sections under a "Paper" heading: ``§1.2, §3.2`` (``引言``/``intro`` for the intro)."""
+    intro = "引言" if lang == "zh" else "intro"
+    return ("、" if lang == "zh" else ", ").join(
+        intro if s == "intro" else f"§{s}" for s in sections
+    )
+
+
+def _reason(r: RuleResult, lang: str) -> str:
+    """Why a rule has no score, in the report's language (the engine states it in English)."""
+    why = r.reason or ""
+    if why == "no value in the profile":
+        return say(lang, "reason_no_value")
+    if why.startswith("the table holds only a residual share"):
+        return say(lang, "reason_residual")
+    if why.startswith("the series needs two positive values"):
+        return say(lang, "reason_series", n=r.rule.years)
+    if why == "the series has no positive peak":
+        return say(lang, "reason_no_peak")
+    return why
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+@cache
+def stylesheet() -> str:
+    """The report's stylesheet, inlined into every page (read once per process)."""
+    return files("hemscore.render.formats").joinpath("html.css").read_text(encoding="utf-8")
+
+
+#: Nothing may be fetched: no script at all, styles only from the page itself, pictures only
+#: from data: URLs (there are none; a stray one could not leave the machine).
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def _lang(options: RenderOptions) -> str:
+    return "zh" if options.lang == "zh" else "en"
+
+
+def _head(options: RenderOptions, name: str | None) -> str:
+    """The document up to ``<main>``; ``name`` (one profile's) goes into the page title."""
+    lang = _lang(options)
+    title = label(lang, "report") + (f" — {name}" if name is not None else "")
+    skip = (
+        f'<p class="skip"><a href="#overview">{say(lang, "to_overview")}</a></p>\n'
+        if options.many
+        else ""
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="hemscore {esc(__version__)}">\n'
+        f"<title>{esc(title)}</title>\n"
+        f"<style>\n{stylesheet()}</style>\n</head>\n<body>\n"
+        f'<header class="report-head">\n<h1>{esc(label(lang, "report"))}</h1>\n'
+        f'<p class="legend">{esc(say(lang, "legend"))}</p>\n{skip}</header>\n<main>\n'
+    )
+
+
+def begin(options: RenderOptions) -> str:
+    # The head is written with the first profile, whose name titles a one-profile page.
+    _RUNS[id(options)] = _Run()
+    return ""
+
+
+def item(a: Assessment, options: RenderOptions, index: int) -> str:
+    lang = _lang(options)
+    anchor = f"p{index + 1}"
+    run = _RUNS.setdefault(id(options), _Run())
+    head = "" if run.rows else _head(options, None if options.many else a.profile.name)
+    run.add(a, anchor, lang)
+    parts = [
+        head,
+        f'<section class="profile" id="{anchor}" aria-labelledby="{anchor}-h">\n',
+        _header(a, lang, anchor),
+        _warnings(a, lang, anchor),
+        _diagnostics(a, lang, anchor),
+        _benchmark(a, lang, anchor),
+        _rules(a, lang, anchor),
+        _series(a, lang, anchor),
+        _highlights(a, lang, anchor),
+        _waivers(a, lang, anchor),
+        _recommendations(a, lang, anchor),
+    ]
+    if options.many:
+        parts.append(f'<p class="back"><a href="#overview">{say(lang, "back")}</a></p>\n')
+    parts.append("</section>\n")
+    return "".join(parts)
+
+
+def end(options: RenderOptions, count: int) -> str:
+    lang = _lang(options)
+    run = _RUNS.pop(id(options), None) or _Run()
+    overview = _overview(run, lang) if (options.many or count > 1) and run.rows else ""
+    head = "" if run.rows else _head(options, None)
+    return (
+        f"{head}</main>\n{overview}"
+        f"<footer><p>{esc(say(lang, 'made_by', version=__version__))}</p></footer>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
+    if options.many is None:
+        options = replace(options, many=len(assessments) != 1)
+    parts = [begin(options)]
+    parts += [item(a, options, i) for i, a in enumerate(assessments)]
+    parts.append(end(options, len(assessments)))
+    return "".join(parts)
+
+
+# --- what the overview keeps of each profile -------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    anchor: str
+    name: str  # escaped
+    overall: tuple[str, str]  # (shade class, text)
+    grade: str  # escaped
+    cells: tuple[tuple[str, str], ...]  # per diagnostic: (shade class, text)
+    summary: str  # the overall score and grade, for the list of profiles
+
+
+@dataclass(slots=True)
+class _Run:
+    rows: list[_Row]
+    diagnostics: tuple[str, ...]  # escaped titles, from the first profile's rule set
+
+    def __init__(self) -> None:
+        self.rows = []
+        self.diagnostics = ()
+
+    def add(self, a: Assessment, anchor: str, lang: str) -> None:
+        if not self.diagnostics:
+            self.diagnostics = tuple(esc(d.text(lang, "title")) for d in a.ruleset.diagnostics)
+        cells = tuple(
+            (_shade(a, d.score), tx.score(d.score) if d.score is not None else "–")
+            for d in a.diagnostics
+        )
+        overall = (_shade(a, a.score), tx.score(a.score) if a.score is not None else "–")
+        summary = (
+            f"{overall[1]} ({esc(a.grade)})"
+            if a.score is not None
+            else f"{esc(label(lang, 'insufficient_data'))} ({esc(a.grade)})"
+        )
+        self.rows.append(_Row(anchor, esc(a.profile.name), overall, esc(a.grade), cells, summary))
+
+
+#: id(options) -> the overview's rows of the page being written with those options.
+_RUNS: dict[int, _Run] = {}
+
+
+def _shade(a: Assessment, score: float | None) -> str:
+    """The heat-map class of a score: h4 for the best grade band down to h0, hn for none."""
+    if score is None:
+        return "hn"
+    for i, (_, lowest) in enumerate(a.ruleset.grades[:4]):
+        if score >= lowest:
+            return f"h{4 - i}"
+    return "h0"
+
+
+def _overview(run: _Run, lang: str) -> str:
+    items = "".join(
+        f'<li><a href="#{r.anchor}">{r.name}</a> — {r.summary}</li>\n' for r in run.rows
+    )
+    head = "".join(f'<th scope="col">{t}</th>' for t in run.diagnostics)
+    body = []
+    for r in run.rows:
+        cells = "".join(f'<td class="{c}">{t}</td>' for c, t in r.cells)
+        body.append(
+            f'<tr><th scope="row"><a href="#{r.anchor}">{r.name}</a></th>'
+            f'<td class="{r.overall[0]}">{r.overall[1]}</td><td>{r.grade}</td>{cells}</tr>\n'
+        )
+    return (
+        '<section class="overview" id="overview" aria-labelledby="overview-h">\n'
+        f'<h2 id="overview-h">{esc(say(lang, "overview"))}</h2>\n'
+        f'<nav aria-labelledby="nav-h">\n<h3 id="nav-h">{esc(say(lang, "profiles"))}</h3>\n'
+        f"<ol>\n{items}</ol>\n</nav>\n"
+        f'<h3 id="heat-h">{esc(say(lang, "heatmap"))}</h3>\n'
+        f'<p class="legend" id="heat-note">{esc(say(lang, "heatmap_note"))}</p>\n'
+        '<table class="heat" aria-labelledby="heat-h" aria-describedby="heat-note">\n'
+        f'<thead><tr><th scope="col">{esc(label(lang, "profile"))}</th>'
+        f'<th scope="col">{esc(label(lang, "overall"))}</th>'
+        f'<th scope="col">{esc(label(lang, "grade"))}</th>{head}</tr></thead>\n'
+        f"<tbody>\n{''.join(body)}</tbody>\n</table>\n</section>\n"
+    )
+
+
+# --- one profile ---------------------------------------------------------------------------
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def _header(a: Assessment, lang: str, anchor: str) -> str:
+    p = a.profile
+    sub = [esc(label(lang, p.kind)), str(p.year)]
+    if p.country:
+        sub.append(esc(p.country))
+    if a.score is None:
+        overall = esc(label(lang, "insufficient_data"))
+        overall_cls = ' class="small"'
+    else:
+        overall = f'{tx.score(a.score)} <span class="muted">{say(lang, "out_of")}</span>'
+        overall_cls = ""
+    facts = [
+        (label(lang, "overall"), overall, overall_cls),
+        (label(lang, "grade"), esc(a.grade), ""),
+        (label(lang, "coverage"), _pct(a.coverage), ""),
+        (
+            label(lang, "ruleset"),
+            f"{esc(a.ruleset.name)} {esc(a.ruleset.version)}",
+            ' class="small"',
+        ),
+        (label(lang, "aggregation"), esc(label(lang, a.aggregation)), ' class="small"'),
+    ]
+    dl = "".join(f"<div><dt>{esc(k)}</dt><dd{c}>{v}</dd></div>" for k, v, c in facts)
+    description = f'<p class="description">{esc(p.description)}</p>\n' if p.description else ""
+    return (
+        f'<header class="profile-head">\n<h2 id="{anchor}-h">{esc(p.name)}</h2>\n'
+        f'<p class="muted">{" · ".join(sub)}</p>\n<dl class="facts">{dl}</dl>\n</header>\n'
+        f"{description}"
+    )
+
+
+def _warnings(a: Assessment, lang: str, anchor: str) -> str:
+    """Data-quality warnings (each naming its metric and line) and the coverage guidance;
+    nothing when the assessment has neither."""
+    parts = []
+    if a.warnings:
+        items = "".join(
+            f"<li>{esc(w.metric)}{esc(colon(lang))}{esc(w.text(lang))}"
+            + (f" ({esc(label(lang, 'line'))} {w.line})" if w.line is not None else "")
+            + "</li>\n"
+            for w in a.warnings
+        )
+        parts.append(
+            f'<section class="hook" aria-labelledby="{anchor}-w">\n'
+            f'<h3 id="{anchor}-w">{esc(say(lang, "warnings"))}</h3>\n<ul>\n{items}</ul>\n</section>\n'
+        )
+    guidance = tx.guidance(a, lang)
+    if guidance:
+        items = "".join(
+            f"<li>{esc(head)}<ul>\n" + "".join(f"<li>{esc(i)}</li>\n" for i in sub) + "</ul></li>\n"
+            for head, sub in guidance
+        )
+        parts.append(
+            f'<section class="hook" aria-labelledby="{anchor}-g">\n'
+            f'<h3 id="{anchor}-g">{esc(label(lang, "coverage_guidance"))}</h3>\n<ul>\n{items}</ul>\n</section>\n'
+        )
+    return "".join(parts)
+
+
+# Diagnostics chart geometry (SVG user units)
+_W, _LABEL_X, _BAR_X, _BAR_W, _ROW, _TOP = 640, 258, 268, 320, 46, 8
+
+
+def _clip(text: str, units: int = 40) -> str:
+    """``text`` cut to about ``units`` Latin-letter widths (a CJK character counts 2)."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) >= 0x2E80 else 1
+        if used > units:
+            return text[:i] + "…"
+    return text
+
+
+def _bar_class(score: float) -> str:
+    return "bar-high" if score >= 65 else "bar-mid" if score >= 35 else "bar-low"
+
+
+def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
+    titles = [a.ruleset.diagnostics[i].text(lang, "title") for i in range(len(a.diagnostics))]
+    height = _TOP + _ROW * len(a.diagnostics) + 24
+    svg = []
+    for tick in (0, 25, 50, 75, 100):
+        x = _BAR_X + _BAR_W * tick / 100
+        svg.append(
+            f'<line class="grid-line" x1="{x:g}" y1="{_TOP - 4}" x2="{x:g}" y2="{height - 20}"/>'
+            f'<text class="tick" x="{x:g}" y="{height - 6}" text-anchor="middle">{tick}</text>'
+        )
+    rows_desc = []
+    for i, d in enumerate(a.diagnostics):
+        y = _TOP + _ROW * i
+        title = titles[i]
+        score_text = tx.diag_score(a, i, lang)
+        cov = _pct(d.coverage)
+        rows_desc.append(say(lang, "chart_row", title=title, score=score_text, coverage=cov))
+        svg.append(
+            f'<text x="{_LABEL_X}" y="{y + 13}" text-anchor="end">{esc(_clip(title))}</text>'
+            f'<text class="cov-label" x="{_LABEL_X}" y="{y + 29}" text-anchor="end">'
+            f"{esc(say(lang, 'coverage_short', coverage=cov))}</text>"
+        )
+        if d.score is None:
+            svg.append(
+                f'<rect class="bar-none" x="{_BAR_X}" y="{y}" width="{_BAR_W}" height="16"/>'
+                f'<text x="{_BAR_X + 8}" y="{y + 13}">{esc(score_text)}</text>'
+            )
+        else:
+            w = _BAR_W * max(0.0, min(d.score, 100.0)) / 100
+            svg.append(
+                f'<rect class="{_bar_class(d.score)}" x="{_BAR_X}" y="{y}" width="{w:.1f}" '
+                f'height="16"/><text x="{_BAR_X + w + 5:.1f}" y="{y + 13}">{score_text}</text>'
+            )
+        svg.append(
+            f'<rect class="cov-track" x="{_BAR_X}" y="{y + 21}" width="{_BAR_W}" height="6"/>'
+            f'<rect class="cov-fill" x="{_BAR_X}" y="{y + 21}" '
+            f'width="{_BAR_W * d.coverage:.1f}" height="6"/>'
+        )
+    name = a.profile.name
+    chart = (
+        f'<svg class="chart" viewBox="0 0 {_W} {height}" width="{_W}" height="{height}" '
+        f'role="img" aria-labelledby="{anchor}-ct {anchor}-cd" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{anchor}-ct">{esc(say(lang, "chart_title", name=name))}</title>'
+        f'<desc id="{anchor}-cd">'
+        f"{esc(say(lang, 'chart_desc', rows=('; ' if lang == 'en' else '；').join(rows_desc)))}"
+        f"</desc>{''.join(svg)}</svg>"
+    )
+    table_rows = "".join(
+        f'<tr><th scope="row">{esc(titles[i])}</th>'
+        f'<td class="num">{esc(tx.diag_score(a, i, lang))}</td>'
+        f'<td class="num">{_pct(d.coverage)}</td><td class="num">{tx.num(d.weight, 2)}</td></tr>'
+        for i, d in enumerate(a.diagnostics)
+    )
+    table = (
+        f'<table class="chart-data" aria-describedby="{anchor}-ct">'
+        f"<caption>{esc(say(lang, 'chart_numbers'))}</caption>"
+        f'<thead><tr><th scope="col">{esc(label(lang, "diagnostic"))}</th>'
+        f'<th scope="col">{esc(label(lang, "score"))}</th>'
+        f'<th scope="col">{esc(label(lang, "coverage"))}</th>'
+        f'<th scope="col">{esc(label(lang, "weight"))}</th></tr></thead>'
+        f"<tbody>{table_rows}</tbody></table>"
+    )
+    return (
+        f'<h3 id="{anchor}-d">{esc(label(lang, "diagnostics"))}</h3>\n'
+        f'<div class="chart-pair">\n<figure aria-labelledby="{anchor}-d">{chart}</figure>\n'
+        f"{table}\n</div>\n"
+    )
+
+
+# --- reference panel ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One indicator of the benchmark strip chart: the profile's measure among the panel's."""
+
+    title: str
+    unit: str
+    value: float
+    peers: tuple[float, ...]
+    higher_is_better: bool = True
+
+
+#: Profile kinds placed among the reference panel, whose profiles are economies.
+PANEL_KINDS = ("country",)
+
+
+def panel_rows(a: Assessment, lang: str = "en") -> tuple[PanelRow, ...]:
+    """The indicators on which ``a``'s profile can be placed among the reference panel (the
+    economies shipped in reference/panel/2017): every rule scored on a number that a panel
+    economy also has, with the economies' measures. None for other kinds of profile, or when
+    the panel is not installed or does not fit the rule set in use."""
+    if a.profile.kind not in PANEL_KINDS:
+        return ()
+    measures = _panel_measures(a.ruleset)
+    if not measures:
+        return ()
+    from hemscore.analysis.peers import LOWER_IS_BETTER
+
+    me = os.path.realpath(a.profile.path) if a.profile.path != "<stdin>" else None
+    rows = []
+    for r in a.results:
+        if r.score is None or isinstance(r.value, bool) or r.value is None:
+            continue
+        values = tuple(v for path, v in measures.get(r.rule.id, ()) if path != me)
+        if not values:
+            continue
+        metric = a.ruleset.metrics.get(r.rule.metric)
+        rows.append(
+            PanelRow(
+                f"{r.id} {r.rule.text(lang, 'title')}",
+                tx.unit(r, lang, a.ruleset.metrics),
+                float(r.value),
+                values,
+                metric is None or metric.better not in LOWER_IS_BETTER,
+            )
+        )
+    return tuple(rows)
+
+
+#: id(rule set) -> (rule set, rule id -> [(panel file, measure)]): the panel is read once.
+_PANEL: dict[int, tuple[object, dict[str, list[tuple[str, float]]]]] = {}
+
+
+def _panel_measures(ruleset: RuleSet) -> dict[str, list[tuple[str, float]]]:
+    hit = _PANEL.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
+        return hit[1]
+    from hemscore.base.errors import HemscoreError
+    from hemscore.engine.assessment import evaluate_rule
+    from hemscore.engine.validation import check_profile, read_source
+    from hemscore.importers.panel import panel_dir
+    from hemscore.reading.inputs import expand
+
+    found: dict[str, list[tuple[str, float]]] = {}
+    folder = panel_dir()
+    try:
+        profiles = (
+            [
+                (os.path.realpath(src.name), check_profile(read_source(src), ruleset))
+                for src in expand([str(folder)])
+            ]
+            if folder.is_dir()
+            else []
+        )
+    except HemscoreError:  # a rule set whose catalogue the panel does not fit
+        profiles = []
+    for rule in ruleset.rules:
+        for path, p in profiles:
+            if p.kind not in rule.kinds:
+                continue
+            r = evaluate_rule(rule, p.values.get(rule.metric))
+            if r.score is not None and r.value is not None and not isinstance(r.value, bool):
+                found.setdefault(rule.id, []).append((path, float(r.value)))
+    _PANEL[id(ruleset)] = (ruleset, found)
+    return found
+
+
+def _benchmark(a: Assessment, lang: str, anchor: str) -> str:
+    rows = panel_rows(a, lang)
+    return strip_chart(rows, a.profile.name, lang, anchor) if rows else ""
+
+
+def strip_chart(rows: Sequence[PanelRow], name: str, lang: str, anchor: str) -> str:
+    """A strip plot per indicator: the panel's values as dots, the profile's highlighted."""
+    width, left, right, step = 640, 258, 620, 30
+    height = step * len(rows) + 10
+    svg, desc, table = [], [], []
+    for i, row in enumerate(rows):
+        y = 18 + step * i
+        values = (*row.peers, row.value)
+        lo, hi = min(values), max(values)
+        span = (hi - lo) or 1.0
+
+        def x_of(
+            v: float, lo: float = lo, span: float = span, flip: bool = not row.higher_is_better
+        ) -> float:
+            frac = (v - lo) / span
+            return left + (right - left) * (1 - frac if flip else frac)
+
+        better = sum(
+            1 for p in row.peers if (p < row.value) == row.higher_is_better and p != row.value
+        )
+        pct = f"{100 * better / len(row.peers):.0f}" if row.peers else "–"
+        shown = tx.num(row.value, 2) + ("" if not row.unit or row.unit.startswith("%") else " ")
+        shown += row.unit
+        desc.append(say(lang, "benchmark_row", title=row.title, value=shown, pct=pct))
+        svg.append(
+            f'<text x="{left - 10}" y="{y + 4}" text-anchor="end">{esc(_clip(row.title, 32))}</text>'
+            f'<line class="strip-axis" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>'
+        )
+        svg += [
+            f'<circle class="strip-peer" cx="{x_of(p):.1f}" cy="{y}" r="3"/>' for p in row.peers
+        ]
+        svg.append(f'<circle class="strip-self" cx="{x_of(row.value):.1f}" cy="{y}" r="6"/>')
+        table.append(
+            f'<tr><th scope="row">{esc(row.title)}</th><td class="num">{esc(shown)}</td>'
+            f'<td class="num">{pct}%</td><td class="num">{tx.num(min(row.peers, default=row.value), 2)}'
+            f"–{tx.num(max(row.peers, default=row.value), 2)}</td></tr>"
+        )
+    title = say(lang, "benchmark_title", name=name, n=max((len(r.peers) for r in rows), default=0))
+    sep = "; " if lang == "en" else "；"
+    return (
+        f'<h3 id="{anchor}-b">{esc(say(lang, "benchmark"))}</h3>\n<div class="chart-pair">\n'
+        f'<figure aria-labelledby="{anchor}-b"><svg class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{anchor}-bt {anchor}-bd" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{anchor}-bt">{esc(title)}</title>'
+        f'<desc id="{anchor}-bd">{esc(say(lang, "benchmark_desc", name=name, rows=sep.join(desc)))}'
+        f"</desc>{''.join(svg)}</svg></figure>\n"
+        f'<table class="chart-data" aria-describedby="{anchor}-bt"><caption>'
+        f"{esc(say(lang, 'chart_numbers'))}</caption><thead><tr>"
+        f'<th scope="col">{esc(say(lang, "indicator"))}</th>'
+        f'<th scope="col">{esc(label(lang, "value"))}</th>'
+        f'<th scope="col">{esc(say(lang, "better_than"))}</th>'
+        f'<th scope="col">{esc(say(lang, "panel_range"))}</th></tr></thead><tbody>{"".join(table)}</tbody></table>\n</div>\n'
+    )
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+#: (id of rule, lang) -> (rule, its cells that do not depend on the profile). A batch renders
+#: the same few dozen rules for every profile, so these are built once per process.
+_STATIC: dict[tuple[int, str], tuple[object, tuple[str, str, str]]] = {}
+
+
+def _static(r: RuleResult, lang: str, metrics: dict) -> tuple[str, str, str]:  # type: ignore[type-arg]
+    """The row's id and title cells, its target cell and its paper cell, escaped."""
+    hit = _STATIC.get((id(r.rule), lang))
+    if hit is not None and hit[0] is r.rule:
+        return hit[1]
+    rule = r.rule
+    cells = (
+        f'<th scope="row">{esc(rule.id)}</th><td>{esc(rule.text(lang, "title"))}</td>',
+        f'<td class="num">{esc(tx.target(r, lang, metrics))}</td>',
+        f"<td>{esc(paper(rule.paper, lang))}</td>",
+    )
+    _STATIC[(id(rule), lang)] = (rule, cells)
+    return cells
+
+
+_ICONS = {s: (LABELS["en"][f"icon_{s}"]) for s in ("pass", "fail", "missing", "waived")}
+
+
+def _value(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
+    """The value with its unit, then a * for an estimate or a † for a planned target."""
+    v = r.value
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        text = esc(label(lang, "yes" if v else "no"))
+    else:
+        u = tx.unit(r, lang, metrics)
+        text = tx.num(v, 2 if abs(v) < 10 else 1) + ("" if not u or u.startswith("%") else " ") + u
+    mv = r.input
+    if mv is not None and mv.is_target:
+        text += f'<span class="mark">{tx.PLANNED_MARK}</span>'
+    elif mv is not None and mv.is_estimate:
+        text += '<span class="mark">*</span>'
+    return text
+
+
+def _notes(r: RuleResult, lang: str) -> str:
+    notes = []
+    mv = r.input
+    if mv is not None and mv.is_target:
+        notes.append(
+            f'<span class="badge">{tx.PLANNED_MARK} {esc(say(lang, "planned_badge"))}</span>'
+        )
+    elif mv is not None and mv.is_estimate:
+        notes.append(f'<span class="badge">* {esc(say(lang, "estimate_badge"))}</span>')
+    if r.status == "waived":
+        notes.append(esc(say(lang, "waived_because", reason=r.reason or "")))
+    elif r.status == "missing" and r.reason and mv is not None:
+        notes.append(esc(_reason(r, lang)))
+    d = r.detail
+    if d:
+        if "from_year" in d:
+            notes.append(esc(say(lang, "years_span", **d)))
+        if "peak_year" in d:
+            notes.append(esc(say(lang, "peak_year", **d)))
+        if "label" in d:
+            notes.append(esc(say(lang, "largest_label", label=d["label"])))
+        if "residual_pct" in d:
+            notes.append(esc(say(lang, "residual", pct=tx.num(d["residual_pct"]))))
+    return " ".join(notes)
+
+
+def _source(r: RuleResult, lang: str) -> str:
+    mv = r.input
+    if mv is None:
+        return ""
+    text = esc(tx.source_line(r, lang))  # a planned value's says it is a target, not measured
+    if mv.note and not mv.is_target:
+        text += f'<span class="note-text">{esc(mv.note)}</span>'
+    return text
+
+
+def _status(r: RuleResult, lang: str) -> str:
+    return (
+        f'<td class="status st-{r.status}"><span class="icon" aria-hidden="true">'
+        f"{_ICONS[r.status]}</span> {esc(label(lang, r.status))}</td>"
+    )
+
+
+_THEAD: dict[str, str] = {}
+
+
+def _thead(lang: str) -> str:
+    hit = _THEAD.get(lang)
+    if hit is None:
+        cols = (
+            label(lang, "rule"),
+            say(lang, "indicator"),
+            label(lang, "value"),
+            label(lang, "target"),
+            label(lang, "score"),
+            label(lang, "status"),
+            label(lang, "source"),
+            say(lang, "notes"),
+            label(lang, "paper"),
+        )
+        hit = "<thead><tr>" + "".join(f'<th scope="col">{esc(c)}</th>' for c in cols)
+        hit += "</tr></thead>"
+        _THEAD[lang] = hit
+    return hit
+
+
+def _rules(a: Assessment, lang: str, anchor: str) -> str:
+    metrics = a.ruleset.metrics
+    out = [f'<h3 id="{anchor}-r">{esc(label(lang, "rules"))}</h3>\n']
+    thead = _thead(lang)
+    for i, d in enumerate(a.diagnostics):
+        if not d.rules:
+            continue
+        title = a.ruleset.diagnostics[i].text(lang, "title")
+        caption = (
+            f"{esc(title)} — {esc(tx.diag_score(a, i, lang))}"
+            f"{' ' + say(lang, 'out_of') if d.score is not None else ''} · "
+            f"{esc(say(lang, 'coverage_short', coverage=_pct(d.coverage)))}"
+        )
+        rows = []
+        for r in d.rules:
+            head, target, paper = _static(r, lang, metrics)
+            rows.append(
+                f'<tr>{head}<td class="num">{_value(r, lang, metrics)}</td>'
+                f'{target}<td class="num">{tx.score(r.score)}</td>'
+                f'{_status(r, lang)}<td class="src">{_source(r, lang)}</td>'
+                f'<td class="notes">{_notes(r, lang)}</td>{paper}</tr>\n'
+            )
+        out.append(
+            f'<table class="rules"><caption>{caption}</caption>{thead}\n'
+            f"<tbody>\n{''.join(rows)}</tbody></table>\n"
+        )
+    return "".join(out)
+
+
+# --- series --------------------------------------------------------------------------------
+
+_SW, _SH, _SP = 180, 40, 5
+
+
+def sparkline(series: dict[int, float], title: str, desc: str, ident: str) -> str:
+    """An inline-SVG line through a year → value series, its peak marked."""
+    years = sorted(series)
+    values = [float(series[y]) for y in years]
+    lo, hi = min(values), max(values)
+    span = hi - lo
+    n = len(values)
+    pts = []
+    for k, v in enumerate(values):
+        x = _SP + (_SW - 2 * _SP) * (k / (n - 1) if n > 1 else 0.5)
+        y = _SH / 2 if span == 0 else _SP + (_SH - 2 * _SP) * (1 - (v - lo) / span)
+        pts.append((x, y))
+    peak = max(range(n), key=lambda k: (values[k], years[k]))
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+    return (
+        f'<svg class="sparkline" viewBox="0 0 {_SW} {_SH}" width="{_SW}" height="{_SH}" '
+        f'role="img" aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{ident}-t">{esc(title)}</title><desc id="{ident}-d">{esc(desc)}</desc>'
+        f'<polyline class="spark" points="{line}"/>'
+        f'<circle class="spark-dot" cx="{pts[-1][0]:.1f}" cy="{pts[-1][1]:.1f}" r="2.5"/>'
+        f'<circle class="spark-peak" cx="{pts[peak][0]:.1f}" cy="{pts[peak][1]:.1f}" r="3"/>'
+        "</svg>"
+    )
+
+
+def _series(a: Assessment, lang: str, anchor: str) -> str:
+    drawn: dict[str, tuple[RuleResult, dict[int, float]]] = {}
+    for r in a.results:
+        mv = r.input
+        if (
+            r.rule.method == "trend"
+            and mv is not None
+            and isinstance(mv.value, dict)
+            and mv.value
+            and r.rule.metric not in drawn
+        ):
+            drawn[r.rule.metric] = (r, mv.value)
+    if not drawn:
+        return ""
+    out = [f'<h3 id="{anchor}-s">{esc(say(lang, "series"))}</h3>\n']
+    for k, (metric_id, (r, series)) in enumerate(drawn.items()):
+        metric = a.ruleset.metrics.get(metric_id)
+        title = metric.text(lang, "title") if metric is not None else metric_id
+        years = sorted(series)
+        lo_y = min(years, key=lambda y: (series[y], y))
+        hi_y = max(years, key=lambda y: (series[y], y))
+        ident = f"{anchor}-s{k}"
+        caption = say(lang, "spark_title", title=title, first=years[0], last=years[-1])
+        desc = say(
+            lang,
+            "spark_desc",
+            n=len(years),
+            first=years[0],
+            last=years[-1],
+            lo=tx.num(series[lo_y], 2),
+            lo_year=lo_y,
+            hi=tx.num(series[hi_y], 2),
+            hi_year=hi_y,
+            latest=tx.num(series[years[-1]], 2),
+        )
+        ths = "".join(f'<th scope="col">{y}</th>' for y in years)
+        tds = "".join(f'<td class="num">{tx.num(series[y], 2)}</td>' for y in years)
+        marks = _value(r, lang, a.ruleset.metrics)
+        out.append(
+            f'<figure class="series" aria-labelledby="{ident}-c"><figcaption id="{ident}-c">'
+            f"{esc(caption)}</figcaption>{sparkline(series, caption, desc, ident)}"
+            f'<table class="series-table" aria-describedby="{ident}-c"><thead><tr>'
+            f'<th scope="col">{esc(say(lang, "year_col"))}</th>{ths}</tr></thead><tbody><tr>'
+            f'<th scope="row">{esc(label(lang, "value"))}</th>{tds}</tr></tbody></table>'
+            f'<p class="legend">{esc(r.rule.id)}: {marks}</p></figure>\n'
+        )
+    return "".join(out)
+
+
+# --- strengths, waivers, recommendations ---------------------------------------------------
+
+
+def _highlights(a: Assessment, lang: str, anchor: str) -> str:
+    if not a.strengths and not a.weaknesses:
+        return ""
+    metrics = a.ruleset.metrics
+    cols = []
+    for key, results in (("strengths", a.strengths), ("weaknesses", a.weaknesses)):
+        items = "".join(
+            f"<li><strong>{esc(r.id)}</strong> {esc(r.rule.text(lang, 'title'))}"
+            f"{colon(lang)}{_value(r, lang, metrics)}"
+            f"{'（' if lang == 'zh' else ' ('}{tx.score(r.score)}{'）' if lang == 'zh' else ')'}"
+            "</li>\n"
+            for r in results
+        )
+        cols.append(
+            f'<div class="{key}"><h3 id="{anchor}-{key}">{esc(label(lang, key))}</h3>\n'
+            f"<ul>\n{items}</ul></div>\n"
+        )
+    return f'<div class="highlights">\n{"".join(cols)}</div>\n'
+
+
+def _waivers(a: Assessment, lang: str, anchor: str) -> str:
+    notes = a.waiver_notes
+    if not notes:
+        return ""
+    rows = "".join(
+        f'<tr><th scope="row">{esc(w.rule)}</th><td>{esc(w.reason)}</td>'
+        f"<td>{esc(say(lang, 'applied') if w.applied else tx.waiver_why(w.why_not, lang))}</td></tr>\n"
+        for w in notes
+    )
+    return (
+        f'<h3 id="{anchor}-w8">{esc(label(lang, "waivers"))}</h3>\n<table class="waivers">'
+        f'<thead><tr><th scope="col">{esc(label(lang, "rule"))}</th>'
+        f'<th scope="col">{esc(label(lang, "reason"))}</th>'
+        f'<th scope="col">{esc(label(lang, "status"))}</th></tr></thead>\n'
+        f"<tbody>\n{rows}</tbody></table>\n"
+    )
+
+
+def _recommendations(a: Assessment, lang: str, anchor: str) -> str:
+    heading = (
+        f'<h3 id="{anchor}-rec">{esc(label(lang, "recommendations"))} '
+        f'<span class="muted">({esc(label(lang, "ranked_by"))})</span></h3>\n'
+    )
+    if not a.recommendations:
+        return f"{heading}<p>{esc(label(lang, 'no_recs'))}</p>\n"
+    rows = []
+    for n, rec in enumerate(a.recommendations, start=1):
+        rule = rec.rule
+        gain = "–" if rec.gain is None else f"+{rec.gain:.1f}"
+        rows.append(
+            f'<tr><th scope="row">{n}</th><td><strong>{esc(rule.id)}</strong> '
+            f'{esc(rule.text(lang, "title"))}</td><td class="num">{gain}</td>'
+            f"<td>{esc(rule.text(lang, 'recommendation'))}</td>"
+            f"<td>{esc(paper(rule.paper, lang))}</td></tr>\n"
+        )
+    return (
+        f'{heading}<table class="recommendations"><thead><tr>'
+        f'<th scope="col">{esc(say(lang, "rank"))}</th>'
+        f'<th scope="col">{esc(label(lang, "rule"))}</th>'
+        f'<th scope="col">{esc(say(lang, "gain_col"))}</th>'
+        f'<th scope="col">{esc(label(lang, "recommendation"))}</th>'
+        f'<th scope="col">{esc(label(lang, "paper"))}</th></tr></thead>\n'
+        f"<tbody>\n{''.join(rows)}</tbody></table>\n"
+    )

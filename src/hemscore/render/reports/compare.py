@@ -1,0 +1,330 @@
+"""Rendering of ``hemscore compare``: table, json, csv, markdown."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from hemscore.analysis.compare import Cell, Comparison, Row
+from hemscore.render.formats import RenderOptions
+from hemscore.render.i18n import colon, listing
+from hemscore.render.reports import REPORT_SCHEMA_VERSION
+from hemscore.render.reports._common import (
+    dumps,
+    jnum,
+    jvalue,
+    label,
+    md_cell,
+    num,
+    print_fitted,
+    profile_dict,
+    profile_labels,
+)
+
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
+
+
+def _labels(c: Comparison) -> list[str]:
+    profiles = [a.profile for a in c.assessments]
+    if c.reference is not None and c.reference_index is None:
+        profiles.append(c.reference.profile)
+    return profile_labels(profiles)
+
+
+def _title(c: Comparison, row: Row, lang: str) -> str:
+    if row.level == "overall":
+        return label(lang, "overall")
+    rs = c.assessments[0].ruleset
+    if row.level == "diagnostic":
+        return next(d for d in rs.diagnostics if d.id == row.id).text(lang, "title")
+    rule = rs.rule(row.id)
+    return f"{row.id} {rule.text(lang, 'title') if rule else ''}".strip()
+
+
+def _ref_label(c: Comparison, labels: list[str]) -> str | None:
+    if c.reference is None:
+        return None
+    return labels[c.reference_index] if c.reference_index is not None else labels[-1]
+
+
+def _cell_dict(cell: Cell, profile: str) -> dict[str, Any]:
+    return {
+        "profile": profile,
+        "score": jnum(cell.score),
+        "rank": cell.rank,
+        "status": cell.status,
+        "relative": jnum(cell.relative),
+        "band": cell.band,
+        "value": jvalue(cell.value),
+    }
+
+
+def to_dict(c: Comparison, lang: str = "en") -> dict[str, Any]:
+    """The JSON object of a comparison."""
+    labels = _labels(c)
+    n = len(c.assessments)
+    ref = None
+    if c.reference is not None:
+        ref = {
+            **profile_dict(c.reference.profile, _ref_label(c, labels)),
+            "compared": c.reference_index is not None,
+        }
+    rows = []
+    for row in c.rows:
+        item: dict[str, Any] = {
+            "id": row.id,
+            "level": row.level,
+            "diagnostic": row.diagnostic,
+            "title": _title(c, row, lang),
+            "leaders": [labels[i] for i in row.leaders],
+            "cells": [_cell_dict(cell, labels[i]) for i, cell in enumerate(row.cells)],
+        }
+        if row.reference is not None:
+            item["reference"] = _cell_dict(row.reference, labels[n])
+        rows.append(item)
+    rs = c.assessments[0].ruleset
+    out: dict[str, Any] = {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "report": "compare",
+        "ruleset": {"name": rs.name, "version": rs.version},
+        "aggregation": c.assessments[0].aggregation,
+        "profiles": [profile_dict(a.profile, labels[i]) for i, a in enumerate(c.assessments)],
+        "reference": ref,
+        "rows": rows,
+    }
+    if c.common is not None:  # only with --common, so other reports keep their shape
+        out["common_rules"] = list(c.common)
+        out["years"] = sorted({a.profile.year for a in c.assessments})
+    return out
+
+
+def render_json(c: Comparison, options: RenderOptions) -> str:
+    return dumps(to_dict(c, options.lang))
+
+
+def render_csv(c: Comparison, options: RenderOptions) -> str:
+    """One line per row and profile (tidy data), the reference's lines marked ``reference``."""
+    from hemscore.render.formats.csv import row as csv_row
+
+    data = to_dict(c, options.lang)
+    out = [
+        csv_row(
+            [
+                "row",
+                "level",
+                "title",
+                "profile",
+                "score",
+                "rank",
+                "status",
+                "relative",
+                "band",
+                "leader",
+                "reference",
+            ]
+        )
+    ]
+    for row in data["rows"]:
+        cells = [(cell, False) for cell in row["cells"]]
+        if "reference" in row:
+            cells.append((row["reference"], True))
+        for cell, is_ref in cells:
+            out.append(
+                csv_row(
+                    [
+                        row["id"],
+                        row["level"],
+                        row["title"],
+                        cell["profile"],
+                        cell["score"],
+                        cell["rank"],
+                        cell["status"],
+                        cell["relative"],
+                        cell["band"] or "",
+                        "true" if cell["profile"] in row["leaders"] and not is_ref else "false",
+                        "true"
+                        if is_ref
+                        or (data["reference"] and cell["profile"] == data["reference"]["label"])
+                        else "false",
+                    ]
+                )
+            )
+    return "".join(out)
+
+
+def _cell_text(cell: Cell, lang: str, relative: bool) -> str:
+    if cell.score is None:
+        text = label(lang, "not_applicable") if cell.status == "not_applicable" else "–"
+    else:
+        text = num(cell.score) + (f" #{cell.rank}" if cell.rank is not None else "")
+    if relative and cell.relative is not None:
+        text += f" · {cell.relative:.0f}% {label(lang, 'band_' + (cell.band or 'emerging'))}"
+    return text
+
+
+def _notes(c: Comparison, labels: list[str], lang: str) -> list[str]:
+    notes = [label(lang, "not_scored_note")]
+    if c.reference is not None:
+        notes.append(label(lang, "relative_note", ref=_ref_label(c, labels)))
+    if c.common is not None:
+        from hemscore.analysis.common import common_note
+
+        years = [a.profile.year for a in c.assessments]
+        notes.append(common_note(lang, c.common, len(c.assessments), years))
+    return notes
+
+
+def render_markdown(c: Comparison, options: RenderOptions) -> str:
+    lang = options.lang
+    labels = _labels(c)
+    n = len(c.assessments)
+    rel = c.reference is not None
+    heads = [md_cell(lab) for lab in labels[:n]]
+    separate = rel and c.reference_index is None
+    if separate:
+        heads.append(md_cell(f"{labels[n]} ({label(lang, 'reference')})"))
+    out = [
+        f"## {label(lang, 'compare')}",
+        "",
+        "| | " + " | ".join(heads) + f" | {label(lang, 'leader')} |",
+        "|---|" + "---:|" * len(heads) + "---|",
+    ]
+    for row in c.rows:
+        title = md_cell(_title(c, row, lang))
+        if row.level == "overall":
+            title = f"**{title}**"
+        elif row.level == "diagnostic":
+            title = f"*{title}*"
+        cells = [_cell_text(cell, lang, rel) for cell in row.cells]
+        if separate and row.reference is not None:
+            cells.append(_cell_text(row.reference, lang, rel))
+        leaders = listing(lang).join(labels[i] for i in row.leaders) or "–"
+        out.append(
+            f"| {title} | " + " | ".join(md_cell(x) for x in cells) + f" | {md_cell(leaders)} |"
+        )
+    out.append("")
+    out.append(
+        "  \n".join(_notes(c, [md_cell(x) for x in labels], lang))
+    )  # a Markdown hard line break between notes
+    return "\n".join(out) + "\n"
+
+
+def _short_title(c: Comparison, row: Row, lang: str) -> str:
+    """A column header: the diagnostic's id in English (the full titles are in the leader line)."""
+    if lang == "en" and row.level == "diagnostic":
+        return row.id.capitalize()
+    return _title(c, row, lang)
+
+
+def _short(text: str, width: int = 14) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(c: Comparison, options: RenderOptions) -> str:
+    """Two tables: profiles × (overall, diagnostics), then with ``detail`` rules × profiles."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from hemscore.base.safe_text import terminal
+    from hemscore.render.formats.table import console
+
+    lang = options.lang
+    labels = [terminal(x) for x in _labels(c)]
+    n = len(c.assessments)
+    rel = c.reference is not None
+    separate = rel and c.reference_index is None
+    band_style = {
+        "leader": "bold green",
+        "strong": "green",
+        "moderate": "yellow",
+        "emerging": "red",
+    }
+
+    def cell_text(cell: Cell | None, band_word: bool = True) -> Text:
+        if cell is None:
+            return Text("–")
+        if cell.score is None:
+            return Text(
+                label(lang, "not_applicable") if cell.status == "not_applicable" else "–",
+                style="dim",
+            )
+        text = Text(num(cell.score), style="bold green" if cell.rank == 1 else "")
+        if cell.rank is not None:
+            text.append(f" #{cell.rank}", style="dim")
+        if rel and cell.relative is not None:
+            word = f" {label(lang, 'band_' + (cell.band or 'emerging'))}" if band_word else ""
+            text.append(f"\n{cell.relative:.0f}%{word}", style=band_style.get(cell.band or "", ""))
+        return text
+
+    summary_rows = [r for r in c.rows if r.level != "rule"]
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        pad_edge=False,
+        title=label(lang, "compare"),
+        title_justify="left",
+        title_style="bold",
+    )
+    t.add_column(label(lang, "profile"), ratio=1, overflow="fold", min_width=12)
+    for row in summary_rows:
+        t.add_column(
+            terminal(_short_title(c, row, lang)), justify="right", min_width=8, overflow="fold"
+        )
+    for i in range(n):
+        t.add_row(labels[i], *[cell_text(row.cells[i]) for row in summary_rows])
+    if separate:
+        t.add_row(
+            Text(f"{labels[n]} ({label(lang, 'reference')})", style="dim"),
+            *[cell_text(row.reference) for row in summary_rows],
+        )
+    buf = io.StringIO()
+    con = console(options, buf)
+    print_fitted(con, t)
+    leaders = [
+        f"{terminal(_title(c, row, lang))}{colon(lang)}"
+        f"{listing(lang).join(labels[i] for i in row.leaders)}"
+        for row in summary_rows
+        if row.leaders
+    ]
+    if leaders:
+        con.print(
+            Text(f"{label(lang, 'leader')} — " + ("；" if lang == "zh" else "; ").join(leaders))
+        )
+    rule_rows = [r for r in c.rows if r.level == "rule"]
+    if rule_rows:
+        d = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+        d.add_column(label(lang, "rule"), ratio=1, overflow="fold", min_width=24)
+        for i in range(n):
+            d.add_column(_short(labels[i]), justify="right", no_wrap=True)
+        if separate:
+            d.add_column(
+                _short(f"{labels[n]} ({label(lang, 'reference')})"), justify="right", no_wrap=True
+            )
+        current = None
+        for row in rule_rows:
+            if row.diagnostic != current:
+                current = row.diagnostic
+                title = next(
+                    x for x in c.assessments[0].ruleset.diagnostics if x.id == current
+                ).text(lang, "title")
+                d.add_row(Text(terminal(title), style="bold underline"))
+            cells = [cell_text(cell, band_word=False) for cell in row.cells]
+            if separate:
+                cells.append(cell_text(row.reference, band_word=False))
+            d.add_row(terminal(_title(c, row, lang)), *cells)
+        con.print()
+        print_fitted(con, d)
+    for note in _notes(c, labels, lang):
+        con.print(Text(terminal(note), style="dim"))
+    return buf.getvalue()
+
+
+def render(c: Comparison, fmt: str, options: RenderOptions) -> str:
+    """The comparison in format ``fmt`` (one of :data:`FORMATS`)."""
+    return {
+        "table": render_table,
+        "json": render_json,
+        "csv": render_csv,
+        "markdown": render_markdown,
+    }[fmt](c, options)
