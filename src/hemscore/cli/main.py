@@ -630,7 +630,7 @@ def schema(
     ] = False,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a profile, derived from the metric catalogue."""
-    from hemscore.model.schema import dumps
+    from hemscore.render.schema import dumps
 
     if report:
         from hemscore.render.report_schema import report_schema
@@ -638,7 +638,7 @@ def schema(
         write_output(dumps(report_schema()), output, inputs=read_inputs([], rules), force=force)
         return
     from hemscore.model.rules import load_ruleset
-    from hemscore.model.schema import profile_schema
+    from hemscore.render.schema import profile_schema
 
     write_output(
         dumps(profile_schema(load_ruleset(rules or None), lang.value)),
@@ -681,7 +681,7 @@ def init(
     import datetime
 
     from hemscore.model.rules import load_ruleset
-    from hemscore.model.template import profile_template
+    from hemscore.render.template import profile_template
 
     if output is not None and output.exists() and not force:
         raise UsageError("already exists (use --force to overwrite it)", path=str(output))
