@@ -35,37 +35,6 @@ __all__ = [
 #: Old public name -> (new name, the version that will drop the old one).
 _RENAMED: dict[str, tuple[str, str]] = {}
 
-#: Public functions that share their name with an internal module of the package.
-_SHADOWED = ("compare", "plan", "sensitivity", "audit")
-
-
-def _api(name: str) -> object:
-    import importlib
-
-    return getattr(importlib.import_module("hemscore.api"), name)
-
-
-def _shadow(name: str) -> property:
-    # Importing the module ``hemscore.plan`` sets the package's attribute ``plan`` to it; the
-    # property keeps ``hemscore.plan`` the public function and files the module elsewhere
-    # (internal code imports these modules by relative import, which never reads the attribute).
-    def get(self: object) -> object:
-        return _api(name)
-
-    def put(self: object, value: object) -> None:
-        vars(self)[f"_module_{name}"] = value
-
-    return property(get, put)
-
-
-class _Package(type(__import__("sys"))):  # type: ignore[misc]
-    pass
-
-
-for _name in _SHADOWED:
-    setattr(_Package, _name, _shadow(_name))
-__import__("sys").modules[__name__].__class__ = _Package
-
 
 def __getattr__(name: str) -> object:
     # Lazy, so that `hemscore --version` imports nothing but this file.
@@ -80,5 +49,7 @@ def __getattr__(name: str) -> object:
         )
         name = new
     if name in __all__ and name != "__version__":
-        return _api(name)
+        from hemscore import api
+
+        return getattr(api, name)
     raise AttributeError(f"module 'hemscore' has no attribute {name!r}")
