@@ -281,9 +281,7 @@ def prepare(assessments: Sequence[Assessment]) -> Panel:
                 rule.scale is not None,
             )
         )
-    return Panel(
-        tuple(assessments), ruleset, tuple(rules), first.min_coverage, first.aggregation
-    )
+    return Panel(tuple(assessments), ruleset, tuple(rules), first.min_coverage, first.aggregation)
 
 
 def nothing_to_vary(panel: Panel, factor: Factor) -> str | None:
@@ -321,14 +319,13 @@ def nothing_to_vary(panel: Panel, factor: Factor) -> str | None:
     elif factor.name == "inclusion":
         if len(panel.candidates) < 2:
             return f"{name}: fewer than two rules have data, so leaving one out leaves nothing to score"
-    elif factor.name == "estimates":
-        if not any(
-            e and s == ASSESSED for rd in rules for e, s in zip(rd.estimate, rd.status)
-        ):
-            return (
-                f"{name}: no scored value is marked as an estimate (a source starting "
-                '"estimate:"), so there is nothing to drop'
-            )
+    elif factor.name == "estimates" and not any(
+        e and s == ASSESSED for rd in rules for e, s in zip(rd.estimate, rd.status)
+    ):
+        return (
+            f"{name}: no scored value is marked as an estimate (a source starting "
+            '"estimate:"), so there is nothing to drop'
+        )
     return None
 
 
@@ -843,7 +840,7 @@ def _indices(
 ) -> tuple[list[dict[str, Index] | None], list[float | None]]:
     """SciPy's Sobol' indices of each output (rows), with bootstrap intervals."""
     import numpy as np
-    from scipy import stats
+    from scipy import stats  # type: ignore[import-untyped]
 
     s, n = f_a.shape
     out: list[dict[str, Index] | None] = [None] * s
@@ -891,7 +888,10 @@ def _indices(
             confidence_level=CONFIDENCE,
             rng=np.random.default_rng([seed, 1]),
         )
-        lo_hi = (np.asarray(boot.confidence_interval.low), np.asarray(boot.confidence_interval.high))
+        lo_hi = (
+            np.asarray(boot.confidence_interval.low),
+            np.asarray(boot.confidence_interval.high),
+        )
     for j, i in enumerate(keep):
         entry = {}
         for g, name in enumerate(names):
@@ -915,7 +915,7 @@ def run(
     """The variance-based analysis of ``factors`` over ``assessments`` (one rule set)."""
     import numpy as np
     import scipy
-    from scipy.stats import qmc
+    from scipy.stats import qmc  # type: ignore[import-untyped]
 
     from hemscore.analysis.compare import ranks
 
@@ -959,7 +959,11 @@ def run(
 
     def split(y: Any) -> tuple[Any, Any, Any]:
         yt = y.T  # (P, M)
-        return yt[:, :n], yt[:, n : 2 * n], yt[:, 2 * n :].reshape(len(y.T), d, n).transpose(1, 0, 2)
+        return (
+            yt[:, :n],
+            yt[:, n : 2 * n],
+            yt[:, 2 * n :].reshape(len(y.T), d, n).transpose(1, 0, 2),
+        )
 
     outputs = [scores] + ([rank] if rank is not None else [])
     parts = [split(y) for y in outputs]
@@ -984,35 +988,8 @@ def run(
                 variances[ps + i],
                 idx[ps + i],
             )
-        profiles.append(
-            ProfileResult(x, x.score, nominal_ranks[i] if many else None, s_out, r_out)
-        )
-    within_nominal = within_interval = None
-    if many:
-        ranked = [
-            p
-            for p in profiles
-            if p.nominal_rank is not None and p.rank is not None and p.rank.interval is not None
-        ]
-        if ranked:
-            within_nominal = (
-                sum(
-                    1
-                    for p in ranked
-                    if abs(p.nominal_rank - p.rank.interval.median) <= RANK_BAND  # type: ignore[operator,union-attr]
-                ),
-                len(ranked),
-            )
-            within_interval = (
-                sum(
-                    1
-                    for p in ranked
-                    if p.rank.interval.median - RANK_BAND  # type: ignore[union-attr]
-                    <= p.rank.interval.low  # type: ignore[union-attr]
-                    and p.rank.interval.high <= p.rank.interval.median + RANK_BAND  # type: ignore[union-attr]
-                ),
-                len(ranked),
-            )
+        profiles.append(ProfileResult(x, x.score, nominal_ranks[i] if many else None, s_out, r_out))
+    within_nominal, within_interval = _within(profiles) if many else (None, None)
     return UncertaintyResult(
         factors=factors,
         samples=samples,
@@ -1025,6 +1002,24 @@ def run(
         within_nominal=within_nominal,
         within_interval=within_interval,
     )
+
+
+def _within(
+    profiles: Sequence[ProfileResult],
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """How many ranked profiles stay within ±RANK_BAND of their simulated median rank: by
+    their nominal rank, and by their whole 5–95% rank interval (each out of how many)."""
+    pairs: list[tuple[int, Interval]] = []
+    for p in profiles:
+        if p.nominal_rank is not None and p.rank is not None and p.rank.interval is not None:
+            pairs.append((p.nominal_rank, p.rank.interval))
+    if not pairs:
+        return None, None
+    by_nominal = sum(1 for n, i in pairs if abs(n - i.median) <= RANK_BAND)
+    by_interval = sum(
+        1 for _, i in pairs if i.median - RANK_BAND <= i.low and i.high <= i.median + RANK_BAND
+    )
+    return (by_nominal, len(pairs)), (by_interval, len(pairs))
 
 
 def leave_one_out(panel: Panel) -> tuple[LeaveOut, ...]:
@@ -1043,8 +1038,6 @@ def leave_one_out(panel: Panel) -> tuple[LeaveOut, ...]:
     out = []
     for row, ri in enumerate(cand):
         without = ranks([None if math.isnan(s) else float(s) for s in scores[row]])
-        shifts = tuple(
-            None if w is None or n is None else w - n for w, n in zip(without, nominal)
-        )
+        shifts = tuple(None if w is None or n is None else w - n for w, n in zip(without, nominal))
         out.append(LeaveOut(panel.ruleset.rules[ri], shifts))
     return tuple(out)

@@ -431,11 +431,16 @@ Examples:
   hemscore sensitivity reference/panel/2017 --common --runs 5000 --seed 7 --format json
 
   hemscore sensitivity p.toml --low 0.8 --high 1.2     # milder weight changes
+
+  hemscore sensitivity reference/panel/2017 --common --factor weights --factor goalposts=0.2 \
+      --factor normalisation --factor aggregation --factor inclusion --format json
+      # Sobol' indices of each choice (needs the stats extra); see docs/sensitivity.md
 """
 
 
 @app.command(epilog=SENSITIVITY_EXAMPLES)
 def sensitivity(
+    ctx: typer.Context,
     profiles: Annotated[
         list[str],
         typer.Argument(
@@ -476,11 +481,64 @@ def sensitivity(
     force: ForceOpt = False,
     common: CommonOpt = False,
     mixed_kinds: MixedKindsOpt = False,
+    factor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--factor",
+            help="Switch a factor group on for a variance-based (Sobol') analysis: weights[=SHARE"
+            "|LOW:HIGH], diagnostic-weights[=...], goalposts[=SHARE|LOW:HIGH], normalisation"
+            "[=goalposts,minmax,rank], aggregation, missing, inclusion, estimates. Repeat it.",
+            show_default=False,
+        ),
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option("--samples", help="With --factor: Saltelli base samples N, a power of 2."),
+    ] = 1024,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap", help="With --factor: bootstrap resamples of the indices (0: none)."
+        ),
+    ] = 200,
 ) -> None:
-    """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo)."""
+    """How much scores and ranks move when rule weights and the aggregation change (Monte Carlo).
+
+    With --factor: which modelling choices move them (Sobol' indices, the stats extra)."""
     from hemscore.analysis.sensitivity import budget_problem, run
     from hemscore.model.rules import load_ruleset
     from hemscore.render.reports.sensitivity import render
+
+    if factor:
+        for name in ("runs", "low", "high"):
+            if _given(ctx, name):
+                raise UsageError(
+                    f"--{name} belongs to the Monte Carlo run without --factor; with --factor "
+                    "set ranges in the factor (e.g. --factor weights=0.8:1.2) and the runs "
+                    "with --samples"
+                )
+        _sobol(
+            profiles,
+            factor,
+            samples,
+            bootstrap,
+            seed,
+            rules,
+            fmt,
+            output,
+            aggregation,
+            min_coverage,
+            strict,
+            lang,
+            color,
+            force,
+            common,
+            mixed_kinds,
+        )
+        return
+    for name in ("samples", "bootstrap"):
+        if _given(ctx, name):
+            raise UsageError(f"--{name} needs --factor (the variance-based analysis)")
 
     if low > high:
         raise UsageError(f"--low ({low:g}) must not be above --high ({high:g})")
@@ -504,6 +562,72 @@ def sensitivity(
         import dataclasses
 
         result = dataclasses.replace(result, common=shared)
+    write_output(
+        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        output,
+        inputs=read_inputs(profiles, rules),
+        force=force,
+    )
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was given (on the command line or by the environment)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _sobol(
+    profiles: list[str],
+    factor: list[str],
+    samples: int,
+    resamples: int,
+    seed: int,
+    rules: RulesOpt,
+    fmt: SensitivityFormat,
+    output: Path | None,
+    aggregation: Aggregation,
+    min_coverage: float,
+    strict: bool,
+    lang: Lang,
+    color: Color,
+    force: bool,
+    common: bool,
+    mixed_kinds: bool,
+) -> None:
+    """``sensitivity --factor``: the variance-based analysis (analysis/uncertainty.py)."""
+    from hemscore.analysis import uncertainty as unc
+    from hemscore.model.rules import load_ruleset
+
+    try:
+        factors = [unc.parse_factor(f) for f in factor]
+        unc.check_factors(factors)
+        unc.check_samples(samples)
+        unc.check_resamples(resamples)
+    except unc.FactorError as e:
+        raise UsageError(str(e)) from None
+    ruleset = load_ruleset(rules or None)
+    assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
+    _check_kinds(assessments, mixed_kinds, lang)
+    shared = None
+    if common:
+        from hemscore.cli.common import common_assessments
+
+        assessments, _, shared = common_assessments(assessments, ruleset)
+    try:
+        import numpy  # noqa: F401
+        import scipy  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise UsageError("--factor needs NumPy and SciPy: pip install 'hemscore[stats]'") from None
+    try:
+        result = unc.run(assessments, factors, samples=samples, seed=seed, resamples=resamples)
+    except unc.FactorError as e:
+        raise UsageError(str(e)) from None
+    if shared is not None:
+        import dataclasses
+
+        result = dataclasses.replace(result, common=shared)
+    from hemscore.render.reports.uncertainty import render
+
     write_output(
         render(result, fmt.value, _options(fmt.value, lang, color, output)),
         output,
