@@ -854,13 +854,18 @@ def _indices(
     keep = np.flatnonzero(finite & (var > 0))
     if keep.size == 0:
         return out, variances
-    a, b, ab = f_a[keep], f_b[keep], f_ab[:, keep]
+    rows = keep
+    if keep.size == 1:
+        # one output and one group: SciPy squeezes the indices to a scalar and then fails to
+        # assign into it, so the output goes in twice (the copy is dropped below)
+        rows = np.concatenate([keep, keep])
+    a, b, ab = f_a[rows], f_b[rows], f_ab[:, rows]
     res = stats.sobol_indices(func={"f_A": a, "f_B": b, "f_AB": ab}, n=n)
-    first = np.atleast_2d(res.first_order).reshape(keep.size, len(names))
-    total = np.atleast_2d(res.total_order).reshape(keep.size, len(names))
+    first = np.atleast_2d(res.first_order).reshape(rows.size, len(names))
+    total = np.atleast_2d(res.total_order).reshape(rows.size, len(names))
     lo_hi: Any = None
     if resamples:
-        per = (ab.shape[0] + 2) * keep.size * n
+        per = (ab.shape[0] + 2) * rows.size * n
         batch = max(1, 4_000_000 // per)
 
         def statistic(idx: Any, axis: int = -1) -> Any:
@@ -868,15 +873,15 @@ def _indices(
             lead = idx.shape[:-1]
             flat = idx.reshape(-1, n)
             k = flat.shape[0]
-            fa = a[:, flat].reshape(keep.size * k, n)
-            fb = b[:, flat].reshape(keep.size * k, n)
-            fab = ab[:, :, flat].reshape(ab.shape[0], keep.size * k, n)
+            fa = a[:, flat].reshape(rows.size * k, n)
+            fb = b[:, flat].reshape(rows.size * k, n)
+            fab = ab[:, :, flat].reshape(ab.shape[0], rows.size * k, n)
             with np.errstate(all="ignore"):
                 r = stats.sobol_indices(func={"f_A": fa, "f_B": fb, "f_AB": fab}, n=n)
-            fo = np.asarray(r.first_order).reshape(keep.size, k, len(names))
-            to = np.asarray(r.total_order).reshape(keep.size, k, len(names))
+            fo = np.asarray(r.first_order).reshape(rows.size, k, len(names))
+            to = np.asarray(r.total_order).reshape(rows.size, k, len(names))
             both = np.stack([fo, to])  # (2, s, k, d)
-            return np.moveaxis(both, 2, -1).reshape(2, keep.size, len(names), *lead)
+            return np.moveaxis(both, 2, -1).reshape(2, rows.size, len(names), *lead)
 
         boot = stats.bootstrap(
             (np.arange(n),),
