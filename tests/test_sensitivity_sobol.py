@@ -108,7 +108,7 @@ def test_additive_model_indices_fall_within_their_confidence_intervals(  # type:
     rules, (p1, *_) = _model(tmp_path)
     data = _json(
         run_cli, p1, "--rules", rules, "--factor", "goalposts=0.5", "--factor", "estimates",
-        "--samples", "1024", "--seed", "3",
+        "--samples", "512", "--seed", "3", "--bootstrap", "100",
     )  # fmt: skip
     # Y = (A + E) / 2. A = R-A's score, 50 × (40 − w) / (50 − w) with w = 50 − 50a, a the
     # factor on the distance from target to worst, uniform on [0.5, 1.5]: A = 50 (1 − 0.2/a).
@@ -127,7 +127,7 @@ def test_additive_model_indices_fall_within_their_confidence_intervals(  # type:
         for kind in ("first", "total"):
             low, high = ix[f"{kind}_ci"]
             assert low <= s <= high, (group, kind, low, s, high)
-            assert high - low < 0.15  # an interval that says something
+            assert high - low < 0.2  # an interval that says something
             assert ix[kind] == pytest.approx(s, abs=0.05)
 
 
@@ -280,12 +280,12 @@ def test_fast_path_equals_the_engine_on_the_panel() -> None:
     ]
     factors = [unc.parse_factor(g) for g in unc.GROUPS]
     width = sum(len(c) for c in unc._columns(panel, factors).values())
-    u = np.random.default_rng(17).random((24, width))
+    u = np.random.default_rng(17).random((12, width))
     draws = unc.draws_from_unit(panel, factors, u)
     # the draws reach every choice of every categorical group
     assert set(draws.norm) == {0, 1, 2} and draws.impute.any() and draws.drop.any()
     assert (draws.leave_out >= 0).any() and draws.geometric.any()
-    assert _check_equal(panel, draws, True) > 24 * 30
+    assert _check_equal(panel, draws, True) > 12 * 30
 
 
 @settings(max_examples=15, deadline=None)
