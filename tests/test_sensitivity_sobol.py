@@ -322,3 +322,15 @@ def test_panel_scales_by_hand() -> None:
     assert [minmax.evaluate(x)[0] for x in (2.0, 3.0, 6.0)] == [0.0, 25.0, 100.0]
     flat = unc.panel_scale(rule, [5.0, 5.0], "minmax")
     assert flat.evaluate(5.0)[0] == 50.0
+
+
+def test_rank_stability_shares_by_hand() -> None:
+    def prof(nominal: int, median: float, low: float, high: float) -> unc.ProfileResult:
+        rank = unc.Output(unc.Interval(median, low, high), 10, 1.0, None)
+        score = unc.Output(None, 10, None, None)
+        return unc.ProfileResult(_panel_assessments()[0], None, nominal, score, rank)
+
+    # nominal within ±3 of the median: 1 (|1 − 3| = 2), 3 (|9 − 6| = 3); not 2 (|10 − 5| = 5).
+    # whole 5–95% interval within median ± 3: 1 (1–5 around 3), 2 (4–8 around 5); not 3 (2–9).
+    profiles = [prof(1, 3.0, 1.0, 5.0), prof(10, 5.0, 4.0, 8.0), prof(9, 6.0, 2.0, 9.0)]
+    assert unc._within(profiles) == ((2, 3), (2, 3))

@@ -350,12 +350,6 @@ class Draws:
     def runs(self) -> int:
         return int(self.norm.shape[0])
 
-    def row(self, m: int) -> Draws:
-        import numpy as np
-
-        pick = np.array([m])
-        return Draws(*(getattr(self, f.name)[pick] for f in dataclasses.fields(self)))
-
 
 def nominal_draws(panel: Panel, runs: int) -> Draws:
     """``runs`` runs at the nominal choices."""
