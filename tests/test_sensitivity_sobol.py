@@ -260,10 +260,16 @@ def _panel_assessments() -> tuple[Assessment, ...]:
 
 
 def _check_equal(panel: unc.Panel, draws: unc.Draws, goalposts_on: bool) -> int:
+    from hemscore.analysis.compare import ranks
+
     fast = unc.evaluate(panel, draws, goalposts_on)
+    fast_ranks = unc.rank_rows(fast)
     scored = 0
     for m in range(draws.runs):
-        for i, a in enumerate(unc.reference_assessments(panel, draws, m, goalposts_on)):
+        engine = unc.reference_assessments(panel, draws, m, goalposts_on)
+        expected = [math.nan if r is None else float(r) for r in ranks([a.score for a in engine])]
+        assert fast_ranks[m].tolist() == pytest.approx(expected, nan_ok=True)
+        for i, a in enumerate(engine):
             if a.score is None:
                 assert math.isnan(fast[m, i]), (m, i)
             else:
