@@ -554,12 +554,29 @@ def _rule_scores(rd: _RuleData, draws: Draws, goalposts_on: bool) -> Array:
     return np.where(present, scores, np.nan)
 
 
+def _slice(draws: Draws, start: int, stop: int) -> Draws:
+    return Draws(*(getattr(draws, f.name)[start:stop] for f in dataclasses.fields(draws)))
+
+
 def evaluate(panel: Panel, draws: Draws, goalposts_on: bool = True) -> Array:
     """Every profile's overall score in every run (rows: runs; NaN: no overall score).
 
     The engine's arithmetic, vectorised over runs: rule scores, weighted diagnostic means with
-    the coverage floor, then the overall mean of the scored diagnostics with the floor.
+    the coverage floor, then the overall mean of the scored diagnostics with the floor. Runs
+    are taken in blocks of about 100,000 profile-runs, which bounds the memory (each run is
+    computed on its own, so the blocks do not change a number).
     """
+    import numpy as np
+
+    block = max(1, 100_000 // max(1, len(panel.assessments)))
+    parts = [
+        _evaluate(panel, _slice(draws, start, start + block), goalposts_on)
+        for start in range(0, draws.runs, block)
+    ]
+    return np.asarray(np.concatenate(parts), dtype=np.float64)
+
+
+def _evaluate(panel: Panel, draws: Draws, goalposts_on: bool) -> Array:
     import numpy as np
 
     m = draws.runs
@@ -860,7 +877,7 @@ def _indices(
     lo_hi: Any = None
     if resamples:
         per = (ab.shape[0] + 2) * rows.size * n
-        batch = max(1, 4_000_000 // per)
+        batch = max(1, 1_000_000 // per)
 
         def statistic(idx: Any, axis: int = -1) -> Any:
             idx = np.asarray(idx)
