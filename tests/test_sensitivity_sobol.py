@@ -340,3 +340,20 @@ def test_rank_stability_shares_by_hand() -> None:
     # whole 5–95% interval within median ± 3: 1 (1–5 around 3), 2 (4–8 around 5); not 3 (2–9).
     profiles = [prof(1, 3.0, 1.0, 5.0), prof(10, 5.0, 4.0, 8.0), prof(9, 6.0, 2.0, 9.0)]
     assert unc._within(profiles) == ((2, 3), (2, 3))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # 65,536 × (8 + 2) runs × 3 profiles = 1,966,080 profile-runs > 1,000,000
+        ([f"--factor={g}" for g in unc.GROUPS] + ["--samples", "65536"], "profile-runs"),
+        # 10,000 resamples × 32,768 × 3 runs × 3 profiles = 2,949,120,000 > 2,000,000,000
+        (["--factor", "aggregation", "--samples", "32768", "--bootstrap", "10000"], "resampled"),
+    ],
+)
+def test_work_beyond_the_budget_is_refused_before_it_starts(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path, args: list[str], message: str
+) -> None:
+    rules, paths = _model(tmp_path)
+    r = run_cli("sensitivity", *paths, "--rules", rules, "--min-coverage", "0.05", *args)
+    assert r.code == 2 and message in r.err and "over the budget" in r.err, r.err

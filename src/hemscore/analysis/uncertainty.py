@@ -818,10 +818,24 @@ class UncertaintyResult:
     common: tuple[str, ...] | None = None
 
 
-def budget_problem(samples: int, groups: int, profiles: int, rules: int) -> str | None:
+#: Bootstrap resamples × runs × profiles: each resample recomputes the indices of a profile's
+#: score and rank over all the runs. 2 × 10⁹ takes about a minute on one core; the default
+#: (200 resamples) over the largest run the first budget allows stays at a tenth of it.
+MAX_BOOTSTRAP_TERMS = 2_000_000_000
+
+
+def budget_problem(
+    samples: int, groups: int, profiles: int, rules: int, resamples: int = 0
+) -> str | None:
     """Why N·(d + 2) runs over these profiles and rules exceed the work budget, or None."""
     runs = samples * (groups + 2)
     n = max(profiles, 1)
+    if resamples * runs * n > MAX_BOOTSTRAP_TERMS:
+        return (
+            f"--bootstrap {resamples} over {runs:,} runs × {n:,} profiles is "
+            f"{resamples * runs * n:,} resampled terms, over the budget of "
+            f"{MAX_BOOTSTRAP_TERMS:,}: lower --bootstrap or --samples"
+        )
     if runs * n > MAX_PROFILE_RUNS:
         return (
             f"--samples {samples} with {groups} groups is {runs:,} runs × {n:,} profiles = "
@@ -947,7 +961,7 @@ def run(
         if why:
             raise FactorError(why)
     d = len(factors)
-    problem = budget_problem(samples, d, len(assessments), len(panel.ruleset.rules))
+    problem = budget_problem(samples, d, len(assessments), len(panel.ruleset.rules), resamples)
     if problem:
         raise FactorError(problem)
     cols = _columns(panel, factors)
