@@ -204,6 +204,7 @@ def test_same_seed_same_bytes_other_seed_other_numbers(run_cli, tmp_path: Path) 
         (["--factor", "weights=1:1"], "nothing to vary"),
         (["--factor", "normalisation=rank"], "nothing to vary"),
         (["--factor", "normalisation=zscore,rank"], "unknown choice"),
+        (["--factor", "goalposts", "--factor", "normalisation=minmax,rank"], "never use"),
         (["--factor", "weight"], "unknown factor group"),
         (["--factor", "missing=yes"], "takes no value"),
         (["--factor", "aggregation", "--factor", "aggregation"], "given twice"),

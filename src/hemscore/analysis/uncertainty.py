@@ -960,6 +960,13 @@ def run(
         why = nothing_to_vary(panel, f)
         if why:
             raise FactorError(why)
+    norm = next((f for f in factors if f.name == "normalisation"), None)
+    if norm and "goalposts" not in norm.levels and any(f.name == "goalposts" for f in factors):
+        raise FactorError(
+            f"--factor goalposts: the normalisations drawn ({', '.join(norm.levels)}) never use "
+            "the goalposts, so moving them changes nothing; add goalposts to --factor "
+            "normalisation or leave --factor goalposts out"
+        )
     d = len(factors)
     problem = budget_problem(samples, d, len(assessments), len(panel.ruleset.rules), resamples)
     if problem:
