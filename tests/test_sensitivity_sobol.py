@@ -358,3 +358,20 @@ def test_work_beyond_the_budget_is_refused_before_it_starts(  # type: ignore[no-
     rules, paths = _model(tmp_path)
     r = run_cli("sensitivity", *paths, "--rules", rules, "--min-coverage", "0.05", *args)
     assert r.code == 2 and message in r.err and "over the budget" in r.err, r.err
+
+
+def test_the_api_runs_the_same_analysis(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import hemscore
+    from hemscore.errors import UsageError
+
+    rules, paths = _model(tmp_path)
+    rs = hemscore.load_ruleset([rules])
+    items = [hemscore.assess(str(p), rs, min_coverage=0.05) for p in paths]
+    got = hemscore.sensitivity(items, factors=["aggregation"], samples=8, bootstrap=0)
+    cli = _json(
+        run_cli, *paths, "--rules", rules, "--min-coverage", "0.05", "--factor", "aggregation",
+        "--samples", "8", "--bootstrap", "0",
+    )  # fmt: skip
+    assert got == cli
+    with pytest.raises(UsageError, match="power of 2"):
+        hemscore.sensitivity(items, factors=["aggregation"], samples=10)

@@ -226,14 +226,36 @@ def plan(
 
 
 def sensitivity(
-    assessments: Sequence[Assessment], *, runs: int = 1000, seed: int = 0, **options: Any
+    assessments: Sequence[Assessment],
+    *,
+    runs: int = 1000,
+    seed: int = 0,
+    factors: Sequence[str] | None = None,
+    samples: int = 1024,
+    bootstrap: int = 200,
+    **options: Any,
 ) -> dict[str, Any]:
-    """Monte Carlo over weights and aggregation: the JSON of ``hemscore sensitivity``."""
+    """Monte Carlo over weights and aggregation: the JSON of ``hemscore sensitivity``.
+
+    With ``factors`` (the values of ``--factor``, e.g. ``["weights=0.5", "normalisation"]``):
+    the variance-based analysis of ``sensitivity --factor`` (needs the ``stats`` extra)."""
+    if not assessments:
+        raise UsageError("no assessments to analyse")
+    if factors:
+        from hemscore.analysis import uncertainty as unc
+        from hemscore.render.reports.uncertainty import to_dict as sobol_dict
+
+        if options or runs != 1000:
+            raise UsageError("runs, low and high belong to the Monte Carlo run without factors")
+        try:
+            parsed = [unc.parse_factor(f) for f in factors]
+            result = unc.run(assessments, parsed, samples=samples, seed=seed, resamples=bootstrap)
+        except unc.FactorError as e:
+            raise UsageError(str(e)) from None
+        return sobol_dict(result)
     from hemscore.analysis.sensitivity import run
     from hemscore.render.reports.sensitivity import to_dict as as_dict
 
-    if not assessments:
-        raise UsageError("no assessments to analyse")
     return as_dict(run(assessments, runs=runs, seed=seed, **options))
 
 
