@@ -375,3 +375,15 @@ def test_the_api_runs_the_same_analysis(run_cli, tmp_path: Path) -> None:  # typ
     assert got == cli
     with pytest.raises(UsageError, match="power of 2"):
         hemscore.sensitivity(items, factors=["aggregation"], samples=10)
+
+
+def test_without_scipy_one_line_says_how_to_install_it(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules, paths = _model(tmp_path)
+    monkeypatch.setitem(__import__("sys").modules, "scipy", None)  # import scipy now fails
+    r = run_cli("sensitivity", *paths, "--rules", rules, "--factor", "aggregation")
+    assert r.code == 2 and r.out == ""
+    assert (
+        r.err == "hemscore: error: --factor needs NumPy and SciPy: pip install 'hemscore[stats]'\n"
+    )
