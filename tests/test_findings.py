@@ -369,7 +369,52 @@ PROSE = [
 ]
 
 
+# The same figures where README.md and docs/validation.md sum the findings up.
+ELSEWHERE = [
+    (ROOT / "README.md", "technology (52 against exports 71)"),
+    (ROOT / "README.md", "Kyushu scores higher on cluster (100 against 83"),
+    (ROOT / "README.md", "(38% of the talent weight has data)"),
+    (ROOT / "README.md", "China 2022 (39) scores below the US 2014 (74) and Japan 2022 (81)"),
+    (ROOT / "README.md", "China 2022 (75) scores above the\n  US 2014 (60) and Japan 2022 (57)"),
+    (VALIDATION, "technology holds (China 39, the US 74, Japan 81)"),
+    (VALIDATION, "(China 75, the US 60, Japan 57)"),
+    (
+        VALIDATION,
+        "technology is China 45, the US 69,\nJapan 88, and exports China 75, Japan 66, the US 54",
+    ),
+]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
 @pytest.mark.parametrize("phrase", PROSE)
 def test_findings_prose_states_the_pinned_figures(phrase: str) -> None:
-    text = FINDINGS.read_text("utf-8")
-    assert re.sub(r"\s+", " ", phrase) in re.sub(r"\s+", " ", text)
+    assert _flat(phrase) in _flat(FINDINGS.read_text("utf-8"))
+
+
+@pytest.mark.parametrize(("path", "phrase"), ELSEWHERE)
+def test_summaries_state_the_pinned_figures(path: Path, phrase: str) -> None:
+    assert _flat(phrase) in _flat(path.read_text("utf-8")), path.name
+
+
+def test_examples_readme_coverage_line_is_the_pinned_coverage() -> None:
+    text = _flat((ROOT / "examples" / "README.md").read_text("utf-8"))
+    names = {
+        "China": "china-2022",
+        "Japan": "japan-2022",
+        "US 2014": "us-2014",
+        "ZTE": "zte-2018",
+        "Kyushu": "kyushu-silicon-island",
+        "Zhongguancun": "zhongguancun",
+    }
+    shares = "; ".join(
+        f"{name} " + "/".join(f"{EXAMPLES_2_0[s][d][1] * 100:.0f}" for d in DIAGNOSTICS) + "%"
+        for name, s in names.items()
+    )
+    overall = ", ".join(
+        f"{name.split()[0]} {EXAMPLES_2_0[s]['overall'][1] * 100:.0f}%" for name, s in names.items()
+    )
+    assert shares in text
+    assert f"Overall coverage: {overall}" in text
