@@ -366,6 +366,19 @@ PROSE = [
     "(coverage China 43%, Japan 29%,\nUS 43%), Japan has no export score (45%)",
     "and no overall score (41%)",
     "67.1 and the US's 71.1 instead of 63.1 and 67.1",
+    "| China 2022 | 60 C (80%) → 63 C (76%) |",
+    "| Japan 2022 | 70 B (67%) → 68 B (59%) |",
+    "| US 2014 | 67 B (76%) → 67 B (69%) |",
+    "| Kyushu | n/a (45%) → n/a (40%) |",
+    "| Zhongguancun | n/a (45%) → n/a (28%) |",
+    "talent 49 (80%) → 61 (60%): the PhD-return value (TA-03, scoring 16)",
+    "technology 84 (86%) → 81 (71%) without TiVA; exports 63 (82%) → 57 (64%)",
+    "policy 73 (80%) → 73 (60%) without the 2016 R&D-support value (scoring 72)",
+    "the 2014 high-tech share scores lower, 69 → 65, the medium/high-tech share higher, 56 → 61",
+    "cluster coverage 67% → 56%",
+    "technology 21 (67%) → n/a (0%), exports 90 (50%) → n/a (25%), talent 90 (50%) → n/a (38%)",
+    "its talent scores 90 at 50% coverage",
+    "China (71) scored above Japan (63) and the US (60)",
 ]
 
 
@@ -418,3 +431,76 @@ def test_examples_readme_coverage_line_is_the_pinned_coverage() -> None:
     )
     assert shares in text
     assert f"Overall coverage: {overall}" in text
+
+
+SECOND_PASS = ROOT / "tests" / "fixtures" / "second-pass-values.toml"
+BEFORE_WINDOW_RULES = {
+    ("china-2022", "TA-03"): 15.8667,
+    ("us-2014", "PO-02"): 71.5,
+    ("us-2014", "EX-02"): 68.8811,
+    ("us-2014", "EX-03"): 55.981,
+}
+
+
+def test_the_data_window_under_the_current_rule_set(
+    run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """§10: today's profiles with the second pass's out-of-window values put back ("before")."""
+    restored = tomllib.loads(SECOND_PASS.read_text("utf-8"))
+    for stem in EXAMPLES_2_0:
+        data = tomllib.loads((EXAMPLES / f"{stem}.toml").read_text("utf-8"))
+        for section, values in restored.get(stem, {}).items():
+            data.setdefault(section, {}).update(values)
+        (tmp_path / f"{stem}.toml").write_text(tomli_w.dumps(data), "utf-8")
+    r = run_cli("assess", str(tmp_path), "--format", "json")
+    assert r.code == 0
+    assert sum(len(v) for s in restored.values() for v in s.values()) == 20
+    # 17 of them are dated outside the window; the 2021 researcher counts of China and Japan
+    # and Zhongguancun's five universities (2011) were replaced for another reason
+    assert r.err.count("dated") == 17
+    reports = {Path(a["profile"]["path"]).stem: a for a in json.loads(r.out)}
+    before = {stem: _scores(a) for stem, a in reports.items()}
+    rules = {
+        (stem, x["id"]): x["score"]
+        for stem, a in reports.items()
+        for d in a["diagnostics"]
+        for x in d["rules"]
+    }
+    assert {k: rules[k] for k in BEFORE_WINDOW_RULES} == BEFORE_WINDOW_RULES
+    changed = {
+        stem: {k: (before[stem][k], EXAMPLES_2_0[stem][k]) for k in before[stem]} for stem in before
+    }
+    moved = {
+        stem: {k: v for k, v in pairs.items() if v[0] != v[1]}
+        for stem, pairs in changed.items()
+        if any(v[0] != v[1] for v in pairs.values())
+    }
+    assert moved == {
+        "china-2022": {
+            "exports": ((71.3461, 0.8182), (74.6241, 0.8182)),
+            "talent": ((48.7951, 0.8), (60.5941, 0.6)),
+            "overall": ((60.1329, 0.7959), (63.1483, 0.7551)),
+        },
+        "japan-2022": {
+            "technology": ((83.79, 0.8571), (80.548, 0.7143)),
+            "exports": ((62.9878, 0.8182), (57.432, 0.6364)),
+            "overall": ((69.7778, 0.6735), (67.5784, 0.5918)),
+        },
+        "us-2014": {
+            "exports": ((59.7636, 1.0), (60.0121, 1.0)),
+            "talent": ((None, 0.4), (None, 0.3)),
+            "policy": ((72.845, 0.8), (73.2933, 0.6)),
+            "overall": ((66.8985, 0.7551), (67.0726, 0.6939)),
+        },
+        "kyushu-silicon-island": {
+            "cluster": ((100.0, 0.6667), (100.0, 0.5556)),
+            "overall": ((None, 0.45), (None, 0.4)),
+        },
+        "zhongguancun": {
+            "cluster": ((None, 0.3889), (None, 0.2778)),
+            "technology": ((21.0, 0.6667), (None, 0.0)),
+            "exports": ((90.1, 0.5), (None, 0.25)),
+            "talent": ((89.725, 0.5), (None, 0.375)),
+            "overall": ((None, 0.45), (None, 0.275)),
+        },
+    }
