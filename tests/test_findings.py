@@ -379,6 +379,9 @@ PROSE = [
     "technology 21 (67%) → n/a (0%), exports 90 (50%) → n/a (25%), talent 90 (50%) → n/a (38%)",
     "its talent scores 90 at 50% coverage",
     "China (71) scored above Japan (63) and the US (60)",
+    "without its values China's exports score 70 against the US's 55 and Japan's 57",
+    "China's exports score 68 and the US's 59, Japan's cannot be scored (45% coverage)",
+    "(EX-01, EX-03) Japan scores 78, China 60 and the US 47",
 ]
 
 
@@ -391,6 +394,7 @@ ELSEWHERE = [
     (ROOT / "README.md", "China 2022 (75) scores above the\n  US 2014 (60) and Japan 2022 (57)"),
     (VALIDATION, "technology holds (China 39, the US 74, Japan 81)"),
     (VALIDATION, "(China 75, the US 60, Japan 57)"),
+    (VALIDATION, "(EX-01, EX-03), Japan scores 78, China 60 and the US 47"),
     (
         VALIDATION,
         "technology is China 45, the US 69,\nJapan 88, and exports China 75, Japan 66, the US 54",
@@ -504,3 +508,153 @@ def test_the_data_window_under_the_current_rule_set(
             "overall": ((None, 0.45), (None, 0.275)),
         },
     }
+
+
+# §0: the values the second research pass added that today's profiles still carry.
+SECOND_PASS_ADDED = {
+    "china-2022": (
+        "cluster.industry_university_projects_pct",
+        "cluster.collaborating_firms_pct",
+        "technology.critical_input_origin_shares",
+        "exports.destination_shares",
+    ),
+    "japan-2022": ("cluster.collaborating_firms_pct", "technology.export_control_exposure_pct"),
+    "us-2014": (
+        "cluster.industry_university_projects_pct",
+        "technology.domestic_firms_market_share_pct",
+        "technology.export_control_exposure_pct",
+        "exports.destination_shares",
+    ),
+    "zte-2018": (),
+    "kyushu-silicon-island": (
+        "technology.critical_input_origin_shares",
+        "exports.destination_shares",
+        "exports.new_product_sales_series",
+    ),
+    "zhongguancun": ("cluster.public_tech_platforms_count", "exports.new_product_sales_series"),
+}
+
+
+def test_what_the_second_pass_carries(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    for stem, metrics in SECOND_PASS_ADDED.items():
+        _copy(stem, tmp_path, metrics)
+    without = _reports(run_cli, str(tmp_path))
+    today = _reports(run_cli, str(EXAMPLES))
+    got = {s: _scores(a) for s, a in without.items()}
+    assert {s: a["overall"]["grade"] for s, a in without.items() if s in GRADES} == {
+        "china-2022": "C",
+        "japan-2022": "C",
+        "us-2014": "B",
+    }
+    assert got == {
+        "china-2022": {
+            "cluster": (None, 0.0),
+            "technology": (38.9077, 0.7857),
+            "exports": (70.331, 0.6364),
+            "talent": (60.5941, 0.6),
+            "policy": (58.7744, 0.6),
+            "overall": (57.1518, 0.6122),
+        },
+        "japan-2022": {
+            "cluster": (None, 0.0),
+            "technology": (79.5242, 0.6786),
+            "exports": (57.432, 0.6364),
+            "talent": (None, 0.4),
+            "policy": (56.3336, 0.6),
+            "overall": (64.43, 0.5408),
+        },
+        "us-2014": {
+            "cluster": (None, 0.0),
+            "technology": (73.5069, 0.75),
+            "exports": (54.5703, 0.8182),
+            "talent": (None, 0.3),
+            "policy": (73.2933, 0.6),
+            "overall": (67.1235, 0.5816),
+        },
+        "zte-2018": EXAMPLES_2_0["zte-2018"],
+        "kyushu-silicon-island": {
+            "cluster": (100.0, 0.5556),
+            "technology": (None, 0.0),
+            "exports": (None, 0.0),
+            "talent": (None, 0.125),
+            "policy": (None, 0.0),
+            "overall": (None, 0.275),
+        },
+        "zhongguancun": {
+            "cluster": (None, 0.1667),
+            "technology": (None, 0.0),
+            "exports": (None, 0.0),
+            "talent": (None, 0.375),
+            "policy": (None, 0.3333),
+            "overall": (None, 0.175),
+        },
+    }
+    text = _flat(FINDINGS.read_text("utf-8"))
+    for stem, name in {v: k for k, v in ROW_NAMES.items()}.items():
+        coverages = [
+            " / ".join(f"{g[d][1] * 100:.0f}" for d in DIAGNOSTICS)
+            for g in (got[stem], EXAMPLES_2_0[stem])
+        ]
+        assert f"| {name} | {coverages[0]} |" in text, name
+        if coverages[0] != coverages[1]:
+            assert f"| {coverages[1]} |" in text, name
+        overall = []
+        for report in (without[stem], today[stem]):
+            score, coverage = report["overall"]["score"], report["overall"]["coverage"]
+            shown = "n/a" if score is None else f"{score:.0f} {report['overall']['grade']}"
+            overall.append(f"{shown} ({coverage * 100:.0f}%)")
+        assert f"| {overall[0]} → {overall[1]} |" in text, name
+
+
+def test_exports_without_the_gross_high_tech_share(
+    run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """§5: against Japan the contradiction rests on EX-02; against the US it does not."""
+    files = [
+        str(_copy(stem, tmp_path, ("exports.high_tech_pct",)))
+        for stem in ("china-2022", "japan-2022", "us-2014")
+    ]
+    full = {s: _scores(a)["exports"] for s, a in _reports(run_cli, *files).items()}
+    assert full == {
+        "china-2022": (67.8606, 0.6364),
+        "japan-2022": (None, 0.4545),
+        "us-2014": (58.8903, 0.8182),
+    }
+    common = _reports(run_cli, *files, "--common")
+    rules = sorted(r["id"] for d in common["china-2022"]["diagnostics"] for r in d["rules"])
+    assert [r for r in rules if r.startswith("EX")] == ["EX-01", "EX-03"]
+    assert {s: _scores(a)["exports"][0] for s, a in common.items()} == {
+        "china-2022": 59.6192,
+        "japan-2022": 78.3333,
+        "us-2014": 47.0789,
+    }
+
+
+def test_panel_exports_without_the_gross_high_tech_share(
+    run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The panel's export verdict turns against Japan, Germany and Korea without EX-02."""
+    files = []
+    for code in PANEL_2_0:
+        data = tomllib.loads((PANEL / f"{code}.toml").read_text("utf-8"))
+        del data["exports"]["high_tech_pct"]
+        (tmp_path / f"{code}.toml").write_text(tomli_w.dumps(data), "utf-8")
+        files.append(str(tmp_path / f"{code}.toml"))
+    reports = _reports(run_cli, *files, "--common")
+    assert {c: _scores(a)["exports"] for c, a in reports.items()} == {
+        "chn": (53.321, 1.0),
+        "jpn": (61.5742, 1.0),
+        "usa": (33.3955, 1.0),
+        "deu": (65.4947, 1.0),
+        "kor": (92.2419, 1.0),
+    }
+    shares = {
+        c: round(tomllib.loads((PANEL / f"{c}.toml").read_text("utf-8"))["exports"][
+            "medium_high_tech_pct"]["value"], 1)
+        for c in PANEL_2_0
+    }  # fmt: skip
+    assert min(shares, key=lambda c: shares[c]) == "chn" and shares["chn"] == 60.0
+    for path in (FINDINGS, VALIDATION):
+        text = _flat(path.read_text("utf-8"))
+        assert "53.3 against Japan 61.6, the US 33.4, Germany 65.5 and Korea 92.2" in text
+        assert "(60.0%" in text
