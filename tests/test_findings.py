@@ -664,3 +664,17 @@ def test_panel_exports_without_the_gross_high_tech_share(
         text = _flat(path.read_text("utf-8"))
         assert "53.3 against Japan 61.6, the US 33.4, Germany 65.5 and Korea 92.2" in text
         assert "(60.0%" in text
+
+
+def test_world_bank_table_shows_the_pinned_rule_scores() -> None:
+    """§9's table: each cell ends in the rule's score, rounded."""
+    rows = {r[0].split()[0]: r[1:] for r in _table_rows(FINDINGS.read_text("utf-8"), "| rule |")}
+    stems = ("china-2022", "japan-2022", "us-2014")
+    for rule in ("TE-10", "TE-11", "TE-12", "PO-07"):
+        for stem, cell in zip(stems, rows[rule], strict=True):
+            assert cell.endswith(f"→ {RULE_SCORES[(stem, rule)]:.0f}"), (rule, stem, cell)
+    assert rows["EX-10"][0] == "–"
+    for stem, cell in zip(stems[1:], rows["EX-10"][1:], strict=True):
+        growth, peak = cell.split("; ")
+        assert growth.endswith(f"→ {RULE_SCORES[(stem, 'EX-10')]:.0f}"), cell
+        assert peak.endswith(f"→ {RULE_SCORES[(stem, 'EX-11')]:.0f}"), cell
