@@ -17,54 +17,24 @@ numbers) is all that is kept between calls, so memory stays flat in the batch si
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
-from html import escape
-from importlib.resources import files
 
-from hemscore._version import __version__
-from hemscore.base.safe_text import terminal
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
+from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
+from hemscore.render.html_page import CSP, esc, shown, stylesheet
+from hemscore.render.html_page import clip as _clip
+from hemscore.render.html_page import pct as _pct
 from hemscore.render.i18n import colon, label
+
+__all__ = ["CSP", "esc", "shown", "stylesheet"]  # the page's helpers, kept at their old address
 
 #: Items depend on the ones before them (section numbers, the overview): ``--jobs`` renders
 #: them in one process, in order (see :mod:`hemscore.formats`).
 IN_ORDER = True
-
-# --- escaping ------------------------------------------------------------------------------
-
-#: Code points an HTML document must not hold that :func:`~hemscore.safe_text.xml_chars` leaves
-#: as they are: lone surrogates and the noncharacters.
-_NONCHAR = re.compile(
-    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
-    + "]"
-)
-
-
-def _code(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
-
-
-def shown(text: object) -> str:
-    """What a reader sees of ``text``, as in a terminal report (:func:`~hemscore.safe_text.
-    terminal`): controls, invisible direction marks, surrogates and noncharacters written as
-    ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them so anyway,
-    and no line of the file then starts with text from a profile)."""
-    return terminal(_NONCHAR.sub(_code, str(text)))
-
-
-def esc(text: object) -> str:
-    """``text`` as HTML text or a quoted attribute value: :func:`shown`, then ``<>&"'`` escaped
-    (``html.escape`` with ``quote=True``)."""
-    return escape(shown(text), quote=True)
-
 
 # --- words ---------------------------------------------------------------------------------
 
@@ -89,7 +59,6 @@ LABELS: dict[str, dict[str, str]] = {
             "of its rule weight with data (coverage). {rows}."
         ),
         "chart_row": "{title}: {score}, coverage {coverage}",
-        "chart_numbers": "The chart's numbers",
         "coverage_short": "coverage {coverage}",
         "notes": "Notes",
         "indicator": "Indicator",
@@ -121,7 +90,6 @@ LABELS: dict[str, dict[str, str]] = {
         "rank": "No.",
         "gain_col": "Overall gain if met",
         "waiver_col": "Waiver",
-        "made_by": "Made by hemscore {version}.",
         "reason_no_value": "no value in the profile",
         "reason_residual": "the table holds only a residual share, no named party",
         "reason_series": "the series needs two positive values within {n} years of its latest",
@@ -146,7 +114,6 @@ LABELS: dict[str, dict[str, str]] = {
             "每个诊断维度一根横条：百分制得分；下方细条为有数据的规则权重占比（数据覆盖率）。{rows}。"
         ),
         "chart_row": "{title}：{score}，覆盖率 {coverage}",
-        "chart_numbers": "图表数据",
         "coverage_short": "覆盖率 {coverage}",
         "notes": "说明",
         "indicator": "指标",
@@ -175,7 +142,6 @@ LABELS: dict[str, dict[str, str]] = {
         "rank": "序号",
         "gain_col": "达标后总分提升",
         "waiver_col": "豁免",
-        "made_by": "由 hemscore {version} 生成。",
         "reason_no_value": "评估对象未提供该值",
         "reason_residual": "表中只有“其他”份额，没有具名的一方",
         "reason_series": "序列需要在最新年份前 {n} 年内有两个正值",
@@ -189,9 +155,12 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def say(lang: str, key: str, **fmt: object) -> str:
-    """A word of this report, else of :mod:`hemscore.i18n`, in ``lang`` (English when missing)."""
+    """A word of this report, else of the page (:mod:`hemscore.render.html_page`) or of
+    :mod:`hemscore.i18n`, in ``lang`` (English when missing)."""
     text = LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"].get(key)
     if text is None:
+        if key in page.WORDS["en"]:
+            return page.word(lang, key, **fmt)
         return label(lang, key, **fmt)
     return text.format(**fmt) if fmt else text
 
@@ -221,20 +190,6 @@ def _reason(r: RuleResult, lang: str) -> str:
 # --- the page ------------------------------------------------------------------------------
 
 
-@cache
-def stylesheet() -> str:
-    """The report's stylesheet, inlined into every page (read once per process)."""
-    return files("hemscore.render.formats").joinpath("html.css").read_text(encoding="utf-8")
-
-
-#: Nothing may be fetched: no script at all, styles only from the page itself, pictures only
-#: from data: URLs (there are none; a stray one could not leave the machine).
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "base-uri 'none'; form-action 'none'"
-)
-
-
 def _lang(options: RenderOptions) -> str:
     return "zh" if options.lang == "zh" else "en"
 
@@ -248,16 +203,11 @@ def _head(options: RenderOptions, name: str | None) -> str:
         if options.many
         else ""
     )
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="hemscore {esc(__version__)}">\n'
-        f"<title>{esc(title)}</title>\n"
-        f"<style>\n{stylesheet()}</style>\n</head>\n<body>\n"
-        f'<header class="report-head">\n<h1>{esc(label(lang, "report"))}</h1>\n'
-        f'<p class="legend">{esc(say(lang, "legend"))}</p>\n{skip}</header>\n<main>\n'
+    return page.head(
+        lang,
+        title,
+        label(lang, "report"),
+        f'<p class="legend">{esc(say(lang, "legend"))}</p>\n{skip}',
     )
 
 
@@ -297,11 +247,7 @@ def end(options: RenderOptions, count: int) -> str:
     run = _RUNS.pop(id(options), None) or _Run()
     overview = _overview(run, lang) if (options.many or count > 1) and run.rows else ""
     head = "" if run.rows else _head(options, None)
-    return (
-        f"{head}</main>\n{overview}"
-        f"<footer><p>{esc(say(lang, 'made_by', version=__version__))}</p></footer>\n"
-        "</body>\n</html>\n"
-    )
+    return head + page.tail(lang, overview)
 
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
@@ -357,12 +303,7 @@ _RUNS: dict[int, _Run] = {}
 
 def _shade(a: Assessment, score: float | None) -> str:
     """The heat-map class of a score: h4 for the best grade band down to h0, hn for none."""
-    if score is None:
-        return "hn"
-    for i, (_, lowest) in enumerate(a.ruleset.grades[:4]):
-        if score >= lowest:
-            return f"h{4 - i}"
-    return "h0"
+    return page.shade(score, a.ruleset.grades)
 
 
 def _overview(run: _Run, lang: str) -> str:
@@ -393,10 +334,6 @@ def _overview(run: _Run, lang: str) -> str:
 
 
 # --- one profile ---------------------------------------------------------------------------
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%"
 
 
 def _header(a: Assessment, lang: str, anchor: str) -> str:
@@ -460,16 +397,6 @@ def _warnings(a: Assessment, lang: str, anchor: str) -> str:
 
 # Diagnostics chart geometry (SVG user units)
 _W, _LABEL_X, _BAR_X, _BAR_W, _ROW, _TOP = 640, 258, 268, 320, 46, 8
-
-
-def _clip(text: str, units: int = 40) -> str:
-    """``text`` cut to about ``units`` Latin-letter widths (a CJK character counts 2)."""
-    used = 0
-    for i, ch in enumerate(text):
-        used += 2 if ord(ch) >= 0x2E80 else 1
-        if used > units:
-            return text[:i] + "…"
-    return text
 
 
 def _bar_class(score: float) -> str:
@@ -643,7 +570,9 @@ def strip_chart(rows: Sequence[PanelRow], name: str, lang: str, anchor: str) -> 
     """A strip plot per indicator: the panel's values as dots, the profile's highlighted."""
     width, left, right, step = 640, 258, 620, 30
     height = step * len(rows) + 10
-    svg, desc, table = [], [], []
+    svg: list[str] = []
+    desc: list[str] = []
+    table: list[tuple[str, list[page.CellMarkup]]] = []
     for i, row in enumerate(rows):
         y = 18 + step * i
         values = (*row.peers, row.value)
@@ -671,26 +600,33 @@ def strip_chart(rows: Sequence[PanelRow], name: str, lang: str, anchor: str) -> 
             f'<circle class="strip-peer" cx="{x_of(p):.1f}" cy="{y}" r="3"/>' for p in row.peers
         ]
         svg.append(f'<circle class="strip-self" cx="{x_of(row.value):.1f}" cy="{y}" r="6"/>')
-        table.append(
-            f'<tr><th scope="row">{esc(row.title)}</th><td class="num">{esc(shown)}</td>'
-            f'<td class="num">{pct}%</td><td class="num">{tx.num(min(row.peers, default=row.value), 2)}'
-            f"–{tx.num(max(row.peers, default=row.value), 2)}</td></tr>"
-        )
+        lo_hi = f"{tx.num(min(row.peers, default=row.value), 2)}–"
+        lo_hi += tx.num(max(row.peers, default=row.value), 2)
+        table.append((esc(row.title), [("num", esc(shown)), ("num", f"{pct}%"), ("num", lo_hi)]))
     title = say(lang, "benchmark_title", name=name, n=max((len(r.peers) for r in rows), default=0))
-    sep = "; " if lang == "en" else "；"
-    return (
-        f'<h3 id="{anchor}-b">{esc(say(lang, "benchmark"))}</h3>\n<div class="chart-pair">\n'
-        f'<figure aria-labelledby="{anchor}-b"><svg class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{anchor}-bt {anchor}-bd" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="{anchor}-bt">{esc(title)}</title>'
-        f'<desc id="{anchor}-bd">{esc(say(lang, "benchmark_desc", name=name, rows=sep.join(desc)))}'
-        f"</desc>{''.join(svg)}</svg></figure>\n"
-        f'<table class="chart-data" aria-describedby="{anchor}-bt"><caption>'
-        f"{esc(say(lang, 'chart_numbers'))}</caption><thead><tr>"
-        f'<th scope="col">{esc(say(lang, "indicator"))}</th>'
-        f'<th scope="col">{esc(label(lang, "value"))}</th>'
-        f'<th scope="col">{esc(say(lang, "better_than"))}</th>'
-        f'<th scope="col">{esc(say(lang, "panel_range"))}</th></tr></thead><tbody>{"".join(table)}</tbody></table>\n</div>\n'
+    chart = page.svg(
+        f"{anchor}-b",
+        width,
+        height,
+        title,
+        say(lang, "benchmark_desc", name=name, rows=page.listing_sep(lang).join(desc)),
+        "".join(svg),
+    )
+    heads = (
+        say(lang, "indicator"),
+        label(lang, "value"),
+        say(lang, "better_than"),
+        say(lang, "panel_range"),
+    )
+    numbers = page.table(
+        heads,
+        table,
+        cls="chart-data",
+        caption=say(lang, "chart_numbers"),
+        describedby=f"{anchor}-b-t",
+    )
+    return f'<h3 id="{anchor}-b">{esc(say(lang, "benchmark"))}</h3>\n' + page.chart_pair(
+        f"{anchor}-b", chart, numbers
     )
 
 
@@ -851,15 +787,12 @@ def sparkline(series: dict[int, float], title: str, desc: str, ident: str) -> st
         pts.append((x, y))
     peak = max(range(n), key=lambda k: (values[k], years[k]))
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-    return (
-        f'<svg class="sparkline" viewBox="0 0 {_SW} {_SH}" width="{_SW}" height="{_SH}" '
-        f'role="img" aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{ident}-t">{esc(title)}</title><desc id="{ident}-d">{esc(desc)}</desc>'
+    body = (
         f'<polyline class="spark" points="{line}"/>'
         f'<circle class="spark-dot" cx="{pts[-1][0]:.1f}" cy="{pts[-1][1]:.1f}" r="2.5"/>'
         f'<circle class="spark-peak" cx="{pts[peak][0]:.1f}" cy="{pts[peak][1]:.1f}" r="3"/>'
-        "</svg>"
     )
+    return page.svg(ident, _SW, _SH, title, desc, body, cls="sparkline")
 
 
 def _series(a: Assessment, lang: str, anchor: str) -> str:
