@@ -266,7 +266,7 @@ def bar_chart(
         out.append(
             f'<text x="{_LABEL_X}" y="{y + 13}" text-anchor="end">{esc(clip(row.label, 34))}</text>'
         )
-        end = _BAR_X
+        end: float = _BAR_X
         if row.interval is not None:
             low, mid, high = row.interval
             x1, x2 = sorted((x(low), x(high)))
