@@ -481,9 +481,7 @@ def test_the_contrast_check_catches_a_pale_colour() -> None:
 def test_chart_marks_stand_out_from_the_page() -> None:
     """Bars and dots (not text) at 3:1 against white, as WCAG asks of graphics."""
     for selector, d in css_rules(report.stylesheet()):
-        if selector.startswith(
-            (".bar-high", ".bar-mid", ".bar-low", ".cov-fill", ".spark", ".strip-")
-        ):
+        if selector.startswith((".bar-", ".cov-fill", ".spark", ".strip-", ".whisker")):
             for value in (d.get("fill"), d.get("stroke")):
                 if value and value.startswith("#") and value != "#ffffff":
                     assert contrast(value, "#ffffff") >= 3.0, (selector, value)

@@ -56,17 +56,20 @@ class CompareFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 class PlanFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class SensitivityFormat(str, Enum):
     table = "table"
     json = "json"
+    html = "html"
 
 
 DiffFormat = PlanFormat
@@ -229,6 +232,8 @@ def compare(
 
     if peers is not None and (common or relative_to is not None):
         raise UsageError("--peers does not go with --common or --relative-to")
+    if peers is not None and fmt is CompareFormat.html:
+        raise UsageError("--peers has no html format yet: use table, json, csv or markdown")
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
     if peers is not None:
@@ -789,6 +794,7 @@ class AuditFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 AUDIT_EXAMPLES = """

@@ -207,6 +207,11 @@ def chart_pair(labelledby: str, chart: str, numbers: str) -> str:
     )
 
 
+def figure(labelledby: str, chart: str) -> str:
+    """A chart on its own, its numbers in a table that follows."""
+    return f'<figure class="wide-chart" aria-labelledby="{labelledby}">{chart}</figure>\n'
+
+
 def listing_sep(lang: str) -> str:
     """Between the rows a chart's description lists."""
     return "; " if lang == "en" else "；"

@@ -1,4 +1,4 @@
-"""Rendering of ``hemscore audit``: table, json, markdown."""
+"""Rendering of ``hemscore audit``: table, json, markdown, html."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hemscore.render.formats import RenderOptions
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps
 
-FORMATS: tuple[str, ...] = ("table", "json", "markdown")
+FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
 
 SECTIONS = {
     "en": {
@@ -283,8 +283,18 @@ def render_table(r: AuditResult, options: RenderOptions) -> str:
     return buf.getvalue()
 
 
+def render_html(r: AuditResult, options: RenderOptions) -> str:
+    """The HTML page (:mod:`hemscore.render.reports.html`)."""
+    from hemscore.render.reports.html import audit_page
+
+    return audit_page(r, options)
+
+
 def render(r: AuditResult, fmt: str, options: RenderOptions) -> str:
     """The audit in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](
-        r, options
-    )
+    return {
+        "table": render_table,
+        "json": render_json,
+        "markdown": render_markdown,
+        "html": render_html,
+    }[fmt](r, options)

@@ -1,4 +1,4 @@
-"""Rendering of ``hemscore compare``: table, json, csv, markdown."""
+"""Rendering of ``hemscore compare``: table, json, csv, markdown, html."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hemscore.render.reports._common import (
     profile_labels,
 )
 
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown", "html")
 
 
 def _labels(c: Comparison) -> list[str]:
@@ -320,6 +320,13 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
     return buf.getvalue()
 
 
+def render_html(c: Comparison, options: RenderOptions) -> str:
+    """The HTML page (:mod:`hemscore.render.reports.html`)."""
+    from hemscore.render.reports.html import compare_page
+
+    return compare_page(c, options)
+
+
 def render(c: Comparison, fmt: str, options: RenderOptions) -> str:
     """The comparison in format ``fmt`` (one of :data:`FORMATS`)."""
     return {
@@ -327,4 +334,5 @@ def render(c: Comparison, fmt: str, options: RenderOptions) -> str:
         "json": render_json,
         "csv": render_csv,
         "markdown": render_markdown,
+        "html": render_html,
     }[fmt](c, options)

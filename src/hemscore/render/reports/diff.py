@@ -1,4 +1,4 @@
-"""Rendering of ``hemscore diff``: table, json, markdown."""
+"""Rendering of ``hemscore diff``: table, json, markdown, html."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hemscore.render.reports._common import (
     signed,
 )
 
-FORMATS: tuple[str, ...] = ("table", "json", "markdown")
+FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
 
 
 def _side(s: Snapshot) -> dict[str, Any]:
@@ -266,8 +266,18 @@ def render_table(d: Diff, options: RenderOptions) -> str:
     return buf.getvalue()
 
 
+def render_html(d: Diff, options: RenderOptions) -> str:
+    """The HTML page (:mod:`hemscore.render.reports.html`)."""
+    from hemscore.render.reports.html import diff_page
+
+    return diff_page(d, options)
+
+
 def render(d: Diff, fmt: str, options: RenderOptions) -> str:
     """The diff in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](
-        d, options
-    )
+    return {
+        "table": render_table,
+        "json": render_json,
+        "markdown": render_markdown,
+        "html": render_html,
+    }[fmt](d, options)

@@ -1,4 +1,4 @@
-"""Rendering of ``hemscore plan``: table, json, markdown."""
+"""Rendering of ``hemscore plan``: table, json, markdown, html."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hemscore.render.reports._common import (
     signed,
 )
 
-FORMATS: tuple[str, ...] = ("table", "json", "markdown")
+FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
 WHY_ORDER = ("missing", "table", "conflict")
 
 
@@ -210,8 +210,18 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
     return buf.getvalue()
 
 
+def render_html(plan: Plan, options: RenderOptions, written: str | None = None) -> str:
+    """The HTML page (:mod:`hemscore.render.reports.html`)."""
+    from hemscore.render.reports.html import plan_page
+
+    return plan_page(plan, options, written)
+
+
 def render(plan: Plan, fmt: str, options: RenderOptions, written: str | None = None) -> str:
     """The plan in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json, "markdown": render_markdown}[fmt](
-        plan, options, written
-    )
+    return {
+        "table": render_table,
+        "json": render_json,
+        "markdown": render_markdown,
+        "html": render_html,
+    }[fmt](plan, options, written)

@@ -1,4 +1,4 @@
-"""Rendering of ``hemscore sensitivity``: table, json."""
+"""Rendering of ``hemscore sensitivity``: table, json, html."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from hemscore.render.reports._common import (
     profile_labels,
 )
 
-FORMATS: tuple[str, ...] = ("table", "json")
+FORMATS: tuple[str, ...] = ("table", "json", "html")
 
 
 def _interval(i: Interval | None) -> dict[str, Any] | None:
@@ -148,6 +148,13 @@ def render_table(r: SensitivityResult, options: RenderOptions) -> str:
     return buf.getvalue()
 
 
+def render_html(r: SensitivityResult, options: RenderOptions) -> str:
+    """The HTML page (:mod:`hemscore.render.reports.html`)."""
+    from hemscore.render.reports.html import sensitivity_page
+
+    return sensitivity_page(r, options)
+
+
 def render(r: SensitivityResult, fmt: str, options: RenderOptions) -> str:
     """The analysis in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json}[fmt](r, options)
+    return {"table": render_table, "json": render_json, "html": render_html}[fmt](r, options)
