@@ -10,6 +10,8 @@ import contextlib
 import io
 from pathlib import Path
 
+import pytest
+
 from hemscore.__main__ import main
 
 from .conftest import EXAMPLES, ROOT
@@ -61,3 +63,22 @@ def save_hostile_json(folder: Path) -> Path:
         main(["assess", str(HOSTILE / "profile.toml"), *HOSTILE_RULES, "--format", "json"])
     saved.write_text(buf.getvalue(), encoding="utf-8")
     return saved
+
+
+LANGS = ("en", "zh")
+
+
+@pytest.fixture(scope="session")
+def analysis_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every page, rendered once for the session: ``NAME.LANG`` for each command and language,
+    ``hostile-NAME`` for each command on hostile text (English)."""
+    tmp = tmp_path_factory.mktemp("analysis-pages")
+    files = {
+        f"{name}.{lang}": render(args, lang, tmp / f"{name}.{lang}.html")
+        for name, args in COMMANDS.items()
+        for lang in LANGS
+    }
+    saved = save_hostile_json(tmp)
+    for name, args in hostile_commands(saved).items():
+        files[f"hostile-{name}"] = render(args, "en", tmp / f"hostile-{name}.html")
+    return files

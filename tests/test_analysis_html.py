@@ -10,27 +10,23 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from hemscore.render import html_page as page
 from hemscore.render.reports import html as reports
 
-from .analysis_pages import COMMANDS, hostile_commands, render, save_hostile_json
+from .analysis_pages import COMMANDS, LANGS, analysis_pages
 from .conftest import Run
 from .test_html import ELEMENTS, find_all, local, parse_strict, text_of
 
-LANGS = ("en", "zh")
+__all__ = ["analysis_pages"]  # the session's pages (a fixture)
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("analysis-html")
-    return {
-        f"{name}.{lang}": render(args, lang, tmp / f"{name}.{lang}.html").read_text("utf-8")
-        for name, args in COMMANDS.items()
-        for lang in LANGS
-    }
+def pages(analysis_pages: dict[str, Path]) -> dict[str, str]:
+    return {name: path.read_text("utf-8") for name, path in analysis_pages.items()}
 
 
 def json_of(run_cli: Callable[..., Run], name: str) -> dict:  # type: ignore[type-arg]
@@ -383,21 +379,9 @@ NS = "http://www.w3.org/2000/svg"
 # --- hostile text ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("analysis-hostile")
-    saved = save_hostile_json(tmp)
-    return {
-        name: render(args, "en", tmp / f"{name}.html").read_text("utf-8")
-        for name, args in hostile_commands(saved).items()
-    }
-
-
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_hostile_text_makes_no_element_or_attribute(
-    hostile_pages: dict[str, str], name: str
-) -> None:
-    html = hostile_pages[name]
+def test_hostile_text_makes_no_element_or_attribute(pages: dict[str, str], name: str) -> None:
+    html = pages[f"hostile-{name}"]
     assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202e]", html) is None
     root = parse_strict(html)
     made = {local(el.tag) for el in root.iter()}
