@@ -26,7 +26,7 @@ COMMANDS: dict[str, list[str]] = {
     "compare": ["compare", CHINA, JAPAN, US, "--detail", "--relative-to", JAPAN],
     "plan": ["plan", CHINA, "--target", "70"],
     "diff": ["diff", str(REGION / "region-2021.toml"), str(REGION / "region-2022.toml")],
-    "audit": ["audit", "--common"],
+    "audit": ["audit"],  # the reference panel
     "sensitivity": ["sensitivity", CHINA, JAPAN, US, "--runs", "200", "--seed", "1"],
 }
 

@@ -2,7 +2,8 @@
 
 For each page: the console and log errors, every network request, the DOM after parsing (what
 ``--dump-dom`` prints), a screenshot and a PDF. Standard library only. Also used by
-``python -m tests.browser`` to take the screenshots under docs/img/.
+``python -m tests.browser docs/img`` to take the screenshots under docs/img/ (the assessment
+report's and one of each analysis command's).
 """
 
 from __future__ import annotations
@@ -149,7 +150,9 @@ class Browser:
 
     # -- pages --
 
-    def visit(self, url: str, *, pdf: bool = True, png: bool = True) -> Page:
+    def visit(self, url: str, *, pdf: bool = True, png: bool = True, small: bool = False) -> Page:
+        """Load ``url`` and collect what the tests read; ``small``: a smaller PNG, slower to
+        encode (for the pictures kept in docs/img), instead of the faster encoder."""
         self.events = []
         self.call("Page.navigate", {"url": url}, session=True)
         self._wait_for("Page.loadEventFired")
@@ -162,7 +165,9 @@ class Browser:
         if png:
             # optimizeForSpeed: a faster PNG encoder (the same pixels, a larger file)
             shot = self.call(
-                "Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}, session=True
+                "Page.captureScreenshot",
+                {"format": "png", "optimizeForSpeed": not small},
+                session=True,
             )
             page.png = base64.b64decode(shot["data"])
         if pdf:
@@ -234,8 +239,11 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 
 def screenshots(out: Path) -> None:  # pragma: no cover - run by hand for docs/img
-    """Render two examples (English and Chinese) and keep their screenshots in ``out``."""
+    """Render the examples and keep their screenshots in ``out``: the assessment report in
+    English and Chinese, and one page of each analysis command (tests/analysis_pages.py)."""
     from hemscore.__main__ import main
+
+    from .analysis_pages import COMMANDS, render
 
     binary = chromium()
     if binary is None:
@@ -248,8 +256,12 @@ def screenshots(out: Path) -> None:  # pragma: no cover - run by hand for docs/i
                 ["assess", str(root / "examples" / f"{name}.toml"), "-f", "html"]
                 + ["--lang", lang, "-o", str(html), "--quiet"]
             )
-            page = browser.visit(html.as_uri(), pdf=False)
+            page = browser.visit(html.as_uri(), pdf=False, small=True)
             (out / f"report-{name}-{lang}.png").write_bytes(page.png)
+        for command, args in COMMANDS.items():
+            html = render(args, "en", Path(tmp) / f"{command}.html")
+            page = browser.visit(html.as_uri(), pdf=False, small=True)
+            (out / f"{command}-en.png").write_bytes(page.png)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ drawn when their keys are present and skipped when absent:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -1120,7 +1121,10 @@ def _flags(r: AuditResult, lang: str) -> list[tuple[str, str]]:
 
 def audit_page(r: AuditResult, options: RenderOptions) -> str:
     from hemscore.analysis.audit import ALPHA_THRESHOLD
-    from hemscore.render.reports.audit import _s
+    from hemscore.render.reports.audit import _s as numbered
+
+    def _s(lang: str, key: str, **kw: Any) -> str:  # the terminal's section numbers left out
+        return re.sub(r"^\d+\. ", "", numbered(lang, key, **kw))
 
     lang = _lang(options)
     parts = []
@@ -1132,16 +1136,19 @@ def audit_page(r: AuditResult, options: RenderOptions) -> str:
             diag_of[rid] = c.diagnostic
     for i in r.importance:
         diag_of.setdefault(i.rule, i.diagnostic)
-    ids = sorted(
-        r.indicators,
-        key=lambda x: (
-            list(dict.fromkeys(diag_of.values())).index(diag_of[x]) if x in diag_of else 1 << 20,
-            x,
-        ),
-    )
     pearson = {}
     for p in r.pairs:
         pearson[(p.a, p.b)] = pearson[(p.b, p.a)] = p.pearson
+    # the indicators with a correlation to show, grouped by diagnostic, in the rule set's order
+    paired = {x for pair in pearson for x in pair}
+    groups = list(dict.fromkeys(diag_of.values()))
+    ids = sorted(
+        (x for x in r.indicators if x in paired),
+        key=lambda x: (
+            groups.index(diag_of[x]) if x in diag_of else len(groups),
+            r.indicators.index(x),
+        ),
+    )
     rows: list[Row] = []
     for a in ids:
         cells: list[CellMarkup] = []
@@ -1290,13 +1297,13 @@ def audit_page(r: AuditResult, options: RenderOptions) -> str:
     for what, todo in _flags(r, lang):
         grouped.setdefault(todo, []).append(what)
     body = "".join(
-        f'<h3 id="do{k}">{esc(todo)}</h3>\n' + _items(items, "flagged")
+        f'<h3 class="todo" id="do{k}">{esc(todo)}</h3>\n' + _items(items, "flagged")
         for k, (todo, items) in enumerate(grouped.items())
     )
     if not grouped:
         body = f"<p>{esc(say(lang, 'no_flags'))}</p>\n"
     if r.not_auditable:
-        body += _items([_s(lang, "not_auditable", ids=", ".join(r.not_auditable))])
+        body += f'<p class="legend">{esc(_s(lang, "not_auditable", ids=", ".join(r.not_auditable)))}</p>\n'
     parts.append(_section("flags", say(lang, "flags"), body))
 
     # the rest, as tables: availability, distributions, belonging
