@@ -221,56 +221,136 @@ def test_sensitivity_rank_and_score_intervals_match_the_json(
     assert ids == {"ranks", "scores", "notes"}
 
 
-def _sensitivity(extra: dict, per_profile: dict | None = None) -> ET.Element:  # type: ignore[type-arg]
-    profile = {
-        "label": "Atlantis",
-        "nominal": {"score": 50.0, "rank": 1},
-        "score": {"median": 51.0, "low": 40.0, "high": 60.0},
-        "rank": {"median": 1, "low": 1, "high": 2},
-        "scored_runs": 10,
-        **(per_profile or {}),
+def _index(first: float, total: float, ci: bool = True) -> dict:  # type: ignore[type-arg]
+    return {
+        "first": first,
+        "first_ci": [first - 0.05, first + 0.05] if ci else None,
+        "total": total,
+        "total_ci": None,
     }
-    other = {**profile, "label": "Lemuria", "rank": {"median": 2, "low": 1, "high": 2}}
-    d = {"report": "sensitivity", "profiles": [profile, other], **extra}
-    return parse_strict(reports.sensitivity_from_dict(d, "en"))
 
 
-def test_sobol_indices_are_drawn_from_each_accepted_shape() -> None:
-    records = [
-        {"group": "weights", "output": "rank", "first": 0.6, "total": 0.7, "first_ci": [0.5, 0.7]},
-        {"group": "aggregation", "output": "rank", "S1": 0.25, "ST": 0.4},
+def _variance_based(profiles: int = 2) -> dict:  # type: ignore[type-arg]
+    """A report of ``sensitivity --factor`` in the shape of its ``to_dict``."""
+    names = ["Atlantis", "Lemuria", "Mu", "Hyperborea", "Thule"][:profiles]
+    out: dict = {  # type: ignore[type-arg]
+        "report": "sensitivity",
+        "method": "sobol",
+        "settings": {"samples": 1024, "runs": 4096, "seed": 1, "rank_band": 3},
+        "summary": {
+            "rank_within_band": {
+                "nominal_rank": {"profiles": 2, "of": profiles, "share": 1.0},
+                "rank_interval": {"profiles": 1, "of": profiles, "share": 0.5},
+            },
+            "score": {
+                "weights": {"first_mean": 0.6, "total_mean": 0.7, "profiles": profiles},
+                "aggregation": {"first_mean": 0.25, "total_mean": 0.4, "profiles": profiles},
+            },
+            "rank": None,
+        },
+        "profiles": [
+            {
+                "label": name,
+                "nominal": {"score": 50.0 + k, "rank": k + 1},
+                "score": {
+                    "median": 51.0 + k,
+                    "low": 40.0,
+                    "high": 60.0,
+                    "runs_scored": 2048,
+                    "variance": 9.5,
+                    "indices": {"weights": _index(0.5, 0.6), "aggregation": _index(0.3, 0.45)},
+                },
+                "rank": {
+                    "median": k + 1,
+                    "low": 1,
+                    "high": 2,
+                    "runs_scored": 2048,
+                    "variance": 0.2,
+                    "indices": None,
+                },
+            }
+            for k, name in enumerate(names)
+        ],
+        "leave_one_out": [
+            {
+                "rule": "TE-01",
+                "title": "R&D intensity",
+                "largest_shift": 1,
+                "mean_abs_shift": 0.5,
+                "profiles_moved": 2,
+                "shifts": [-1, 1, 0, 0, 0][:profiles],
+            },
+            {
+                "rule": "EX-02",
+                "title": "High-tech exports",
+                "largest_shift": 0,
+                "mean_abs_shift": 0.0,
+                "profiles_moved": 0,
+                "shifts": [0] * profiles,
+            },
+        ],
+    }
+    return out
+
+
+def test_sobol_indices_are_drawn_as_bars_with_their_numbers() -> None:
+    root = parse_strict(reports.sensitivity_from_dict(_variance_based(), "en"))
+    assert [s.get("id") for s in root.iter("section")] == [
+        "ranks", "scores", "sobol", "loo", "notes",
+    ]  # fmt: skip
+    sobol = section(root, "sobol")
+    heads = [text_of(h) for h in sobol.iter("h3")]
+    assert heads == ["Score, mean over 2 profiles", "Atlantis · Score", "Lemuria · Score"]
+    charts = tables(sobol, "chart-data")
+    assert rows_of(charts[0]) == [
+        ("weights", ["0.60", "–", "0.70", "–"]),
+        ("aggregation", ["0.25", "–", "0.40", "–"]),
     ]
-    nested = {"rank": {"weights": {"first": 0.6, "total": 0.7, "first_ci": {"low": 0.5, "high": 0.7}},
-                       "aggregation": {"first_order": 0.25, "total_order": 0.4}}}  # fmt: skip
-    for root in (
-        _sensitivity({"sobol": records}),
-        _sensitivity({"sobol": nested}),
-    ):
-        sobol = section(root, "sobol")
-        assert [text_of(h) for h in sobol.iter("h3")] == ["rank"]
-        assert rows_of(tables(sobol, "chart-data")[0]) == [
-            ("weights", ["0.60", "0.50–0.70", "0.70", "–"]),
-            ("aggregation", ["0.25", "–", "0.40", "–"]),
-        ]
-        rects = [r for r in find_all(sobol, "rect") if r.get("class") in ("bar-a", "bar-b")]
-        # on a 0–1 scale 300 units wide: 0.6 → 180, 0.7 → 210, 0.25 → 75, 0.4 → 120
-        assert [r.get("width") for r in rects] == ["180.0", "210.0", "75.0", "120.0"]
-    per_profile = _sensitivity({}, {"sobol": {"score": {"weights": {"first": 0.5, "total": 0.5}}}})
-    heads = [text_of(h) for h in section(per_profile, "sobol").iter("h3")]
-    assert heads == ["Atlantis · score", "Lemuria · score"]
-
-
-def test_leave_one_out_is_a_table_with_a_row_per_indicator() -> None:
-    loo = [
-        {"rule": "TE-01", "shift": {"Atlantis": -1, "Lemuria": 1}, "max_abs_shift": 1},
-        {"rule": "EX-02", "shift": {"Atlantis": 0, "Lemuria": 0}, "max_abs_shift": 0},
+    assert rows_of(charts[1]) == [
+        ("weights", ["0.50", "0.45–0.55", "0.60", "–"]),
+        ("aggregation", ["0.30", "0.25–0.35", "0.45", "–"]),
     ]
-    root = _sensitivity({"leave_one_out": loo})
+    first = find_all(sobol, "svg")[0]
+    widths = [r.get("width") for r in find_all(first, "rect") if r.get("class") != "bar-none"]
+    # on a 0–1 scale 300 units wide: 0.6 → 180, 0.7 → 210, 0.25 → 75, 0.4 → 120
+    assert widths == ["180.0", "210.0", "75.0", "120.0"]
+    drivers = rows_of(next(t for t in tables(sobol) if "chart-data" not in t.get("class", "")))
+    assert drivers == [("Atlantis", ["weights 0.60", "–"]), ("Lemuria", ["weights 0.60", "–"])]
+    notes = [text_of(li) for li in section(root, "notes").iter("li")]
+    assert notes == [
+        "1,024 base samples, 4,096 runs, seed 1",
+        (
+            "Nominal rank within ±3 of the median rank: 2 of 2 profiles; "
+            "5–95% rank interval within ±3: 1 of 2."
+        ),
+    ]
+    runs = [cells[-1] for _, cells in rows_of(tables(section(root, "scores"), "chart-data")[0])]
+    assert runs == ["2048", "2048"]
+
+
+def test_with_many_profiles_only_the_means_are_bars() -> None:
+    root = parse_strict(reports.sensitivity_from_dict(_variance_based(5), "en"))
+    assert [text_of(h) for h in section(root, "sobol").iter("h3")] == [
+        "Score, mean over 5 profiles"
+    ]
+
+
+def test_leave_one_out_is_a_table_with_a_row_per_rule() -> None:
+    root = parse_strict(reports.sensitivity_from_dict(_variance_based(), "en"))
     table = tables(section(root, "loo"))[0]
     heads = [text_of(th) for th in table.iter("th") if th.get("scope") == "col"]
-    assert heads == ["Left out", "Atlantis · shift", "Lemuria · shift", "max_abs_shift"]
-    assert rows_of(table) == [("TE-01", ["-1", "1", "1"]), ("EX-02", ["0", "0", "0"])]
-    assert {s.get("id") for s in root.iter("section")} == {"ranks", "scores", "loo", "notes"}
+    assert heads == [
+        "Left out", "Largest shift", "Mean |shift|", "Profiles moved", "Atlantis", "Lemuria",
+    ]  # fmt: skip
+    assert rows_of(table) == [
+        ("TE-01 R&D intensity", ["1", "0.50", "2", "-1", "1"]),
+        ("EX-02 High-tech exports", ["0", "0", "0", "0", "0"]),
+    ]
+    many = parse_strict(reports.sensitivity_from_dict(_variance_based(5), "en"))
+    heads = [text_of(th) for th in tables(section(many, "loo"))[0].iter("th")]
+    assert "Thule" in heads  # five profiles: still one column each
+    zh = parse_strict(reports.sensitivity_from_dict(_variance_based(), "zh"))
+    assert text_of(next(section(zh, "sobol").iter("h3"))) == "得分，2 个评估对象的平均"
 
 
 # --- diff --------------------------------------------------------------------------------------

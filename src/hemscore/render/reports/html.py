@@ -7,26 +7,26 @@ an inline SVG with a title and a description beside the table of its numbers.
 The words of these pages are in :data:`WORDS` (English and Chinese); the others come from the
 analysis reports' labels (``_common.label``).
 
-The sensitivity page is drawn from the report's JSON object (``sensitivity.to_dict``), so what
-that object gains shows here without a second reading of the analysis. Two optional parts are
-drawn when their keys are present and skipped when absent:
+The sensitivity page is drawn from the report's JSON object (``to_dict`` of the Monte Carlo run
+and, with ``--factor``, of the variance-based analysis), so what that object gains shows here
+without a second reading of the analysis. Parts drawn when their keys are present, and left out
+when absent:
 
-- ``sobol``: first-order and total indices per factor group, at the top level of the report
-  or inside each profile's entry. Either a list of records ``{"group", "first", "total"}``
-  (optionally ``"output"`` such as ``score`` or ``rank``, ``"profile"``, and confidence
-  intervals ``"first_ci"``/``"total_ci"`` as ``[low, high]`` or ``{"low", "high"}``; ``S1``/
-  ``ST`` and ``first_order``/``total_order`` are read as ``first``/``total``), or a mapping
-  ``{group: {"first", "total", ...}}``, or ``{output: {group: {...}}}``.
-- ``leave_one_out``: a list of records, one per indicator left out, drawn as a table whose
-  row label is the record's ``rule`` (or ``indicator``, ``left_out``, ``dropped``) and whose
-  other keys are columns (a nested mapping, e.g. profile → rank shift, one column per key).
+- ``summary.score`` / ``summary.rank``: ``{group: {"first_mean", "total_mean"}}``, the Sobol
+  indices' means over the profiles, as paired bars per factor group;
+- ``profiles[i].score.indices`` / ``.rank.indices``: ``{group: {"first", "first_ci", "total",
+  "total_ci"}}``; as bars for up to four profiles, and for every profile the group with the
+  largest total index;
+- ``leave_one_out``: ``[{"rule", "title", "largest_shift", "mean_abs_shift",
+  "profiles_moved", "shifts"}]``, a table, each profile's shift a column when there are few;
+- ``summary.rank_within_band``: the share of profiles whose rank stays within the band.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hemscore.render import html_page as page
@@ -87,11 +87,23 @@ WORDS: dict[str, dict[str, str]] = {
             "index (light). {rows}."
         ),
         "sobol_row": "{group}: first-order {first}, total {total}",
-        "sobol_all": "all profiles",
+        "sobol_mean": "{output}, mean over {n} profiles",
+        "drivers": "The factor group with the largest total index, per profile",
+        "driver_score": "Score driven by",
+        "driver_rank": "Rank driven by",
+        "loo_note": "Each rule left out in turn, everything else nominal: the rank shifts",
+        "loo_largest_shift": "Largest shift",
+        "loo_mean_abs_shift": "Mean |shift|",
+        "loo_profiles_moved": "Profiles moved",
+        "within_band": (
+            "Nominal rank within ±{band} of the median rank: {n} of {of} profiles; "
+            "5–95% rank interval within ±{band}: {m} of {of}."
+        ),
+        "sobol_settings": "{samples} base samples, {runs} runs, seed {seed}",
         "factor_group": "Factor group",
         "first_order": "First-order",
         "total_index": "Total",
-        "ci": "95% interval",
+        "ci": "Confidence interval",
         "leave_one_out": "Leave one indicator out",
         "left_out": "Left out",
         "old_new_title": "Diagnostic scores before and after",
@@ -215,11 +227,23 @@ WORDS: dict[str, dict[str, str]] = {
         "sobol_title": "一阶与总效应指数：{what}",
         "sobol_desc": "每个因素组两根横条（0 到 1）：一阶指数（深色）、总效应指数（浅色）。{rows}。",
         "sobol_row": "{group}：一阶 {first}，总效应 {total}",
-        "sobol_all": "全部评估对象",
+        "sobol_mean": "{output}，{n} 个评估对象的平均",
+        "drivers": "各评估对象总效应指数最大的因素组",
+        "driver_score": "主导得分的因素",
+        "driver_rank": "主导排名的因素",
+        "loo_note": "逐一剔除规则、其余取名义设定时的排名变化",
+        "loo_largest_shift": "最大变化",
+        "loo_mean_abs_shift": "平均 |变化|",
+        "loo_profiles_moved": "排名变化的对象数",
+        "within_band": (
+            "名义排名与排名中位数相差不超过 ±{band} 位：{of} 个对象中 {n} 个；"
+            "排名 5–95% 区间在 ±{band} 位以内：{of} 个中 {m} 个。"
+        ),
+        "sobol_settings": "{samples} 个基础样本，{runs} 次模拟，随机种子 {seed}",
         "factor_group": "因素组",
         "first_order": "一阶",
         "total_index": "总效应",
-        "ci": "95% 区间",
+        "ci": "置信区间",
         "leave_one_out": "逐一剔除指标",
         "left_out": "剔除的指标",
         "old_new_title": "前后两次的诊断维度得分",
@@ -596,7 +620,8 @@ def sensitivity_from_dict(d: Mapping[str, Any], lang: str, notes: Sequence[str] 
             bars.append(Bar(names[i], bars=(("bar-none", None),), text="–"))
             desc.append(f"{names[i]}: –")
             cells += [("num", "–"), ("num", "–")]
-        cells.append(("num", esc(_g(p.get("scored_runs")))))
+        runs = p.get("scored_runs", sc.get("runs_scored") if isinstance(sc, Mapping) else None)
+        cells.append(("num", esc(_g(runs))))
         rows.append((esc(names[i]), cells))
     chart = page.bar_chart(
         "score-c",
@@ -618,35 +643,63 @@ def sensitivity_from_dict(d: Mapping[str, Any], lang: str, notes: Sequence[str] 
             page.chart_pair("scores-h", chart, _numbers_table(heads, rows, lang, "score-c")),
         )
     )
-    sobol = list(_sobol_blocks(d, names))
+    sobol = _sobol_section(d, names, lang)
     if sobol:
-        parts.append(_section("sobol", say(lang, "sobol"), _sobol(sobol, lang)))
-    loo = _loo_rows(d, names)
+        parts.append(_section("sobol", say(lang, "sobol"), sobol))
+    loo = _leave_one_out(d, names, lang)
     if loo:
-        parts.append(_section("loo", say(lang, "leave_one_out"), _records(loo, lang)))
-    settings = d.get("settings", {})
-    lines = list(notes)
-    if isinstance(settings, Mapping):
-        wf = settings.get("weight_factor", {})
-        agg = settings.get("aggregation_runs", {})
-        try:
-            lines.insert(
-                0,
+        parts.append(_section("loo", say(lang, "leave_one_out"), loo))
+    lines = [*_settings_lines(d, lang), *notes]
+    parts.append(_section("notes", say(lang, "notes"), _items(lines)))
+    title = label(lang, "sensitivity")
+    return _whole(lang, title, title, listing(lang).join(names), "".join(parts))
+
+
+def _settings_lines(d: Mapping[str, Any], lang: str) -> list[str]:
+    """How the runs were made, and (the variance-based analysis) how stable the ranks are."""
+    settings = d.get("settings")
+    if not isinstance(settings, Mapping):
+        return []
+    lines = []
+    try:
+        if "weight_factor" in settings:
+            lines.append(
                 label(
                     lang,
                     "settings",
                     runs=settings["runs"],
                     seed=settings["seed"],
-                    low=f"{wf['low']:g}",
-                    high=f"{wf['high']:g}",
-                    geo=agg["geometric"],
-                ),
+                    low=f"{settings['weight_factor']['low']:g}",
+                    high=f"{settings['weight_factor']['high']:g}",
+                    geo=settings["aggregation_runs"]["geometric"],
+                )
             )
-        except (KeyError, TypeError, ValueError):
-            pass
-    parts.append(_section("notes", say(lang, "notes"), _items(lines)))
-    title = label(lang, "sensitivity")
-    return _whole(lang, title, title, listing(lang).join(names), "".join(parts))
+        elif "samples" in settings:
+            lines.append(
+                say(
+                    lang,
+                    "sobol_settings",
+                    samples=f"{settings['samples']:,}",
+                    runs=f"{settings['runs']:,}",
+                    seed=settings["seed"],
+                )
+            )
+        band = d.get("summary", {}).get("rank_within_band") or {}
+        nominal, interval = band.get("nominal_rank"), band.get("rank_interval")
+        if isinstance(nominal, Mapping) and isinstance(interval, Mapping):
+            lines.append(
+                say(
+                    lang,
+                    "within_band",
+                    band=settings.get("rank_band", 3),
+                    n=nominal["profiles"],
+                    m=interval["profiles"],
+                    of=nominal["of"],
+                )
+            )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass  # a report without these keys: its notes say less
+    return lines
 
 
 def _n(x: Any) -> float | None:
@@ -661,74 +714,101 @@ def _g(x: Any) -> str:
     return "–" if n is None else f"{n:g}"
 
 
-_FIRST = ("first", "first_order", "S1")
-_TOTAL = ("total", "total_order", "ST")
+#: The outputs a Sobol index is of, in the order drawn.
+_OUTPUTS = ("score", "rank")
 
-
-def _pick(
-    rec: Mapping[str, Any], keys: Sequence[str]
-) -> tuple[float | None, tuple[float, float] | None]:
-    for k in keys:
-        if k in rec:
-            ci = rec.get(f"{k}_ci")
-            interval = None
-            if isinstance(ci, Sequence) and not isinstance(ci, str) and len(ci) == 2:
-                lo, hi = _n(ci[0]), _n(ci[1])
-                interval = (lo, hi) if lo is not None and hi is not None else None
-            elif isinstance(ci, Mapping):
-                lo, hi = _n(ci.get("low")), _n(ci.get("high"))
-                interval = (lo, hi) if lo is not None and hi is not None else None
-            return _n(rec[k]), interval
-    return None, None
-
-
-#: One chart of Sobol indices: what it is of, and (group, first, first CI, total, total CI).
+#: A factor group's indices: (group, first order, its interval, total, its interval).
 SobolRow = tuple[
     str, float | None, tuple[float, float] | None, float | None, tuple[float, float] | None
 ]
 
 
-def _is_index(x: Any) -> bool:
-    return isinstance(x, Mapping) and any(k in x for k in (*_FIRST, *_TOTAL))
+def _ci_of(x: Any) -> tuple[float, float] | None:
+    if isinstance(x, Sequence) and not isinstance(x, str) and len(x) == 2:
+        lo, hi = _n(x[0]), _n(x[1])
+        return None if lo is None or hi is None else (lo, hi)
+    return None
 
 
-def _sobol_records(data: Any, what: str) -> Iterator[tuple[str, SobolRow]]:
-    """(what the index is of, row) from any of the accepted shapes."""
-    if isinstance(data, Sequence) and not isinstance(data, str):
-        for rec in data:
-            if _is_index(rec) and "group" in rec:
-                of = " · ".join(
-                    str(rec[k]) for k in ("profile", "output") if rec.get(k) is not None
-                )
-                first, fci = _pick(rec, _FIRST)
-                total, tci = _pick(rec, _TOTAL)
-                yield (of or what), (str(rec["group"]), first, fci, total, tci)
-    elif isinstance(data, Mapping):
-        for key, value in data.items():
-            if _is_index(value):
-                first, fci = _pick(value, _FIRST)
-                total, tci = _pick(value, _TOTAL)
-                yield what, (str(key), first, fci, total, tci)
-            elif isinstance(value, (Mapping, list)):
-                inner = f"{what} · {key}" if what else str(key)
-                yield from _sobol_records(value, inner)
+def _index_rows(indices: Any, first: str = "first", total: str = "total") -> list[SobolRow]:
+    """``{group: {first, first_ci, total, total_ci}}`` as rows (nothing for anything else)."""
+    if not isinstance(indices, Mapping):
+        return []
+    return [
+        (
+            str(g),
+            _n(x.get(first)),
+            _ci_of(x.get(f"{first}_ci")),
+            _n(x.get(total)),
+            _ci_of(x.get(f"{total}_ci")),
+        )
+        for g, x in indices.items()
+        if isinstance(x, Mapping)
+    ]
 
 
-def _sobol_blocks(
-    d: Mapping[str, Any], names: Sequence[str]
-) -> Iterator[tuple[str, list[SobolRow]]]:
-    found: dict[str, list[SobolRow]] = {}
-    for of, row in _sobol_records(d.get("sobol"), ""):
-        found.setdefault(of, []).append(row)
-    for name, p in zip(names, d.get("profiles", []), strict=False):
-        if isinstance(p, Mapping):
-            for of, row in _sobol_records(p.get("sobol"), name):
-                found.setdefault(of, []).append(row)
-    yield from found.items()
+def _sobol_section(d: Mapping[str, Any], names: Sequence[str], lang: str) -> str:
+    """The Sobol part: per output, the indices' means over the profiles as bars; with a few
+    profiles, each profile's too; and for each profile the group that moves it most."""
+    profiles = [p if isinstance(p, Mapping) else {} for p in d.get("profiles", [])]
+    summary = d.get("summary")
+    blocks: list[tuple[str, list[SobolRow]]] = []
+    if isinstance(summary, Mapping):
+        for out in _OUTPUTS:
+            rows = _index_rows(summary.get(out), "first_mean", "total_mean")
+            if rows:
+                what = say(lang, "sobol_mean", n=len(profiles), output=label(lang, out))
+                blocks.append((what, rows))
+    per_profile = [
+        (f"{name} · {label(lang, out)}", _index_rows(p.get(out, {}).get("indices")))
+        for name, p in zip(names, profiles, strict=False)
+        for out in _OUTPUTS
+        if isinstance(p.get(out), Mapping)
+    ]
+    per_profile = [(what, rows) for what, rows in per_profile if rows]
+    if not blocks and not per_profile:
+        return ""
+    if len(profiles) <= 4 or not blocks:
+        blocks += per_profile
+    parts = [f'<p class="legend">{esc(say(lang, "sobol_note"))}</p>\n']
+    parts += [_sobol_chart(k, what, rows, lang) for k, (what, rows) in enumerate(blocks)]
+    if per_profile:
+        drivers: list[Row] = []
+        for name, p in zip(names, profiles, strict=False):
+            cells: list[CellMarkup] = []
+            for out in _OUTPUTS:
+                rows = _index_rows((p.get(out) or {}).get("indices"))
+                known = [(t, g) for g, _, _, t, _ in rows if t is not None]
+                if known:
+                    t, g = max(known)
+                    cells.append(esc(f"{g} {t:.2f}"))
+                else:
+                    cells.append("–")
+            drivers.append((esc(name), cells))
+        heads = [label(lang, "profile"), *[say(lang, f"driver_{out}") for out in _OUTPUTS]]
+        parts.append(page.table(heads, drivers, caption=say(lang, "drivers")))
+    return "".join(parts)
 
 
-def _sobol(blocks: list[tuple[str, list[SobolRow]]], lang: str) -> str:
-    out = [f'<p class="legend">{esc(say(lang, "sobol_note"))}</p>\n']
+def _sobol_chart(k: int, what: str, rows: list[SobolRow], lang: str) -> str:
+    ident = f"sobol{k}"
+    bars = [
+        Bar(g, (("bar-a", first), ("bar-b", total)), text=f"{_f(first)} / {_f(total)}")
+        for g, first, _, total, _ in rows
+    ]
+    desc = page.listing_sep(lang).join(
+        say(lang, "sobol_row", group=g, first=_f(first), total=_f(total))
+        for g, first, _, total, _ in rows
+    )
+    chart = page.bar_chart(
+        ident,
+        say(lang, "sobol_title", what=what),
+        say(lang, "sobol_desc", rows=desc),
+        bars,
+        lo=0.0,
+        hi=1.0,
+        ticks=(0, 0.25, 0.5, 0.75, 1),
+    )
     heads = [
         say(lang, "factor_group"),
         say(lang, "first_order"),
@@ -736,98 +816,54 @@ def _sobol(blocks: list[tuple[str, list[SobolRow]]], lang: str) -> str:
         say(lang, "total_index"),
         say(lang, "ci"),
     ]
-    for k, (of, rows) in enumerate(blocks):
-        ident = f"sobol{k}"
-        what = of or say(lang, "sobol_all")
-        bars = [
-            Bar(g, (("bar-a", first), ("bar-b", total)), text=f"{_f(first)} / {_f(total)}")
-            for g, first, _, total, _ in rows
-        ]
-        desc = page.listing_sep(lang).join(
-            say(lang, "sobol_row", group=g, first=_f(first), total=_f(total))
-            for g, first, _, total, _ in rows
-        )
-        chart = page.bar_chart(
-            ident,
-            say(lang, "sobol_title", what=what),
-            say(lang, "sobol_desc", rows=desc),
-            bars,
-            lo=0.0,
-            hi=1.0,
-            ticks=(0, 0.25, 0.5, 0.75, 1),
-        )
-        table_rows = [
-            (
-                esc(g),
-                [("num", _f(first)), ("num", _ci(fci)), ("num", _f(total)), ("num", _ci(tci))],
-            )
-            for g, first, fci, total, tci in rows
-        ]
-        out.append(f'<h3 id="{ident}-h">{esc(what)}</h3>\n')
-        out.append(
-            page.chart_pair(f"{ident}-h", chart, _numbers_table(heads, table_rows, lang, ident))
-        )
-    return "".join(out)
+    table_rows: list[Row] = [
+        (esc(g), [("num", _f(first)), ("num", _ci(fci)), ("num", _f(total)), ("num", _ci(tci))])
+        for g, first, fci, total, tci in rows
+    ]
+    return f'<h3 id="{ident}-h">{esc(what)}</h3>\n' + page.chart_pair(
+        f"{ident}-h", chart, _numbers_table(heads, table_rows, lang, ident)
+    )
 
 
 def _ci(ci: tuple[float, float] | None) -> str:
     return "–" if ci is None else f"{ci[0]:.2f}–{ci[1]:.2f}"
 
 
-_LOO_KEYS = ("rule", "indicator", "left_out", "dropped", "factor")
+#: The leave-one-out record's columns, in order, and the most profiles whose own shifts are
+#: columns too (past that the table would be wider than a page; the JSON has them).
+_LOO_COLUMNS = ("largest_shift", "mean_abs_shift", "profiles_moved")
+_LOO_SPREAD = 8
 
 
-def _loo_rows(d: Mapping[str, Any], names: Sequence[str]) -> list[Mapping[str, Any]]:
-    rows: list[Mapping[str, Any]] = []
-    top = d.get("leave_one_out")
-    if isinstance(top, Sequence) and not isinstance(top, str):
-        rows += [r for r in top if isinstance(r, Mapping)]
-    for name, p in zip(names, d.get("profiles", []), strict=False):
-        mine = p.get("leave_one_out") if isinstance(p, Mapping) else None
-        if isinstance(mine, Sequence) and not isinstance(mine, str):
-            rows += [{"profile": name, **r} for r in mine if isinstance(r, Mapping)]
-    return rows
+def _leave_one_out(d: Mapping[str, Any], names: Sequence[str], lang: str) -> str:
+    """``leave_one_out``: one row per rule left out, its largest and mean rank shift, the
+    profiles it moves and, for a few profiles, each one's shift."""
+    records = d.get("leave_one_out")
+    if not isinstance(records, Sequence) or isinstance(records, str) or not records:
+        return ""
+    spread = len(names) <= _LOO_SPREAD
+    body: list[Row] = []
+    for rec in records:
+        if not isinstance(rec, Mapping):
+            continue
+        head = " ".join(str(rec[k]) for k in ("rule", "title") if rec.get(k) is not None)
+        cells = [_cell(rec.get(k)) for k in _LOO_COLUMNS]
+        shifts = rec.get("shifts")
+        if spread:
+            values = list(shifts) if isinstance(shifts, Sequence) else []
+            cells += [_cell(values[i] if i < len(values) else None) for i in range(len(names))]
+        body.append((esc(head), cells))
+    heads = [say(lang, "left_out"), *[say(lang, f"loo_{k}") for k in _LOO_COLUMNS]]
+    if spread:
+        heads += list(names)
+    return page.table(heads, body, cls="records", caption=say(lang, "loo_note"))
 
 
 def _cell(v: Any) -> CellMarkup:
-    if isinstance(v, bool):
-        return esc(str(v).lower())
     n = _n(v)
     if n is not None:
-        return ("num", f"{n:g}" if float(n).is_integer() else f"{n:.2f}")
-    if v is None:
-        return ("num", "–")
-    if isinstance(v, Sequence) and not isinstance(v, str):
-        return esc(", ".join(str(x) for x in v))
-    return esc(v)
-
-
-def _records(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
-    """Records as a table: a row label, then one column per key (nested mappings spread)."""
-    key = next((k for k in _LOO_KEYS if any(k in r for r in rows)), None)
-    cols: list[tuple[str, str | None]] = []
-    for r in rows:
-        for k, v in r.items():
-            if k == key:
-                continue
-            subs = [(k, s) for s in v] if isinstance(v, Mapping) else [(k, None)]
-            cols += [c for c in subs if c not in cols]
-    body = []
-    for r in rows:
-        head = r.get(key, "") if key else ""
-        cells = []
-        for k, s in cols:
-            v = r.get(k)
-            cells.append(
-                _cell(
-                    v.get(s)
-                    if s is not None and isinstance(v, Mapping)
-                    else (None if s is not None else v)
-                )
-            )
-        body.append((esc(head), cells))
-    heads = [say(lang, "left_out"), *[k if s is None else f"{s} · {k}" for k, s in cols]]
-    return page.table(heads, body, cls="records")
+        return ("num", f"{n:g}" if n.is_integer() else f"{n:.2f}")
+    return ("num", "–") if v is None or isinstance(v, bool) else esc(v)
 
 
 # --- diff ----------------------------------------------------------------------------------
