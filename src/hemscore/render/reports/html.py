@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "n_profiles": "{n} profiles",
         "ranking": "Ranking",
         "ranking_title": "Overall scores, best first",
         "ranking_desc": "One bar per profile: its overall score out of 100. {rows}.",
@@ -201,6 +202,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
     },
     "zh": {
+        "n_profiles": "{n} 个评估对象",
         "ranking": "排名",
         "ranking_title": "总分（由高到低）",
         "ranking_desc": "每个评估对象一根横条：百分制总分。{rows}。",
@@ -341,6 +343,13 @@ def _whole(lang: str, title: str, heading: str, subtitle: str, body: str) -> str
     return page.head(lang, title, heading, extra) + body + page.tail(lang)
 
 
+def _who(names: Sequence[str], lang: str) -> str:
+    """The profiles a page is about: their names, or for many, how many."""
+    if len(names) > 8:
+        return say(lang, "n_profiles", n=len(names))
+    return listing(lang).join(names)
+
+
 def _facts(items: Sequence[tuple[str, str]]) -> str:
     """Key figures as a definition list (keys plain text, values markup)."""
     dl = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in items)
@@ -479,7 +488,7 @@ def compare_page(c: Comparison, options: RenderOptions) -> str:
     parts.append(_section("notes", say(lang, "notes"), _items(_notes(c, labels, lang))))
     title = label(lang, "compare")
     ref_name = _ref_label(c, labels)
-    subtitle = listing(lang).join(labels[:n])
+    subtitle = _who(labels[:n], lang)
     if ref_name is not None:
         subtitle += f" · {label(lang, 'reference')}{colon(lang)}{ref_name}"
     return _whole(lang, title, title, subtitle, "".join(parts))
@@ -595,7 +604,14 @@ def sensitivity_from_dict(d: Mapping[str, Any], lang: str, notes: Sequence[str] 
     bars = []
     desc = []
     rows = []
-    for i, p in enumerate(profiles):
+
+    def best_first(i: int) -> tuple[bool, float, int]:
+        sc = profiles[i].get("score")
+        median = _n(sc.get("median")) if isinstance(sc, Mapping) else None
+        return (median is None, -(median or 0.0), i)
+
+    for i in sorted(range(len(profiles)), key=best_first):
+        p = profiles[i]
         sc = p.get("score")
         nominal = p.get("nominal", {})
         nom = _n(nominal.get("score")) if isinstance(nominal, Mapping) else None
@@ -652,7 +668,7 @@ def sensitivity_from_dict(d: Mapping[str, Any], lang: str, notes: Sequence[str] 
     lines = [*_settings_lines(d, lang), *notes]
     parts.append(_section("notes", say(lang, "notes"), _items(lines)))
     title = label(lang, "sensitivity")
-    return _whole(lang, title, title, listing(lang).join(names), "".join(parts))
+    return _whole(lang, title, title, _who(names, lang), "".join(parts))
 
 
 def _settings_lines(d: Mapping[str, Any], lang: str) -> list[str]:
