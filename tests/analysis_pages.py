@@ -14,6 +14,7 @@ import pytest
 
 from hemscore.__main__ import main
 
+from .browser import Spec
 from .conftest import EXAMPLES, ROOT
 
 CHINA, JAPAN, US = (str(EXAMPLES / f"{n}.toml") for n in ("china-2022", "japan-2022", "us-2014"))
@@ -82,3 +83,25 @@ def analysis_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, args in hostile_commands(saved).items():
         files[f"hostile-{name}"] = render(args, "en", tmp / f"hostile-{name}.html")
     return files
+
+
+def browser_specs(folder: Path) -> list[Spec]:
+    """Every page as the prefetching process writes and visits it (tests/browser.py): the
+    hostile ones only for their DOM."""
+    folder = folder / "analysis"
+    folder.mkdir()
+    specs = []
+    for name, args in COMMANDS.items():
+        for lang in LANGS:
+            argv = [*args, "--format", "html", "--lang", lang]
+            specs.append(
+                Spec(f"{name}.{lang}", str(folder / f"{name}.{lang}.html"), argv, name == "plan")
+            )
+    saved = folder / "hostile.json"
+    argv = ["assess", str(HOSTILE / "profile.toml"), *HOSTILE_RULES, "--format", "json"]
+    specs.append(Spec("hostile-json", str(saved), argv, stdout=True, visit=False))
+    for name, args in hostile_commands(saved).items():
+        argv = [*args, "--format", "html", "--lang", "en"]
+        html = str(folder / f"hostile-{name}.html")
+        specs.append(Spec(f"hostile-{name}", html, argv, name == "plan", pdf=False, png=False))
+    return specs

@@ -1,7 +1,11 @@
 """Headless Chromium driven over the DevTools protocol on a pipe: one browser for many pages.
 
 For each page: the console and log errors, every network request, the DOM after parsing (what
-``--dump-dom`` prints), a screenshot and a PDF. Standard library only. Also used by
+``--dump-dom`` prints), a screenshot and a PDF. Standard library only.
+
+The browser tests' pages are rendered and visited by one process of their own, started when
+the tests are collected (:class:`Prefetch`, ``python -m tests.browser --prefetch``): it works on
+the second core while the other tests run, and the browser tests, run last, read what it saved. Also used by
 ``python -m tests.browser docs/img`` to take the screenshots under docs/img/ (the assessment
 report's and one of each analysis command's).
 """
@@ -20,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: The flags every launch uses: nothing in the background may reach the network.
 FLAGS = (
@@ -238,6 +244,107 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+@dataclass
+class Spec:
+    """A page to visit: the file ``html``, written first by ``hemscore ARGV`` when given (to
+    ``-o html``, or from its stdout with ``stdout``); ``visit`` False: only written."""
+
+    name: str
+    html: str
+    argv: list[str] | None = None
+    stdout: bool = False
+    pdf: bool = True
+    png: bool = True
+    visit: bool = True
+
+
+def _write(spec: Spec) -> None:
+    import contextlib
+    import io
+
+    from hemscore.__main__ import main
+
+    if spec.argv is None:
+        return
+    out, err = io.StringIO(), io.StringIO()
+    argv = spec.argv if spec.stdout else [*spec.argv, "-o", spec.html, "--force"]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    if code not in (0, 1):
+        raise RuntimeError(f"hemscore {' '.join(argv)}: exit {code}: {err.getvalue()}")
+    if spec.stdout:
+        Path(spec.html).write_text(out.getvalue(), encoding="utf-8")
+
+
+def _prefetch(specs_file: Path, out: Path) -> None:
+    """The prefetching process: write and visit every page, saving what the tests read."""
+    specs = [Spec(**s) for s in json.loads(specs_file.read_text(encoding="utf-8"))]
+    binary = chromium()
+    if binary is None:
+        sys.exit("no chromium")
+    for spec in specs:
+        _write(spec)
+    with Browser(binary) as browser:
+        for spec in specs:
+            if not spec.visit:
+                continue
+            page = browser.visit(Path(spec.html).as_uri(), pdf=spec.pdf, png=spec.png)
+            (out / f"{spec.name}.png").write_bytes(page.png)
+            (out / f"{spec.name}.pdf").write_bytes(page.pdf)
+            data = {"url": page.url, "dom": page.dom, "errors": page.errors}
+            data["requests"] = page.requests
+            (out / f"{spec.name}.json").write_text(json.dumps(data), encoding="utf-8")
+    (out / "done").write_text("", encoding="utf-8")
+
+
+class Prefetch:
+    """The prefetching process: started with the pages to visit, read once it is done."""
+
+    def __init__(self, specs: list[Spec], folder: Path) -> None:
+        from dataclasses import asdict
+
+        self.folder = folder
+        self.out = folder / "visited"
+        self.out.mkdir()
+        spec_file = folder / "specs.json"
+        spec_file.write_text(json.dumps([asdict(s) for s in specs]), encoding="utf-8")
+        home = folder / "home"
+        home.mkdir()
+        self.log = open(folder / "prefetch.log", "wb")  # noqa: SIM115
+        env = {**os.environ, "HOME": str(home)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.browser", "--prefetch", str(spec_file), str(self.out)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait(self) -> None:
+        code = self.proc.wait(timeout=TIMEOUT * 5)
+        if code != 0 or not (self.out / "done").exists():
+            self.log.flush()
+            tail = (self.folder / "prefetch.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"the browser pages were not prefetched (exit {code}):\n{tail}")
+
+    def page(self, name: str) -> Page:
+        self.wait()
+        data = json.loads((self.out / f"{name}.json").read_text(encoding="utf-8"))
+        page = Page(data["url"], dom=data["dom"], errors=data["errors"])
+        page.requests = data["requests"]
+        page.png = (self.out / f"{name}.png").read_bytes()
+        page.pdf = (self.out / f"{name}.pdf").read_bytes()
+        return page
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def screenshots(out: Path) -> None:  # pragma: no cover - run by hand for docs/img
     """Render the examples and keep their screenshots in ``out``: the assessment report in
     English and Chinese, and one page of each analysis command (tests/analysis_pages.py)."""
@@ -265,4 +372,7 @@ def screenshots(out: Path) -> None:  # pragma: no cover - run by hand for docs/i
 
 
 if __name__ == "__main__":  # pragma: no cover
-    screenshots(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/img"))
+    if sys.argv[1:2] == ["--prefetch"]:
+        _prefetch(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        screenshots(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/img"))

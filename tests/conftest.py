@@ -7,6 +7,10 @@ set (tests/ci_required.py).
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +20,7 @@ import pytest
 
 from hemscore.__main__ import main
 
+from .browser import Prefetch, chromium
 from .ci_required import pytest_configure, pytest_runtest_makereport  # noqa: F401 (hooks)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +37,57 @@ def _home_of_our_own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
             mp.delenv(name, raising=False)
         yield
+
+
+# --- browser tests: their pages are visited in a process of their own, meanwhile ------------
+
+_PREFETCH = pytest.StashKey[Prefetch | None]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests run last: their pages are being visited while the others run."""
+    browser = [i for i in items if i.get_closest_marker("browser") is not None]
+    items[:] = [i for i in items if i.get_closest_marker("browser") is None] + browser
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the process that writes and visits the pages of the browser tests selected (each
+    such module lists its pages in ``browser_specs(folder)``)."""
+    session.config.stash[_PREFETCH] = None
+    modules = sorted(
+        {i.module.__name__ for i in session.items if isinstance(i, pytest.Function)}
+        & {i.module.__name__ for i in session.items if i.get_closest_marker("browser")}
+    )
+    makers = [getattr(sys.modules[m], "browser_specs", None) for m in modules]
+    makers = [m for m in makers if m is not None]
+    if not makers or chromium() is None or shutil.which("pdftotext") is None:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="hemscore-browser-"))
+    pages = folder / "pages"
+    pages.mkdir()
+    specs = [spec for make in makers for spec in make(pages)]
+    session.config.stash[_PREFETCH] = Prefetch(specs, folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    prefetch = config.stash.get(_PREFETCH, None)
+    if prefetch is not None:
+        prefetch.stop()
+
+
+@pytest.fixture(scope="session")
+def prefetched(pytestconfig: pytest.Config) -> Prefetch:
+    """The browser pages' process (tests/browser.py); skips when it could not start."""
+    prefetch = pytestconfig.stash.get(_PREFETCH, None)
+    if prefetch is None:
+        message = (
+            "chromium or pdftotext is not installed: the browser pages were not visited "
+            "(.ci/run installs them: apt-get install chromium poppler-utils)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return prefetch
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The analysis commands' HTML pages in a real browser: headless Chromium, as for the assessment.
 
 One browser visits every page (compare, plan, diff, audit, sensitivity in English and Chinese,
-and each on hostile text): no console or log error, no request but the page itself, the
+and each on hostile text), in a process of its own while the other tests run (tests/browser.py): no console or log error, no request but the page itself, the
 expected sections and charts in the DOM, a screenshot that is not blank, and a PDF whose text
 holds every row label of every table. Skips without Chromium or pdftotext, except under CI=true.
 """
@@ -17,13 +17,13 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from .analysis_pages import COMMANDS, LANGS, analysis_pages
-from .browser import Browser, Page, chromium, pdf_pages
+from .analysis_pages import COMMANDS, LANGS
+from .analysis_pages import browser_specs as analysis_specs
+from .browser import Page, Prefetch, Spec, chromium, pdf_pages
 from .test_html import ELEMENTS, find_all, local, text_of
 from .test_html_browser import need
 
 pytestmark = pytest.mark.browser
-__all__ = ["analysis_pages"]  # the session's pages (a fixture)
 PAGES = [f"{n}.{lang}" for n in COMMANDS for lang in LANGS]
 
 #: The sections each page has (ids of its <section> elements), in order.
@@ -42,16 +42,18 @@ class Visit:
     page: Page
 
 
+def browser_specs(folder: Path) -> list[Spec]:
+    """The pages this module's tests read, for the prefetching process (tests/browser.py)."""
+    return analysis_specs(folder)
+
+
 @pytest.fixture(scope="module")
-def visits(analysis_pages: dict[str, Path]) -> dict[str, Visit]:
-    binary = need(chromium(), "chromium")
+def visits(prefetched: Prefetch) -> dict[str, Visit]:
+    need(chromium(), "chromium")
     need(shutil.which("pdftotext"), "pdftotext")
-    out = {}
-    with Browser(binary) as browser:
-        for name, path in analysis_pages.items():
-            full = not name.startswith("hostile-")  # the hostile pages: the DOM is enough
-            out[name] = Visit(path, browser.visit(path.as_uri(), pdf=full, png=full))
-    return out
+    folder = prefetched.folder / "pages" / "analysis"
+    names = [*PAGES, *[f"hostile-{n}" for n in COMMANDS]]
+    return {n: Visit(folder / f"{n}.html", prefetched.page(n)) for n in names}
 
 
 def test_no_console_error_and_no_request(visits: dict[str, Visit]) -> None:

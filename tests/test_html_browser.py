@@ -1,6 +1,7 @@
 """The HTML report in a real browser: headless Chromium over the DevTools protocol.
 
-Every page is rendered first, then one browser visits them all (see tests/browser.py). For each
+Every page is rendered and visited by one browser in a process of its own while the other tests
+run (see tests/browser.py); these tests, run last, read what it saved. For each
 example in English and Chinese, a 10-profile batch and a hostile-text profile: no console or
 log error, no request but the page itself, the expected headings, tables and charts in the
 DOM, a screenshot that is not blank, and a PDF in which pdftotext finds every rule id with each
@@ -13,20 +14,18 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import html5lib
 import pytest
 
-from hemscore.__main__ import main
 from hemscore.engine.assessment import Assessment, assess
 from hemscore.model.profile import load_profile
 from hemscore.model.rules import load_ruleset
 from hemscore.render.formats.html import shown
 
-from .browser import Browser, Page, chromium, dump_dom, pdf_pages
+from .browser import Page, Prefetch, Spec, chromium, dump_dom, pdf_pages
 from .conftest import EXAMPLES, ROOT
 from .test_html import ELEMENTS, HOSTILE_PROFILE, find_all, local, text_of
 
@@ -72,43 +71,60 @@ def _batch(folder: Path) -> list[Path]:
     return sorted(paths)
 
 
-@pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Case]]:
-    binary = need(chromium(), "chromium")
-    need(shutil.which("pdftotext"), "pdftotext")
-    tmp = tmp_path_factory.mktemp("html")
-    ruleset = load_ruleset()
+def browser_specs(folder: Path) -> list[Spec]:
+    """The pages this module's tests read, for the prefetching process (tests/browser.py):
+    each example in English and Chinese, a 10-profile batch, a hostile profile, a canary."""
+    folder = folder / "assess"
+    folder.mkdir()
 
-    def assessed(paths: list[Path]) -> list[Assessment]:
-        return [assess(load_profile(str(p), ruleset.metrics), ruleset) for p in paths]
+    def spec(name: str, source: Path, lang: str) -> Spec:
+        argv = ["assess", str(source), "-f", "html", "--lang", lang, "--quiet"]
+        return Spec(name, str(folder / f"{name}.html"), argv)
 
-    def render(name: str, inputs: list[Path], lang: str, source: Path | None = None) -> Case:
-        out = tmp / f"{name}.html"
-        args = [str(source or inputs[0]), "-f", "html", "--lang", lang, "-o", str(out), "--quiet"]
-        assert main(["assess", *args]) == 0
-        return Case(out, lang, assessed(inputs))
-
-    found: dict[str, Case] = {}
-    for p in sorted(EXAMPLES.glob("*.toml")):
-        for lang in ("en", "zh"):
-            found[f"{p.stem}.{lang}"] = render(f"{p.stem}.{lang}", [p], lang)
-    batch = _batch(tmp / "batch")
-    found["batch10.en"] = render("batch10.en", batch, "en", source=tmp / "batch")
-    hostile = tmp / "hostile.toml"
+    specs = [
+        spec(f"{p.stem}.{lang}", p, lang)
+        for p in sorted(EXAMPLES.glob("*.toml"))
+        for lang in ("en", "zh")
+    ]
+    _batch(folder / "batch")
+    specs.append(spec("batch10.en", folder / "batch", "en"))
+    hostile = folder / "hostile.toml"
     hostile.write_text(HOSTILE_PROFILE, encoding="utf-8")
-    found["hostile.en"] = render("hostile.en", [hostile], "en")
+    specs.append(spec("hostile.en", hostile, "en"))
     # A page that does what a report must never do, to show the checks can fail.
-    canary = tmp / "canary.html"
+    canary = folder / "canary.html"
     canary.write_text(
         '<!DOCTYPE html><html lang="en"><head><title>canary</title></head><body>'
         '<img alt="" src="http://127.0.0.1:9/x.png"><script>noSuchFunction()</script></body></html>',
         encoding="utf-8",
     )
-    found["canary"] = Case(canary, "en", [])
-    with Browser(binary) as browser:
-        for case in found.values():
-            case.page = browser.visit(case.html.as_uri(), pdf=bool(case.assessments))
-    yield found
+    specs.append(Spec("canary", str(canary), pdf=False))
+    return specs
+
+
+@pytest.fixture(scope="module")
+def cases(prefetched: Prefetch) -> dict[str, Case]:
+    need(chromium(), "chromium")
+    need(shutil.which("pdftotext"), "pdftotext")
+    folder = prefetched.folder / "pages" / "assess"
+    ruleset = load_ruleset()
+
+    def assessed(paths: list[Path]) -> list[Assessment]:
+        return [assess(load_profile(str(p), ruleset.metrics), ruleset) for p in paths]
+
+    inputs = {
+        f"{p.stem}.{lang}": [p] for p in sorted(EXAMPLES.glob("*.toml")) for lang in ("en", "zh")
+    }
+    inputs["batch10.en"] = sorted((folder / "batch").glob("*.toml"))
+    inputs["hostile.en"] = [folder / "hostile.toml"]
+    found = {
+        name: Case(folder / f"{name}.html", name.split(".")[1], assessed(paths))
+        for name, paths in inputs.items()
+    }
+    found["canary"] = Case(folder / "canary.html", "en", [])
+    for name, case in found.items():
+        case.page = prefetched.page(name)
+    return found
 
 
 PAGES = [f"{p.stem}.{lang}" for p in sorted(EXAMPLES.glob("*.toml")) for lang in ("en", "zh")]
