@@ -353,6 +353,29 @@ def test_leave_one_out_is_a_table_with_a_row_per_rule() -> None:
     assert text_of(next(section(zh, "sobol").iter("h3"))) == "得分，2 个评估对象的平均"
 
 
+def test_sensitivity_with_factors_draws_the_indices_of_its_json(
+    run_cli: Callable[..., Run],
+) -> None:
+    from .analysis_pages import CHINA, JAPAN, US
+
+    args = ["sensitivity", CHINA, JAPAN, US, "--factor", "weights", "--factor", "aggregation"]
+    args += ["--factor", "inclusion", "--samples", "64", "--bootstrap", "0"]
+    data = json.loads(run_cli(*args, "--format", "json").out)
+    r = run_cli(*args, "--format", "html")
+    assert r.code == 0, r.err
+    root = parse_strict(r.out)
+    ids = [s.get("id") for s in root.iter("section")]
+    assert ids == ["ranks", "scores", "sobol", "loo", "notes"]
+    sobol = section(root, "sobol")
+    means = rows_of(tables(sobol, "chart-data")[0])  # the score's, first
+    assert means == [
+        (g, [f"{x['first_mean']:.2f}", "–", f"{x['total_mean']:.2f}", "–"])
+        for g, x in data["summary"]["score"].items()
+    ]
+    loo = rows_of(tables(section(root, "loo"))[0])
+    assert [h for h, _ in loo] == [f"{x['rule']} {x['title']}" for x in data["leave_one_out"]]
+
+
 # --- diff --------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,6 @@
-"""Rendering of ``hemscore sensitivity --factor ...`` (the variance-based analysis): table, json.
+"""Rendering of ``hemscore sensitivity --factor ...`` (the variance-based analysis).
+
+Formats: table, json, html (the sensitivity page of :mod:`hemscore.render.reports.html`).
 
 Its texts (English and Chinese) are kept here, beside the report that uses them.
 """
@@ -22,7 +24,7 @@ from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps, jnum, label, num, print_fitted, profile_dict
 from hemscore.render.reports._common import profile_labels as _profile_labels
 
-FORMATS: tuple[str, ...] = ("table", "json")
+FORMATS: tuple[str, ...] = ("table", "json", "html")
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -353,6 +355,21 @@ def render_table(r: UncertaintyResult, options: RenderOptions) -> str:
     return buf.getvalue()
 
 
+def render_html(r: UncertaintyResult, options: RenderOptions) -> str:
+    """The HTML page (:mod:`hemscore.render.reports.html`), drawn from the JSON object."""
+    from hemscore.render.html_page import page_lang
+    from hemscore.render.reports.html import sensitivity_from_dict
+
+    lang = page_lang(options.lang)
+    notes = []
+    if r.common is not None:
+        from hemscore.analysis.common import common_note
+
+        years = [p.assessment.profile.year for p in r.profiles]
+        notes.append(common_note(lang, r.common, len(r.profiles), years))
+    return sensitivity_from_dict(to_dict(r), lang, notes)
+
+
 def render(r: UncertaintyResult, fmt: str, options: RenderOptions) -> str:
     """The analysis in format ``fmt`` (one of :data:`FORMATS`)."""
-    return {"table": render_table, "json": render_json}[fmt](r, options)
+    return {"table": render_table, "json": render_json, "html": render_html}[fmt](r, options)
