@@ -78,9 +78,8 @@ def snapshot(a: Assessment, lang: str = "en") -> Snapshot:
     """Take a snapshot of an assessment."""
     diags = {}
     rules = {}
-    for i, d in enumerate(a.diagnostics):
-        title = a.ruleset.diagnostics[i].text(lang, "title")
-        diags[d.id] = DiagSnap(d.id, title, d.status, _r(d.score))
+    for d in a.diagnostics:
+        diags[d.id] = DiagSnap(d.id, d.title(lang), d.status, _r(d.score))
         for r in d.rules:
             rules[r.id] = RuleSnap(
                 r.id, r.rule.text(lang, "title"), d.id, r.status, _r(r.score), _value(r.value)

@@ -9,6 +9,7 @@ the ``init`` template and the docs all derive from the :class:`Metric` records b
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,6 @@ from hemscore.base.datawindow import DATA_WINDOW_YEARS, in_data_window  # noqa: 
 from hemscore.base.errors import HemscoreError, RuleError, did_you_mean
 from hemscore.base.limits import goalpost_problem
 
-DIAGNOSTICS: tuple[str, ...] = ("cluster", "technology", "exports", "talent", "policy")
 KINDS: tuple[str, ...] = ("country", "region", "cluster", "firm")
 TYPES: tuple[str, ...] = ("number", "integer", "bool", "shares", "series")
 BETTER: tuple[str, ...] = ("higher", "lower", "true", "growing", "less-concentrated")
@@ -127,10 +127,8 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
     if not isinstance(spec, dict):
         raise fail("a metric declaration must be a table")
     diag, dot, name = metric_id.partition(".")
-    if not dot or not name or "." in name:
+    if not diag or not dot or not name or "." in name:
         raise fail("a metric id is <diagnostic>.<name>")
-    if diag not in DIAGNOSTICS:
-        raise fail(f'unknown diagnostic "{diag}"{did_you_mean(diag, DIAGNOSTICS)}')
     for key in spec:
         if key not in _METRIC_KEYS:
             raise fail(f"unknown key{did_you_mean(key, _METRIC_KEYS)}", key)
@@ -217,18 +215,72 @@ def parse_metrics(table: Any, *, path: str, line_of: Any = None) -> dict[str, Me
     return {mid: parse_metric(mid, spec, path=path, line_of=line_of) for mid, spec in table.items()}
 
 
-_BUILTIN: dict[str, Metric] | None = None
+#: What a diagnostic id may be: it names a profile section and a JSON and CSV field.
+DIAGNOSTIC_ID = re.compile(r"[a-z][a-z0-9_]*")
+#: Profile sections that are not diagnostics: no diagnostic may take their names.
+RESERVED_SECTIONS: tuple[str, ...] = ("profile", "waivers")
 
 
-def builtin_catalogue() -> dict[str, Metric]:
-    """The built-in catalogue (v2), read once per process."""
+def unknown_diagnostic(metric: Metric, known: Collection[str]) -> str | None:
+    """The message when ``metric`` belongs to none of the ``known`` diagnostics, else None."""
+    if metric.diagnostic in known:
+        return None
+    return f'unknown diagnostic "{metric.diagnostic}"{did_you_mean(metric.diagnostic, known)}'
+
+
+_BUILTIN: tuple[dict[str, Metric], tuple[str, ...]] | None = None
+
+
+def _read_builtin() -> tuple[dict[str, Metric], tuple[str, ...]]:
+    """The built-in catalogue and its diagnostics, read once per process."""
     global _BUILTIN
     if _BUILTIN is None:
         from hemscore.reading.tomlsource import read_toml
 
         doc = read_toml(CATALOGUE_PATH, error=RuleError)
-        unknown = set(doc.data) - {"metrics"}
+        unknown = set(doc.data) - {"metrics", "diagnostics"}
         if unknown:
             raise HemscoreError(f"unknown table {min(unknown)}", path=doc.path)
-        _BUILTIN = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
+        diagnostics = doc.data.get("diagnostics")
+        if (
+            not isinstance(diagnostics, list)
+            or not diagnostics
+            or any(not isinstance(d, str) or not DIAGNOSTIC_ID.fullmatch(d) for d in diagnostics)
+            or len(set(diagnostics)) < len(diagnostics)
+        ):
+            raise HemscoreError(
+                "diagnostics must be a list of distinct ids (a-z, 0-9, _)",
+                path=doc.path,
+                line=doc.line_of("diagnostics"),
+                key="diagnostics",
+            )
+        metrics = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
+        for mid, metric in metrics.items():
+            problem = unknown_diagnostic(metric, diagnostics)
+            if problem:
+                raise HemscoreError(
+                    problem, path=doc.path, line=doc.line_of("metrics", mid), key=f'metrics."{mid}"'
+                )
+        _BUILTIN = metrics, tuple(diagnostics)
     return _BUILTIN
+
+
+def builtin_catalogue() -> dict[str, Metric]:
+    """The built-in catalogue (v2), read once per process."""
+    return _read_builtin()[0]
+
+
+def builtin_diagnostics() -> tuple[str, ...]:
+    """The diagnostics the built-in catalogue's metrics belong to, in report order.
+
+    A rule set gives them their titles and weights (``[diagnostics.<id>]``) and may declare
+    more; :attr:`hemscore.model.rules.RuleSet.diagnostics` is the list a run uses.
+    """
+    return _read_builtin()[1]
+
+
+def __getattr__(name: str) -> Any:
+    # ``DIAGNOSTICS``: the built-in diagnostics, for callers that have no rule set at hand.
+    if name == "DIAGNOSTICS":
+        return builtin_diagnostics()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

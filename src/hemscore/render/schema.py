@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hemscore.model.catalogue import CATALOGUE_VERSION, DIAGNOSTICS, KINDS, Metric
+from hemscore.model.catalogue import CATALOGUE_VERSION, KINDS, Metric
 from hemscore.model.rules import RuleSet
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -158,10 +158,9 @@ def metric_schema(m: Metric, lang: str = "en") -> dict[str, Any]:
 
 def profile_schema(ruleset: RuleSet, lang: str = "en") -> dict[str, Any]:
     """The JSON Schema of a profile for ``ruleset`` (its metrics and rule ids)."""
-    by_diag: dict[str, list[Metric]] = {d: [] for d in DIAGNOSTICS}
+    by_diag: dict[str, list[Metric]] = {d.id: [] for d in ruleset.diagnostics}
     for m in ruleset.metrics.values():
         by_diag[m.diagnostic].append(m)
-    titles = {d.id: d.text(lang, "title") for d in ruleset.diagnostics}
     properties: dict[str, Any] = {
         "profile": {
             "type": "object",
@@ -182,11 +181,11 @@ def profile_schema(ruleset: RuleSet, lang: str = "en") -> dict[str, Any]:
             "additionalProperties": False,
         },
     }
-    for diag in DIAGNOSTICS:
-        properties[diag] = {
+    for d in ruleset.diagnostics:
+        properties[d.id] = {
             "type": "object",
-            "title": titles.get(diag, diag),
-            "properties": {m.name: metric_schema(m, lang) for m in by_diag[diag]},
+            "title": d.text(lang, "title"),
+            "properties": {m.name: metric_schema(m, lang) for m in by_diag[d.id]},
             "additionalProperties": False,
         }
     properties["waivers"] = {

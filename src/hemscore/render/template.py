@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from hemscore.model.catalogue import CATALOGUE_VERSION, DIAGNOSTICS, Metric
+from hemscore.model.catalogue import CATALOGUE_VERSION, Metric
 from hemscore.model.rules import RuleSet
 from hemscore.render.i18n import colon, label, listing, severity
 
@@ -106,12 +106,11 @@ def profile_template(
         '# country = "CN"',
         '# description = ""',
     ]
-    titles = {d.id: d.text(lang, "title") for d in ruleset.diagnostics}
-    for diag in DIAGNOSTICS:
-        metrics = [m for m in ruleset.metrics.values() if m.diagnostic == diag and kind in m.kinds]
+    for d in ruleset.diagnostics:
+        metrics = [m for m in ruleset.metrics.values() if m.diagnostic == d.id and kind in m.kinds]
         if not metrics:
             continue
-        out += ["", f"# {titles.get(diag, diag)}", f"[{diag}]"]
+        out += ["", f"# {d.text(lang, 'title')}", f"[{d.id}]"]
         for m in metrics:
             out.append("")
             unit = m.text(lang, "unit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hemscore.engine.assessment import Assessment, RuleResult
+from hemscore.engine.assessment import Assessment, DiagnosticScore, RuleResult
 from hemscore.render.i18n import colon, comma, label
 
 
@@ -97,8 +97,7 @@ def status(r: RuleResult, lang: str) -> str:
     return label(lang, r.status)
 
 
-def diag_score(a: Assessment, i: int, lang: str) -> str:
-    d = a.diagnostics[i]
+def diag_score(d: DiagnosticScore, lang: str) -> str:
     if d.score is None:
         return label(lang, d.status)
     return score(d.score)
@@ -157,7 +156,7 @@ def waiver_why(why: str | None, lang: str) -> str:
 def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
     """The coverage guidance as plain text (escape it for where it goes): one heading per
     diagnostic or overall score below the floor, and one line per metric, heaviest first."""
-    titles = {d.id: d.text(lang, "title") for d in a.ruleset.diagnostics}
+    titles = {d.id: d.title(lang) for d in a.diagnostics}
     out = []
     for lift in a.guidance:
         target = label(lang, "overall") if lift.target == "overall" else titles[lift.target]

@@ -1,5 +1,6 @@
 """CSV: one row per profile (overall, grade, coverage and each diagnostic's score), or with
-``--detail`` one row per rule. Written as each profile is assessed.
+``--detail`` one row per rule. Written as each profile is assessed; the summary's header, which
+names the rule set's diagnostics, comes with the first row (alone when no profile was scored).
 
 Numbers are rounded as in the JSON output (4 decimals); a score that cannot be computed is an
 empty cell; booleans are ``true``/``false``; coverage is a fraction 0–1. Rows end in ``\\n``.
@@ -19,21 +20,13 @@ from typing import Any
 
 from hemscore.base.safe_text import csv_text, needs_csv_quotes
 from hemscore.engine.assessment import Assessment
-from hemscore.model.catalogue import DIAGNOSTICS
+from hemscore.model.catalogue import builtin_diagnostics
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.json import _num
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "path",
-    "name",
-    "kind",
-    "year",
-    "overall",
-    "grade",
-    "coverage",
-    *DIAGNOSTICS,
-)
+#: The summary's columns, followed by one per diagnostic of the rule set.
+SUMMARY_COLUMNS: tuple[str, ...] = ("path", "name", "kind", "year", "overall", "grade", "coverage")
 DETAIL_COLUMNS: tuple[str, ...] = (
     "path",
     "name",
@@ -95,15 +88,18 @@ def _rows(rows: list[list[Any]]) -> str:
 
 
 def begin(options: RenderOptions) -> str:
-    return _rows([list(DETAIL_COLUMNS if options.detail else SUMMARY_COLUMNS)])
+    return _rows([list(DETAIL_COLUMNS)]) if options.detail else ""
 
 
 def item(a: Assessment, options: RenderOptions, index: int) -> str:
     p = a.profile
     head = [p.path, p.name, p.kind, p.year]
     if not options.detail:
-        scores = {d.id: d.score for d in a.diagnostics}
-        return _rows([[*head, a.score, a.grade, a.coverage, *(scores.get(d) for d in DIAGNOSTICS)]])
+        scores = [d.score for d in a.diagnostics]
+        line = [[*head, a.score, a.grade, a.coverage, *scores]]
+        if index == 0:
+            return _rows([[*SUMMARY_COLUMNS, *(d.id for d in a.diagnostics)], *line])
+        return _rows(line)
     rows = []
     for d in a.diagnostics:
         for r in d.rules:
@@ -137,7 +133,9 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
 
 
 def end(options: RenderOptions, count: int) -> str:
-    return ""
+    if count or options.detail:
+        return ""
+    return _rows([[*SUMMARY_COLUMNS, *builtin_diagnostics()]])  # no row: the header alone
 
 
 def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:

@@ -337,7 +337,7 @@ class _Run:
 
     def add(self, a: Assessment, anchor: str, lang: str) -> None:
         if not self.diagnostics:
-            self.diagnostics = tuple(esc(d.text(lang, "title")) for d in a.ruleset.diagnostics)
+            self.diagnostics = tuple(esc(d.title(lang)) for d in a.diagnostics)
         cells = tuple(
             (_shade(a, d.score), tx.score(d.score) if d.score is not None else "–")
             for d in a.diagnostics
@@ -477,7 +477,6 @@ def _bar_class(score: float) -> str:
 
 
 def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
-    titles = [a.ruleset.diagnostics[i].text(lang, "title") for i in range(len(a.diagnostics))]
     height = _TOP + _ROW * len(a.diagnostics) + 24
     svg = []
     for tick in (0, 25, 50, 75, 100):
@@ -489,8 +488,8 @@ def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
     rows_desc = []
     for i, d in enumerate(a.diagnostics):
         y = _TOP + _ROW * i
-        title = titles[i]
-        score_text = tx.diag_score(a, i, lang)
+        title = d.title(lang)
+        score_text = tx.diag_score(d, lang)
         cov = _pct(d.coverage)
         rows_desc.append(say(lang, "chart_row", title=title, score=score_text, coverage=cov))
         svg.append(
@@ -524,10 +523,10 @@ def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
         f"</desc>{''.join(svg)}</svg>"
     )
     table_rows = "".join(
-        f'<tr><th scope="row">{esc(titles[i])}</th>'
-        f'<td class="num">{esc(tx.diag_score(a, i, lang))}</td>'
+        f'<tr><th scope="row">{esc(d.title(lang))}</th>'
+        f'<td class="num">{esc(tx.diag_score(d, lang))}</td>'
         f'<td class="num">{_pct(d.coverage)}</td><td class="num">{tx.num(d.weight, 2)}</td></tr>'
-        for i, d in enumerate(a.diagnostics)
+        for d in a.diagnostics
     )
     table = (
         f'<table class="chart-data" aria-describedby="{anchor}-ct">'
@@ -810,9 +809,9 @@ def _rules(a: Assessment, lang: str, anchor: str) -> str:
     for i, d in enumerate(a.diagnostics):
         if not d.rules:
             continue
-        title = a.ruleset.diagnostics[i].text(lang, "title")
+        title = d.title(lang)
         caption = (
-            f"{esc(title)} — {esc(tx.diag_score(a, i, lang))}"
+            f"{esc(title)} — {esc(tx.diag_score(d, lang))}"
             f"{' ' + say(lang, 'out_of') if d.score is not None else ''} · "
             f"{esc(say(lang, 'coverage_short', coverage=_pct(d.coverage)))}"
         )

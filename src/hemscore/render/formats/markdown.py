@@ -35,10 +35,9 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
         f"| {label(lang, 'diagnostic')} | {label(lang, 'score')} | {label(lang, 'coverage')} |",
         "|---|---:|---:|",
     ]
-    for i, d in enumerate(a.diagnostics):
+    for d in a.diagnostics:
         out.append(
-            f"| {_cell(a.ruleset.diagnostics[i].text(lang, 'title'))} | "
-            f"{tx.diag_score(a, i, lang)} | {d.coverage * 100:.0f}% |"
+            f"| {_cell(d.title(lang))} | {tx.diag_score(d, lang)} | {d.coverage * 100:.0f}% |"
         )
     out += [
         "",

@@ -62,9 +62,9 @@ def _diagnostics(a: Assessment, lang: str) -> Table:
     t.add_column("", no_wrap=True)
     t.add_column(label(lang, "score"), justify="right")
     t.add_column(label(lang, "coverage"), justify="right")
-    for i, d in enumerate(a.diagnostics):
-        title = terminal(a.ruleset.diagnostics[i].text(lang, "title"))
-        t.add_row(title, _bar(d.score), tx.diag_score(a, i, lang), f"{d.coverage * 100:.0f}%")
+    for d in a.diagnostics:
+        title = terminal(d.title(lang))
+        t.add_row(title, _bar(d.score), tx.diag_score(d, lang), f"{d.coverage * 100:.0f}%")
     return t
 
 
@@ -85,12 +85,10 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
         t.add_column(label(lang, "effective_weight"), justify="right", no_wrap=True)
     metrics = a.ruleset.metrics
     drawn: set[str] = set()  # a series scored by several trend rules is drawn once
-    for i, d in enumerate(a.diagnostics):
+    for d in a.diagnostics:
         if not d.rules:
             continue
-        t.add_row(
-            "", Text(terminal(a.ruleset.diagnostics[i].text(lang, "title")), style="bold underline")
-        )
+        t.add_row("", Text(terminal(d.title(lang)), style="bold underline"))
         for r in d.rules:
             t.add_row(
                 terminal(r.id),
