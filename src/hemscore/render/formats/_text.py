@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from hemscore.engine.assessment import Assessment, DiagnosticScore, RuleResult
-from hemscore.render.i18n import colon, comma, label
+from hemscore.render import messages
+from hemscore.render.messages import bracketed, colon, comma, label
 
 
 def num(x: float | None, digits: int = 1) -> str:
@@ -104,9 +105,8 @@ def diag_score(d: DiagnosticScore, lang: str) -> str:
 
 
 def paper(sections: tuple[str, ...], lang: str) -> str:
-    if lang == "zh":
-        return "、".join("论文引言" if s == "intro" else f"论文§{s}" for s in sections)
-    return ", ".join("paper intro" if s == "intro" else f"paper §{s}" for s in sections)
+    """Paper sections in a line of text: ``paper §1.2, paper §3.2``."""
+    return messages.paper(sections, lang)
 
 
 def source_line(r: RuleResult, lang: str = "en") -> str:
@@ -174,8 +174,7 @@ def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
             title = m.text(lang, "title") if m else mid
             unit_ = m.text(lang, "unit") if m else ""
             weight = label(lang, "guidance_weight", w=f"{w:g}")
-            open_, close = ("（", "）") if lang == "zh" else (" (", ")")
-            items.append(f"{mid} {title}{open_}{unit_}{comma(lang)}{weight}{close}")
+            items.append(f"{mid} {title}{bracketed(lang, f'{unit_}{comma(lang)}{weight}')}")
         if not lift.enough:
             items.append(label(lang, "guidance_short"))
         out.append((head, items))

@@ -15,7 +15,7 @@ from hemscore.base.safe_text import one_line
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.i18n import colon, comma, label, severity
+from hemscore.render.messages import bracketed, colon, comma, label, severity
 
 ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})
 
@@ -60,13 +60,12 @@ def _message(a: Assessment, r: RuleResult, lang: str) -> str:
     metrics = a.ruleset.metrics
     sev = severity(lang, r.rule.severity, r.weight)
     c = comma(lang)
-    open_, close, stop = ("（", "）", "。") if lang == "zh" else (" (", ")", ".")
-    planned = f"{open_}{tx.planned_source(r, lang)}{close}" if tx.is_planned(r) else ""
+    planned = bracketed(lang, tx.planned_source(r, lang)) if tx.is_planned(r) else ""
     return (
         f"{r.rule.metric}{colon(lang)}{label(lang, 'value')} {tx.value(r, lang, metrics)}{planned}"
         f"{c}{label(lang, 'target')} {tx.target(r, lang, metrics)}{c}{label(lang, 'score')} "
-        f"{tx.score(r.score)}/100{open_}{sev}{close}{stop}\n"
-        f"{r.rule.text(lang, 'recommendation')}{open_}{tx.paper(r.rule.paper, lang)}{close}"
+        f"{tx.score(r.score)}/100{bracketed(lang, sev)}{label(lang, 'stop')}\n"
+        f"{r.rule.text(lang, 'recommendation')}{bracketed(lang, tx.paper(r.rule.paper, lang))}"
     )
 
 

@@ -17,7 +17,7 @@ from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.json import _num
-from hemscore.render.i18n import colon, comma, label, severity
+from hemscore.render.messages import colon, comma, label, severity
 
 
 def _x(text: object) -> str:

@@ -8,7 +8,7 @@ from hemscore.base.safe_text import markdown as _cell
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.i18n import colon, label
+from hemscore.render.messages import colon, label
 
 
 def render_one(a: Assessment, options: RenderOptions) -> str:

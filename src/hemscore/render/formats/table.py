@@ -15,7 +15,7 @@ from hemscore.base.safe_text import has_unsafe, terminal, terminal_lines
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.i18n import colon, label
+from hemscore.render.messages import colon, label
 
 BAR_WIDTH = 20
 STATUS_STYLE = {"pass": "green", "fail": "red", "missing": "dim", "waived": "yellow"}
