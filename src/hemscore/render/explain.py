@@ -237,27 +237,21 @@ def calibration_text(rule: Rule, lang: str = "en") -> str:
     c = rule.calibration
     if c is None:
         return ""
-    if lang == "zh":
-        target = (
-            f"目标值取政策目标（{c.target_policy}）"
-            if c.target_policy
-            else f"目标值取第 {fmt(c.target_percentile or 0)} 百分位"
-        )
-        return (
-            f"校准：方法 {c.method}，面板 {c.panel}（{c.year} 年，{c.economies} 个有数据的经济体）；"
-            f"最差值取第 {fmt(c.worst_percentile)} 百分位，最佳值取第 {fmt(c.best_percentile)} 百分位，"
-            f"{target}；保留 3 位有效数字（hemscore rules calibrate 可复算）。"
-        )
     target = (
-        f"target = the policy target ({c.target_policy})"
+        label(lang, "calibration.target_policy", policy=c.target_policy)
         if c.target_policy
-        else f"target = {fmt(c.target_percentile or 0)}th percentile"
+        else label(lang, "calibration.target_percentile", p=fmt(c.target_percentile or 0))
     )
-    return (
-        f"Calibration: method {c.method} on panel {c.panel} (year {c.year}, {c.economies} "
-        f"economies with a value): worst = {fmt(c.worst_percentile)}th percentile, best = "
-        f"{fmt(c.best_percentile)}th percentile, {target}; rounded to 3 significant figures "
-        "(hemscore rules calibrate recomputes them)."
+    return label(
+        lang,
+        "calibration.text",
+        method=c.method,
+        panel=c.panel,
+        year=c.year,
+        economies=c.economies,
+        worst=fmt(c.worst_percentile),
+        best=fmt(c.best_percentile),
+        target=target,
     )
 
 

@@ -24,17 +24,9 @@ def score(x: float | None) -> str:
     return "–" if x is None else f"{x:.0f}"
 
 
-MEASURE_UNITS = {"hhi": "HHI", "largest": "%", "cagr": "%/yr", "peak": "% pk"}
-
-
 def unit(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
     if r.rule.measure:
-        u = MEASURE_UNITS[r.rule.measure]
-        return (
-            "%/年"
-            if (lang == "zh" and u == "%/yr")
-            else ("% 峰值" if lang == "zh" and r.rule.measure == "peak" else u)
-        )
+        return label(lang, f"unit.{r.rule.measure}")  # the unit of a measure, e.g. HHI
     m = metrics.get(r.rule.metric)
     if m is None or m.type == "bool":
         return ""

@@ -31,7 +31,7 @@ from hemscore.model.rules import RuleSet
 from hemscore.render import messages
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.messages import clause, colon, first, label
+from hemscore.render.messages import LOADERS, clause, colon, first, label
 
 #: Items depend on the ones before them (section numbers, the overview): ``--jobs`` renders
 #: them in one process, in order (see :mod:`hemscore.formats`).
@@ -112,7 +112,7 @@ CSP = (
 
 
 def _lang(options: RenderOptions) -> str:
-    return "zh" if options.lang == "zh" else "en"
+    return options.lang if options.lang in LOADERS else "en"
 
 
 def _head(options: RenderOptions, name: str | None) -> str:

@@ -296,4 +296,12 @@ MESSAGES: dict[str, str] = {
     "explain.paper_doc": "the paper and its section map: docs/paper.md",
     "explain.basis_label": "Basis",
     "explain.source": "Source",
+    # --- Units of the measures a rule may take of a metric; a panel rule's calibration
+    "unit.hhi": "HHI",
+    "unit.largest": "%",
+    "unit.cagr": "%/yr",
+    "unit.peak": "% pk",
+    "calibration.text": "Calibration: method {method} on panel {panel} (year {year}, {economies} economies with a value): worst = {worst}th percentile, best = {best}th percentile, {target}; rounded to 3 significant figures (hemscore rules calibrate recomputes them).",
+    "calibration.target_policy": "target = the policy target ({policy})",
+    "calibration.target_percentile": "target = {p}th percentile",
 }

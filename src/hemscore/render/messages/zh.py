@@ -296,4 +296,12 @@ MESSAGES: dict[str, str] = {
     "explain.paper_doc": "论文简介与章节对照：docs/paper.md",
     "explain.basis_label": "依据",
     "explain.source": "出处",
+    # --- Units of the measures a rule may take of a metric; a panel rule's calibration
+    "unit.hhi": "HHI",
+    "unit.largest": "%",
+    "unit.cagr": "%/年",
+    "unit.peak": "% 峰值",
+    "calibration.text": "校准：方法 {method}，面板 {panel}（{year} 年，{economies} 个有数据的经济体）；最差值取第 {worst} 百分位，最佳值取第 {best} 百分位，{target}；保留 3 位有效数字（hemscore rules calibrate 可复算）。",
+    "calibration.target_policy": "目标值取政策目标（{policy}）",
+    "calibration.target_percentile": "目标值取第 {p} 百分位",
 }
