@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from hemscore.base.errors import ProfileError
+from hemscore.base.numbers import round4
 from hemscore.engine.assessment import Assessment
 
-DIGITS = 4  # the precision of the JSON report
-
-
-def _r(x: float | None) -> float | None:
-    if x is None:
-        return None
-    v = round(float(x), DIGITS)
-    return 0.0 if v == 0 else v
+#: Numbers as the JSON report rounds them (4 places), so that a stored report and a fresh
+#: assessment compare equal.
+_r = round4
 
 
 def _value(v: Any) -> Any:

@@ -11,18 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from hemscore.base import numbers
 from hemscore.base.safe_text import terminal
 from hemscore.model.catalogue import Metric
 from hemscore.model.rules import Rule, RuleSet
 from hemscore.model.scoring import RESIDUAL_LABELS, BandScale, LinearScale
 from hemscore.render.messages import bracketed, colon, label, listing, paper
 
-
-def fmt(x: float) -> str:
-    """A number as a person writes it: 3 not 3.0, 1,500 not 1500.0."""
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.4g}" if abs(x) >= 1 else f"{x:.4g}"
+#: A number as a person writes it: 3 not 3.0, 1,500 not 1500.0 (:mod:`hemscore.base.numbers`).
+fmt = numbers.written
 
 
 _MEASURES: dict[str, dict[str, str]] = {

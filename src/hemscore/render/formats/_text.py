@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import re
 
+from hemscore.base import numbers
 from hemscore.engine.assessment import Assessment, DiagnosticScore, RuleResult
 from hemscore.render import messages
 from hemscore.render.messages import bracketed, colon, comma, label
 
-
-def num(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    text = f"{x:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def score(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}"
+#: A value (``2.5``, ``1,500``) and a score (``63``) in a report (:mod:`hemscore.base.numbers`).
+num = numbers.short
+score = numbers.whole
 
 
 def unit(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
@@ -156,9 +146,9 @@ def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
             lang,
             "guidance_target",
             target=target,
-            now=f"{lift.coverage * 100:.0f}%",
-            after=f"{lift.coverage_after * 100:.0f}%",
-            floor=f"{a.min_coverage * 100:.0f}%",
+            now=numbers.percent(lift.coverage),
+            after=numbers.percent(lift.coverage_after),
+            floor=numbers.percent(a.min_coverage),
         )
         items = []
         for mid, w in zip(lift.metrics, lift.weights, strict=True):

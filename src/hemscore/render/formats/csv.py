@@ -18,12 +18,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from hemscore.base.numbers import round4
 from hemscore.base.safe_text import csv_text, needs_csv_quotes
 from hemscore.engine.assessment import Assessment
 from hemscore.model.catalogue import builtin_diagnostics
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.formats.json import _num
 
 #: The summary's columns, followed by one per diagnostic of the rule set.
 SUMMARY_COLUMNS: tuple[str, ...] = ("path", "name", "kind", "year", "overall", "grade", "coverage")
@@ -63,7 +63,7 @@ def _cell(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        n = _num(v)
+        n = round4(v)
         return "" if n is None else repr(n)
     text = csv_text(str(v))
     if "\r" in text or "\n" in text:

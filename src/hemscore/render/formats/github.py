@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hemscore.base.numbers import percent
 from hemscore.base.safe_text import one_line
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import RenderOptions
@@ -83,7 +84,7 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
         command(
             "notice",
             f"{label(lang, 'overall')} {overall}{comma(lang)}{label(lang, 'grade')} {a.grade}"
-            f"{comma(lang)}{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
+            f"{comma(lang)}{label(lang, 'coverage')} {percent(a.coverage)}",
             file=p.path,
             title=f"hemscore{colon(lang)}{p.name}",
         )

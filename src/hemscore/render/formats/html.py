@@ -25,6 +25,7 @@ from html import escape
 from importlib.resources import files
 
 from hemscore._version import __version__
+from hemscore.base import numbers
 from hemscore.base.safe_text import terminal
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
@@ -271,8 +272,7 @@ def _overview(run: _Run, lang: str) -> str:
 # --- one profile ---------------------------------------------------------------------------
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%"
+_pct = numbers.percent
 
 
 def _header(a: Assessment, lang: str, anchor: str) -> str:

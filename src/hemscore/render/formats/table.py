@@ -11,6 +11,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from hemscore.base.numbers import percent
 from hemscore.base.safe_text import has_unsafe, terminal, terminal_lines
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import RenderOptions
@@ -47,7 +48,7 @@ def _header(a: Assessment, lang: str) -> Group:
         overall.append(" / 100   ")
     overall.append(f"{label(lang, 'grade')} ", style="bold")
     overall.append(a.grade, style="bold magenta")
-    overall.append(f"   {label(lang, 'coverage')} {a.coverage * 100:.0f}%")
+    overall.append(f"   {label(lang, 'coverage')} {percent(a.coverage)}")
     meta = Text(
         f"{label(lang, 'ruleset')} {terminal(a.ruleset.name)} {terminal(a.ruleset.version)} · "
         f"{label(lang, 'aggregation')}{colon(lang)}{label(lang, a.aggregation)}",
@@ -64,7 +65,7 @@ def _diagnostics(a: Assessment, lang: str) -> Table:
     t.add_column(label(lang, "coverage"), justify="right")
     for d in a.diagnostics:
         title = terminal(d.title(lang))
-        t.add_row(title, _bar(d.score), tx.diag_score(d, lang), f"{d.coverage * 100:.0f}%")
+        t.add_row(title, _bar(d.score), tx.diag_score(d, lang), percent(d.coverage))
     return t
 
 

@@ -3,10 +3,10 @@ numbers and profile labels."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
+from hemscore.base import numbers
 from hemscore.model.profile import Profile
 from hemscore.reading.jsontext import dumps as strict_dumps
 from hemscore.render.messages import first
@@ -17,27 +17,10 @@ def label(lang: str, key: str, **fmt: object) -> str:
     return first(lang, ("report." + key, key), **fmt)
 
 
-def num(x: float | None, digits: int = 1) -> str:
-    """A score or measure for people: fixed decimals, '–' for none."""
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
-def signed(x: float | None, digits: int = 1) -> str:
-    """A change with its sign: +2.5, −1.0, ±0.0."""
-    if x is None:
-        return "–"
-    text = f"{abs(x):.{digits}f}"
-    if float(text) == 0:
-        return "±" + text
-    return ("+" if x > 0 else "−") + text
-
-
-def jnum(x: float | None) -> float | None:
-    """A float for JSON: rounded to 4 decimals, never -0.0; None for None, NaN or infinity."""
-    if x is None or not math.isfinite(x):
-        return None
-    r = round(float(x), 4)
-    return 0.0 if r == 0 else r
+#: Numbers for people (fixed decimals, signed changes) and for JSON (:mod:`hemscore.base.numbers`).
+num = numbers.fixed
+signed = numbers.signed
+jnum = numbers.round4
 
 
 def jvalue(v: Any) -> Any:

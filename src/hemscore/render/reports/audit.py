@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from hemscore.analysis.audit import AuditResult, to_dict
+from hemscore.base import numbers
 from hemscore.render.formats import RenderOptions
 from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
@@ -46,7 +47,7 @@ def _md(text: str) -> str:
 
 
 def _f(x: float | None, places: int = 2) -> str:
-    return "–" if x is None else f"{x:.{places}f}"
+    return numbers.fixed(x, places)
 
 
 def _s(lang: str, key: str, **kw: Any) -> str:

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from hemscore.analysis.peers import PeerComparison, PeerRow
+from hemscore.base import numbers
 from hemscore.render.formats import RenderOptions
 from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
@@ -18,9 +19,8 @@ def _t(lang: str, key: str, **fmt: object) -> str:
     return label(lang, "peers." + key, **fmt)
 
 
-def value_text(v: float) -> str:
-    """A measure for people: thousands grouped, else four significant digits."""
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+#: A measure for people: thousands grouped, else four significant digits.
+value_text = numbers.measure
 
 
 def _years(c: PeerComparison) -> str:
