@@ -8,18 +8,18 @@ A text cell that a spreadsheet would run as a formula (starting with = + - @, a 
 a leading apostrophe, so a profile name or source cannot become a formula. A cell holding a
 comma, a quote, CR or LF is quoted (CR too, though rows end in LF: a spreadsheet also ends a
 row at a bare CR), so text after a line break stays in its cell; other control characters are
-shown as escapes (:func:`hemscore.safe_text.csv_text`). A formula start after a line break
-inside a cell gets the apostrophe too, for readers that split lines before quotes.
+shown as escapes. A formula start after a line break inside a cell gets the apostrophe too, for
+readers that split lines before quotes. All of it is :func:`hemscore.base.safe_text.csv_cell`
+and :func:`~hemscore.base.safe_text.csv_quoted`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from hemscore.base.numbers import round4
-from hemscore.base.safe_text import csv_text, needs_csv_quotes
+from hemscore.base.safe_text import csv_cell, csv_quoted
 from hemscore.engine.assessment import Assessment
 from hemscore.model.catalogue import builtin_diagnostics
 from hemscore.render.formats import RenderOptions
@@ -51,10 +51,6 @@ DETAIL_COLUMNS: tuple[str, ...] = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_AFTER_BREAK = re.compile("([\r\n])([-=+@])")
-
-
 def _cell(v: Any) -> str:
     if v is None:
         return ""
@@ -65,22 +61,14 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         n = round4(v)
         return "" if n is None else repr(n)
-    text = csv_text(str(v))
-    if "\r" in text or "\n" in text:
-        # A reader that splits lines before quotes would start a row here: guard it too.
-        text = _AFTER_BREAK.sub(r"\1'\2", text)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if needs_csv_quotes(text) else text
+    return csv_cell(str(v))
 
 
 def row(values: Sequence[Any]) -> str:
     """One CSV row: each value as a guarded cell, quoted where needed, ending in LF."""
     if len(values) == 1 and _cell(values[0]) == "":
         return '""\n'  # a bare empty line would read as no cell at all
-    return ",".join(_quoted(_cell(v)) for v in values) + "\n"
+    return ",".join(csv_quoted(_cell(v)) for v in values) + "\n"
 
 
 def _rows(rows: list[list[Any]]) -> str:

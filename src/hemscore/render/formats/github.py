@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hemscore.base.numbers import percent
-from hemscore.base.safe_text import one_line
+from hemscore.base.safe_text import github_data, github_property
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
@@ -21,15 +21,9 @@ from hemscore.render.messages import bracketed, colon, comma, label, severity
 ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})
 
 
-def escape_data(text: str) -> str:
-    """Escape the message part of a workflow command; other controls become visible escapes."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return one_line(text)
-
-
-def escape_property(text: str) -> str:
-    """Escape a property value (``file``, ``title``) of a workflow command."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+#: Workflow-command escaping (:mod:`hemscore.base.safe_text`).
+escape_data = github_data
+escape_property = github_property
 
 
 def command(

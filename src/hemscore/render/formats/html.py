@@ -17,16 +17,15 @@ numbers) is all that is kept between calls, so memory stays flat in the batch si
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from html import escape
 from importlib.resources import files
 
 from hemscore._version import __version__
 from hemscore.base import numbers
-from hemscore.base.safe_text import terminal
+from hemscore.base.safe_text import html as html_text
+from hemscore.base.safe_text import html_shown
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
 from hemscore.render import messages
@@ -40,32 +39,9 @@ IN_ORDER = True
 
 # --- escaping ------------------------------------------------------------------------------
 
-#: Code points an HTML document must not hold that :func:`~hemscore.safe_text.xml_chars` leaves
-#: as they are: lone surrogates and the noncharacters.
-_NONCHAR = re.compile(
-    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
-    + "]"
-)
-
-
-def _code(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
-
-
-def shown(text: object) -> str:
-    """What a reader sees of ``text``, as in a terminal report (:func:`~hemscore.safe_text.
-    terminal`): controls, invisible direction marks, surrogates and noncharacters written as
-    ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them so anyway,
-    and no line of the file then starts with text from a profile)."""
-    return terminal(_NONCHAR.sub(_code, str(text)))
-
-
-def esc(text: object) -> str:
-    """``text`` as HTML text or a quoted attribute value: :func:`shown`, then ``<>&"'`` escaped
-    (``html.escape`` with ``quote=True``)."""
-    return escape(shown(text), quote=True)
+#: What a reader sees of a text, and the text escaped for HTML (:mod:`hemscore.base.safe_text`).
+shown = html_shown
+esc = html_text
 
 
 # --- words ---------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from hemscore.analysis.audit import AuditResult, to_dict
 from hemscore.base import numbers
+from hemscore.base.safe_text import markdown_entities, terminal
 from hemscore.render.formats import RenderOptions
 from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
@@ -15,35 +15,9 @@ from hemscore.render.reports._common import dumps
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
-
-
-def _plain(text: str) -> str:
-    """File text for a terminal or one line: control and invisible characters made visible."""
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
-
-
-def _md(text: str) -> str:
-    """File text for a Markdown table cell: no element, no row break, no table break."""
-    text = _plain(text)
-    for ch, rep in (
-        ("&", "&amp;"),
-        ("<", "&lt;"),
-        (">", "&gt;"),
-        ("|", "\\|"),
-        ("`", "\\`"),
-        ("*", "\\*"),
-        ("_", "\\_"),
-        ("[", "\\["),
-        ("]", "\\]"),
-    ):
-        text = text.replace(ch, rep)
-    return text
+#: File text (profile names, rule titles) for a terminal and for a Markdown table cell.
+_plain = terminal
+_md = markdown_entities
 
 
 def _f(x: float | None, places: int = 2) -> str:
