@@ -19,7 +19,7 @@ import pytest
 from hemscore.engine.assessment import Assessment, assess
 from hemscore.model.profile import load_profile
 from hemscore.model.rules import RuleSet, load_ruleset
-from hemscore.render.formats import RenderOptions, render_stream
+from hemscore.render.formats import Joined, RenderOptions
 from hemscore.render.formats import html as report
 
 from .conftest import EXAMPLES, ROOT, RULES
@@ -324,7 +324,7 @@ def _band(a: Assessment, score: float | None) -> str:
 
 def test_streaming_gives_the_bytes_of_render_and_keeps_no_state(examples: list[Assessment]) -> None:
     options = RenderOptions(many=True)
-    assert render_stream(report, examples, options) == report.render(examples, options)
+    assert Joined(report).render(examples, options) == report.render(examples, options)
     assert report._RUNS == {}
 
 

@@ -124,8 +124,3 @@ def end(options: RenderOptions, count: int) -> str:
     if count or options.detail:
         return ""
     return _rows([[*SUMMARY_COLUMNS, *builtin_diagnostics()]])  # no row: the header alone
-
-
-def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
-    return begin(options) + body + end(options, len(assessments))

@@ -9,8 +9,6 @@ in properties; any other control character from a file is shown as an escape (``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from hemscore.base.numbers import percent
 from hemscore.base.safe_text import github_data, github_property
 from hemscore.engine.assessment import Assessment, RuleResult
@@ -108,8 +106,3 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
 
 def end(options: RenderOptions, count: int) -> str:
     return ""
-
-
-def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
-    return begin(options) + body + end(options, len(assessments))
