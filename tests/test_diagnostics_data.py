@@ -154,7 +154,8 @@ def test_a_metric_of_an_undeclared_diagnostic_is_refused(tmp_path: Path) -> None
     ("did", "message"),
     [
         ("Innovation", "a diagnostic id is lower-case letters, digits and _"),
-        ("waivers", "a diagnostic id is lower-case letters, digits and _"),
+        ("waivers", "waivers cannot name a diagnostic"),
+        ("coverage", "coverage cannot name a diagnostic"),
         ("innovation", "unknown diagnostic: no metric or rule belongs to it"),
     ],
 )

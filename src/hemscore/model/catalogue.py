@@ -217,8 +217,19 @@ def parse_metrics(table: Any, *, path: str, line_of: Any = None) -> dict[str, Me
 
 #: What a diagnostic id may be: it names a profile section and a JSON and CSV field.
 DIAGNOSTIC_ID = re.compile(r"[a-z][a-z0-9_]*")
-#: Profile sections that are not diagnostics: no diagnostic may take their names.
-RESERVED_SECTIONS: tuple[str, ...] = ("profile", "waivers")
+#: Names no diagnostic may take: the other sections of a profile, the overall score (a target
+#: of the coverage guidance) and the CSV summary's other columns.
+RESERVED_NAMES: tuple[str, ...] = (
+    "profile",
+    "waivers",
+    "overall",
+    "path",
+    "name",
+    "kind",
+    "year",
+    "grade",
+    "coverage",
+)
 
 
 def unknown_diagnostic(metric: Metric, known: Collection[str]) -> str | None:

@@ -21,7 +21,7 @@ from hemscore.model.catalogue import (
     DIAGNOSTIC_ID,
     KINDS,
     LANGS,
-    RESERVED_SECTIONS,
+    RESERVED_NAMES,
     Metric,
     builtin_catalogue,
     builtin_diagnostics,
@@ -411,11 +411,12 @@ def _parse_diagnostics(
                 key=f"diagnostics.{did}",
             )
 
-        if not DIAGNOSTIC_ID.fullmatch(did) or did in RESERVED_SECTIONS:
+        if not DIAGNOSTIC_ID.fullmatch(did):
             raise fail(
-                "a diagnostic id is lower-case letters, digits and _, starting with a letter,"
-                f" and not {' or '.join(RESERVED_SECTIONS)}"
+                "a diagnostic id is lower-case letters, digits and _, starting with a letter"
             )
+        if did in RESERVED_NAMES:
+            raise fail(f"{did} cannot name a diagnostic (reserved: {', '.join(RESERVED_NAMES)})")
         if did not in used:
             known = [*builtin, *specs]
             raise fail(
