@@ -31,12 +31,13 @@ hostile until it is escaped for its destination. One function per destination:
 - :func:`github_data` and :func:`github_property` — a GitHub Actions workflow command's
   message and property values.
 
-Pure and import-light: only :mod:`re`.
+Pure and import-light: only :mod:`re` (and :func:`functools.cache`).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: Characters a terminal may act on or that hide or reorder text: C0 controls, DEL, C1
 #: controls, bidirectional embeddings, overrides and isolates, line and paragraph separators,
@@ -181,8 +182,9 @@ def needs_csv_quotes(text: str) -> bool:
 
 #: What a spreadsheet reads as the start of a formula (tab and CR too: some readers strip them).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_AFTER_BREAK = re.compile("([\r\n])([-=+@])")
-_GUARDED_BREAK = re.compile("([\r\n])'([-=+@])")
+# Patterns compiled when first used (by re's cache): JSON output never needs them.
+_AFTER_BREAK = "([\r\n])([-=+@])"
+_GUARDED_BREAK = "([\r\n])'([-=+@])"
 
 
 def formula_guard(text: str) -> str:
@@ -195,7 +197,7 @@ def csv_cell(text: str) -> str:
     escapes, and the formula guard, also after each line break inside the cell."""
     s = csv_text(text)
     if "\r" in s or "\n" in s:
-        s = _AFTER_BREAK.sub(r"\1'\2", s)  # for readers that split lines before quotes
+        s = re.sub(_AFTER_BREAK, r"\1'\2", s)  # for readers that split lines before quotes
     return formula_guard(s)
 
 
@@ -210,17 +212,18 @@ def csv_unguard(text: str) -> str:
     if text.startswith("'") and text[1:2] in FORMULA_STARTS:
         text = text[1:]
     if "'" in text and ("\n" in text or "\r" in text):
-        text = _GUARDED_BREAK.sub(r"\1\2", text)
+        text = re.sub(_GUARDED_BREAK, r"\1\2", text)
     return text
 
 
-#: Code points an HTML document must not hold that :func:`xml_chars` leaves as they are: lone
-#: surrogates and the noncharacters.
-_NONCHAR = re.compile(
-    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
-    + "]"
-)
+@cache
+def _nonchar() -> re.Pattern[str]:
+    """Code points an HTML document must not hold that :func:`xml_chars` leaves as they are:
+    lone surrogates and the noncharacters (compiled when an HTML report first needs it)."""
+    astral = "".join(
+        f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+    )
+    return re.compile(f"[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{astral}]")
 
 
 def _code(m: re.Match[str]) -> str:
@@ -233,7 +236,7 @@ def html_shown(text: object) -> str:
     (:func:`terminal`): controls, invisible direction marks, surrogates and noncharacters
     written as ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them
     so anyway, and no line of the file then starts with text from a profile)."""
-    return terminal(_NONCHAR.sub(_code, str(text)))
+    return terminal(_nonchar().sub(_code, str(text)))
 
 
 def html(text: object) -> str:

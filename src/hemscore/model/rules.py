@@ -18,13 +18,13 @@ from typing import Any, TypeGuard
 from hemscore.base.errors import RuleError, did_you_mean
 from hemscore.base.limits import goalpost_problem, weight_problem
 from hemscore.model.catalogue import (
-    DIAGNOSTIC_ID,
     KINDS,
     LANGS,
     RESERVED_NAMES,
     Metric,
     builtin_catalogue,
     builtin_diagnostics,
+    is_diagnostic_id,
     parse_metrics,
     parse_texts,
     unknown_diagnostic,
@@ -411,7 +411,7 @@ def _parse_diagnostics(
                 key=f"diagnostics.{did}",
             )
 
-        if not DIAGNOSTIC_ID.fullmatch(did):
+        if not is_diagnostic_id(did):
             raise fail(
                 "a diagnostic id is lower-case letters, digits and _, starting with a letter"
             )
