@@ -91,7 +91,7 @@ def sixth(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return rules, profile
 
 
-def test_the_built_in_diagnostics_come_from_the_catalogue_file() -> None:
+def test_the_built_in_diagnostics_come_from_the_catalogue() -> None:
     assert builtin_diagnostics() == ("cluster", "technology", "exports", "talent", "policy")
     rs = load_ruleset()
     assert [d.id for d in rs.diagnostics] == list(builtin_diagnostics())

@@ -256,30 +256,21 @@ def _read_builtin() -> tuple[dict[str, Metric], tuple[str, ...]]:
         from hemscore.reading.tomlsource import read_toml
 
         doc = read_toml(CATALOGUE_PATH, error=RuleError)
-        unknown = set(doc.data) - {"metrics", "diagnostics"}
+        unknown = set(doc.data) - {"metrics"}
         if unknown:
             raise HemscoreError(f"unknown table {min(unknown)}", path=doc.path)
-        diagnostics = doc.data.get("diagnostics")
-        if (
-            not isinstance(diagnostics, list)
-            or not diagnostics
-            or not all(is_diagnostic_id(d) for d in diagnostics)
-            or len(set(diagnostics)) < len(diagnostics)
-        ):
-            raise HemscoreError(
-                "diagnostics must be a list of distinct ids (a-z, 0-9, _)",
-                path=doc.path,
-                line=doc.line_of("diagnostics"),
-                key="diagnostics",
-            )
         metrics = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
-        for mid, metric in metrics.items():
-            problem = unknown_diagnostic(metric, diagnostics)
-            if problem:
+        diagnostics = tuple(dict.fromkeys(mid.partition(".")[0] for mid in metrics))
+        for did in diagnostics:
+            if not is_diagnostic_id(did):
+                mid = next(m for m in metrics if m.partition(".")[0] == did)
                 raise HemscoreError(
-                    problem, path=doc.path, line=doc.line_of("metrics", mid), key=f'metrics."{mid}"'
+                    "a diagnostic id is lower-case letters, digits and _, starting with a letter",
+                    path=doc.path,
+                    line=doc.line_of("metrics", mid),
+                    key=f'metrics."{mid}"',
                 )
-        _BUILTIN = metrics, tuple(diagnostics)
+        _BUILTIN = metrics, diagnostics
     return _BUILTIN
 
 
@@ -289,7 +280,8 @@ def builtin_catalogue() -> dict[str, Metric]:
 
 
 def builtin_diagnostics() -> tuple[str, ...]:
-    """The diagnostics the built-in catalogue's metrics belong to, in report order.
+    """The diagnostics the built-in catalogue's metrics belong to, in the order they first
+    appear in ``catalogue.toml`` (the order of reports).
 
     A rule set gives them their titles and weights (``[diagnostics.<id>]``) and may declare
     more; :attr:`hemscore.model.rules.RuleSet.diagnostics` is the list a run uses.

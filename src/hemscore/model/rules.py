@@ -396,12 +396,14 @@ def _parse_diagnostics(
     (title, weight...); a new one needs a metric or a rule that belongs to it."""
     builtin = builtin_diagnostics()
     out = [_parse_diagnostic(did, *specs.get(did, ({}, None))) for did in builtin]
-    used = {m.diagnostic for m in metrics.values()} | {
-        str(spec.get("diagnostic")) for _i, spec, _doc in rule_specs if isinstance(spec, dict)
-    }
-    for did, (spec, doc) in specs.items():
-        if did in builtin:
-            continue
+    new = [did for did in specs if did not in builtin]
+    used = set()
+    if new:  # what a new diagnostic needs: a metric or a rule in it
+        used = {mid.partition(".")[0] for mid in metrics} | {
+            str(spec.get("diagnostic")) for _i, spec, _doc in rule_specs if isinstance(spec, dict)
+        }
+    for did in new:
+        spec, doc = specs[did]
 
         def fail(msg: str, did: str = did, doc: TomlDocument = doc) -> RuleError:
             return RuleError(
