@@ -16,7 +16,7 @@ import pytest
 
 from hemscore.api import assess, load_ruleset
 from hemscore.base.errors import RuleError
-from hemscore.model.catalogue import builtin_diagnostics
+from hemscore.model.catalogue import DIAGNOSTICS, builtin_diagnostics
 from hemscore.model.rules import builtin_rules_dir
 from hemscore.render.formats import REGISTRY, RenderOptions, renderer
 
@@ -93,6 +93,7 @@ def sixth(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_the_built_in_diagnostics_come_from_the_catalogue() -> None:
     assert builtin_diagnostics() == ("cluster", "technology", "exports", "talent", "policy")
+    assert DIAGNOSTICS == builtin_diagnostics()  # the command line's choices, read before any file
     rs = load_ruleset()
     assert [d.id for d in rs.diagnostics] == list(builtin_diagnostics())
     assert rs.diagnostics[1].text("zh", "title") == "核心技术依赖"  # from rules/ruleset.toml
