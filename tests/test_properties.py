@@ -21,6 +21,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hemscore.base import numbers
 from hemscore.base.errors import RuleError
 from hemscore.engine.assessment import Assessment, assess, evaluate_rule
 from hemscore.model.catalogue import KINDS, Metric
@@ -257,14 +258,15 @@ def test_json_output_is_identical_across_processes() -> None:
     )
 )
 def test_round4_is_round_to_four_places(x: float) -> None:
-    got = json_format.round4(x)
-    if not math.isfinite(x):
-        assert got is None  # JSON has no NaN or infinity
-        return
-    expected = round(x, 4) or 0.0
-    assert got is not None
-    assert got == expected and math.copysign(1, got) == math.copysign(1, expected), x
-    assert repr(got) == repr(expected)  # what the JSON output writes
+    for round4 in (numbers.round4, json_format.round4):
+        got = round4(x)
+        if not math.isfinite(x):
+            assert got is None  # JSON has no NaN or infinity
+            continue
+        expected = round(x, 4) or 0.0
+        assert got is not None
+        assert got == expected and math.copysign(1, got) == math.copysign(1, expected), x
+        assert repr(got) == repr(expected)  # what the JSON output writes
 
 
 @PROPERTIES

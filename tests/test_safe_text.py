@@ -14,8 +14,12 @@ from markdown_it import MarkdownIt
 
 from hemscore.base.safe_text import (
     UNSAFE,
+    csv_cell,
+    csv_quoted,
+    csv_unguard,
     json_text,
     markdown,
+    markdown_entities,
     one_line,
     terminal,
     xml,
@@ -106,3 +110,29 @@ def test_the_terminal_console_shows_escape_sequences_as_text() -> None:
         out = buf.getvalue()
         assert "a\\x1b]52;c;SGk=b\\x9b2Jc\\x00d\\u202ee" in out
         assert "\x1b]" not in out and "\x9b" not in out and "\x00" not in out
+
+
+@given(HOSTILE)
+def test_markdown_entities_reads_back_as_the_terminal_text(s: str) -> None:
+    """The audit report's form of a Markdown cell: all text, the same characters."""
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(f"x{markdown_entities(s)}x")
+    children = [c for t in tokens if t.type == "inline" for c in t.children or []]
+    assert {c.type for c in children} <= {"text"}, [c.type for c in children]
+    assert "".join(c.content for c in children) == f"x{terminal(s)}x"
+
+
+def test_markdown_entities_escapes_a_backslash() -> None:
+    # Unescaped, "a\\|" would end the cell: the backslash escapes the pipe's backslash.
+    assert markdown_entities("a\\|b & <c>") == "a\\\\\\|b &amp; &lt;c&gt;"
+
+
+@given(HOSTILE)
+def test_a_csv_cell_reads_back_and_never_starts_a_formula(s: str) -> None:
+    cell = csv_cell(s)
+    (row,) = list(csv.reader(io.StringIO(csv_quoted(cell) + ",x\n", newline="")))
+    assert row == [cell, "x"]
+    for line in re.split("[\r\n]", cell):
+        assert not line[:1] in ("=", "+", "-", "@"), cell
+    assert not cell.startswith(("\t", "\r"))
+    if _UNSAFE.sub("", s) == s.replace("\r", "").replace("\n", ""):
+        assert csv_unguard(cell) == s  # no control but line ends: the guards come off again

@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from hemscore.base.errors import ProfileError
+from hemscore.base.numbers import round4
 from hemscore.engine.assessment import Assessment
 
-DIGITS = 4  # the precision of the JSON report
-
-
-def _r(x: float | None) -> float | None:
-    if x is None:
-        return None
-    v = round(float(x), DIGITS)
-    return 0.0 if v == 0 else v
+#: Numbers as the JSON report rounds them (4 places), so that a stored report and a fresh
+#: assessment compare equal.
+_r = round4
 
 
 def _value(v: Any) -> Any:
@@ -78,9 +74,8 @@ def snapshot(a: Assessment, lang: str = "en") -> Snapshot:
     """Take a snapshot of an assessment."""
     diags = {}
     rules = {}
-    for i, d in enumerate(a.diagnostics):
-        title = a.ruleset.diagnostics[i].text(lang, "title")
-        diags[d.id] = DiagSnap(d.id, title, d.status, _r(d.score))
+    for d in a.diagnostics:
+        diags[d.id] = DiagSnap(d.id, d.title(lang), d.status, _r(d.score))
         for r in d.rules:
             rules[r.id] = RuleSnap(
                 r.id, r.rule.text(lang, "title"), d.id, r.status, _r(r.score), _value(r.value)

@@ -14,21 +14,30 @@ hostile until it is escaped for its destination. One function per destination:
 - :func:`markdown` — a CommonMark table cell, heading or list item: HTML, links, emphasis and
   code spans are escaped so that a renderer with raw HTML enabled makes no element from the
   text, and line breaks become spaces so a table row or heading is not split.
+  :func:`markdown_entities` is the same with ``&<>`` written as entities.
 - :func:`xml` — XML or HTML text and attribute values: escaped, with characters XML 1.0 cannot
   carry (NUL, ESC, …) shown as escapes, so the document stays well-formed.
 - :func:`json_text` — encoded JSON: characters that JSON may leave raw but a terminal would
   act on (DEL, C1 controls, line and paragraph separators) written as ``\\uXXXX`` escapes; the
   decoded data is unchanged.
 
-CSV has its own rules (quoting and the formula guard) in :mod:`hemscore.formats.csv`, which
-uses :func:`needs_csv_quotes`.
+- :func:`csv_cell` and :func:`csv_quoted` — a CSV cell: text a spreadsheet would run as a
+  formula gets a leading apostrophe (also after a line break inside the cell, for readers that
+  split lines before quotes), other controls than CR and LF are shown as escapes, and a cell
+  holding a comma, a quote, CR or LF is quoted. :func:`formula_guard` is the guard alone (XLSX),
+  :func:`csv_unguard` takes it off again when a table is read back.
+- :func:`html` — HTML text and attribute values: what a reader sees of the text as in a
+  terminal report (:func:`html_shown`), then ``<>&"'`` escaped.
+- :func:`github_data` and :func:`github_property` — a GitHub Actions workflow command's
+  message and property values.
 
-Pure and import-light: only :mod:`re`.
+Pure and import-light: only :mod:`re` (and :func:`functools.cache`).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: Characters a terminal may act on or that hide or reorder text: C0 controls, DEL, C1
 #: controls, bidirectional embeddings, overrides and isolates, line and paragraph separators,
@@ -99,6 +108,28 @@ def markdown(text: object) -> str:
     return _MD_PUNCT.sub(lambda m: "\\" + m.group(), s)
 
 
+_MD_ENTITIES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "\\|",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+    }
+)
+
+
+def markdown_entities(text: object) -> str:
+    """Like :func:`markdown`, in the form the audit report writes: ``&``, ``<`` and ``>`` as
+    HTML entities, the other markup characters with a backslash."""
+    return terminal(text).translate(_MD_ENTITIES)
+
+
 def xml(text: object) -> str:
     """``text`` for XML or HTML character data or a quoted attribute value: escaped, with the
     characters XML cannot carry and those a terminal acts on shown as escapes (LF and tab kept).
@@ -147,3 +178,87 @@ def csv_text(text: str) -> str:
 def needs_csv_quotes(text: str) -> bool:
     """Whether a CSV cell must be quoted: it holds a comma, a quote, CR or LF."""
     return any(c in text for c in ',"\r\n')
+
+
+#: What a spreadsheet reads as the start of a formula (tab and CR too: some readers strip them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Patterns compiled when first used (by re's cache): JSON output never needs them.
+_AFTER_BREAK = "([\r\n])([-=+@])"
+_GUARDED_BREAK = "([\r\n])'([-=+@])"
+
+
+def formula_guard(text: str) -> str:
+    """``text`` with an apostrophe before it when a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell's text before quoting (:func:`csv_quoted`): controls other than CR and LF as
+    escapes, and the formula guard, also after each line break inside the cell."""
+    s = csv_text(text)
+    if "\r" in s or "\n" in s:
+        s = re.sub(_AFTER_BREAK, r"\1'\2", s)  # for readers that split lines before quotes
+    return formula_guard(s)
+
+
+def csv_quoted(cell: str) -> str:
+    """A cell quoted as CSV needs it (comma, quote, CR or LF), quotes doubled. By hand: the
+    csv module leaves a lone CR unquoted when rows end in LF."""
+    return '"' + cell.replace('"', '""') + '"' if needs_csv_quotes(cell) else cell
+
+
+def csv_unguard(text: str) -> str:
+    """A cell read back from a table hemscore wrote: the formula guards taken off."""
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+        text = text[1:]
+    if "'" in text and ("\n" in text or "\r" in text):
+        text = re.sub(_GUARDED_BREAK, r"\1\2", text)
+    return text
+
+
+@cache
+def _nonchar() -> re.Pattern[str]:
+    """Code points an HTML document must not hold that :func:`xml_chars` leaves as they are:
+    lone surrogates and the noncharacters (compiled when an HTML report first needs it)."""
+    astral = "".join(
+        f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+    )
+    return re.compile(f"[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{astral}]")
+
+
+def _code(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
+
+
+def html_shown(text: object) -> str:
+    """What a reader sees of ``text`` in an HTML page, as in a terminal report
+    (:func:`terminal`): controls, invisible direction marks, surrogates and noncharacters
+    written as ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them
+    so anyway, and no line of the file then starts with text from a profile)."""
+    return terminal(_nonchar().sub(_code, str(text)))
+
+
+def html(text: object) -> str:
+    """``text`` as HTML text or a quoted attribute value: :func:`html_shown`, then ``<>&"'``
+    escaped (as ``html.escape`` with ``quote=True``)."""
+    return (
+        html_shown(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
+def github_data(text: str) -> str:
+    """The message part of a GitHub Actions workflow command: ``%``, CR and LF encoded as the
+    runner decodes them; other controls as visible escapes."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text)
+
+
+def github_property(text: str) -> str:
+    """A property value (``file``, ``title``) of a workflow command."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from hemscore.model.profile import MetricValue, Profile, check_waivers
-from hemscore.model.rules import Rule, RuleSet
+from hemscore.model.rules import Diagnostic, Rule, RuleSet
 from hemscore.model.scoring import cagr_pct, hhi, is_residual, largest_share, mean, peak_pct
 
 if TYPE_CHECKING:
@@ -63,7 +63,11 @@ class RuleResult:
 
 @dataclass(frozen=True)
 class DiagnosticScore:
-    """A diagnostic's score: the weighted mean of its assessed rules."""
+    """A diagnostic's score: the weighted mean of its assessed rules.
+
+    ``declared`` is the diagnostic as the rule set declares it (title, summary, paper
+    sections): renderers take its texts from here.
+    """
 
     id: str
     score: float | None
@@ -72,6 +76,11 @@ class DiagnosticScore:
     applicable_weight: float
     weight: float  # weight in the overall mean
     rules: tuple[RuleResult, ...]
+    declared: Diagnostic
+
+    def title(self, lang: str) -> str:
+        """The diagnostic's title in ``lang`` (English when missing, else its id)."""
+        return self.declared.text(lang, "title")
 
     @property
     def status(self) -> str:
@@ -285,7 +294,7 @@ def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
 
 
 def _diagnostic(
-    did: str, weight: float, results: list[RuleResult], min_coverage: float
+    declared: Diagnostic, results: list[RuleResult], min_coverage: float
 ) -> DiagnosticScore:
     applicable = sum(r.weight for r in results if r.status != "waived")
     assessed = [r for r in results if r.assessed]
@@ -299,7 +308,16 @@ def _diagnostic(
         for r in assessed:
             # The results were made a moment ago in this assessment and nobody holds them yet.
             r.contribution = r.weight * (r.score or 0.0) / assessed_w
-    return DiagnosticScore(did, score, coverage, assessed_w, applicable, weight, tuple(results))
+    return DiagnosticScore(
+        declared.id,
+        score,
+        coverage,
+        assessed_w,
+        applicable,
+        declared.weight,
+        tuple(results),
+        declared,
+    )
 
 
 def _scored(
@@ -341,9 +359,7 @@ def assess(
         else:
             result = evaluate_rule(rule, profile.values.get(rule.metric))
         by_diag[rule.diagnostic].append(result)
-    diags = tuple(
-        _diagnostic(d.id, d.weight, by_diag[d.id], min_coverage) for d in ruleset.diagnostics
-    )
+    diags = tuple(_diagnostic(d, by_diag[d.id], min_coverage) for d in ruleset.diagnostics)
     counted = [d for d in diags if d.weight > 0]
     applicable = sum(d.applicable_weight for d in counted)
     coverage = sum(d.assessed_weight for d in counted) / applicable if applicable else 0.0

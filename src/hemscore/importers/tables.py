@@ -41,7 +41,7 @@ from hemscore.base.errors import (
     ValidationErrors,
     did_you_mean,
 )
-from hemscore.base.safe_text import csv_text, xml_chars
+from hemscore.base.safe_text import csv_cell, csv_quoted, csv_unguard, formula_guard, xml_chars
 from hemscore.model.catalogue import Metric
 from hemscore.model.profile import Profile, validate_profile
 from hemscore.reading.tomlsource import decode, read_toml
@@ -53,9 +53,6 @@ PROVENANCE = ("year", "source", "note")
 LONG_COLUMNS = ("profile", "metric", "value", "year", "source", "note", "label")
 XLSX_HINT = "reading XLSX needs openpyxl: pip install 'hemscore[xlsx]'"
 _LABELLED = re.compile(r"^(?P<metric>.+?)\[(?P<label>[^\]]*)\]$")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_AFTER_BREAK = re.compile("([\r\n])([-=+@])")
-_GUARDED_BREAK = re.compile("([\r\n])'([-=+@])")
 
 
 class TableErrors(ValidationErrors):
@@ -174,11 +171,7 @@ def _text(cell: Any) -> str | None:
     s = str(cell).strip()
     if not s:
         return None
-    if s.startswith("'") and s[1:2] in _FORMULA:
-        s = s[1:]
-    if "'" in s and ("\n" in s or "\r" in s):
-        s = _GUARDED_BREAK.sub(r"\1\2", s)  # the guard export puts after a line break
-    return s
+    return csv_unguard(s)  # the guards export puts in
 
 
 def _number(cell: Any, integer: bool) -> Any:
@@ -634,24 +627,14 @@ def _csv_cell(v: Any) -> str:
         return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, int):
         return str(v)
-    s = csv_text(str(v))  # controls other than CR and LF shown as escapes
-    if "\r" in s or "\n" in s:
-        s = _AFTER_BREAK.sub(r"\1'\2", s)  # for readers that split lines before quotes
-    return "'" + s if s.startswith(_FORMULA) else s
-
-
-def _quoted(s: str) -> str:
-    # The csv module leaves a lone CR unquoted when rows end in LF: quote by hand.
-    if any(ch in s for ch in ',"\r\n'):
-        return '"' + s.replace('"', '""') + '"'
-    return s
+    return csv_cell(str(v))
 
 
 def export_csv(rows: Iterable[Sequence[Any]]) -> str:
     """Rows as CSV, lines ending in LF: a cell holding a comma, quote, CR or LF is quoted; text
     that a spreadsheet would run as a formula gets a leading apostrophe, which ``import table``
     drops again."""
-    return "".join(",".join(_quoted(_csv_cell(v)) for v in row) + "\n" for row in rows)
+    return "".join(",".join(csv_quoted(_csv_cell(v)) for v in row) + "\n" for row in rows)
 
 
 def export_xlsx(rows: Iterable[Sequence[Any]]) -> bytes:
@@ -673,4 +656,4 @@ def _xlsx_cell(v: Any) -> Any:
     if not isinstance(v, str):
         return v
     v = xml_chars(v)  # XLSX is XML: characters it cannot carry are shown as escapes
-    return "'" + v if v.startswith(_FORMULA) else v
+    return formula_guard(v)

@@ -32,7 +32,7 @@ from typing import Any
 
 from hemscore.base.datawindow import window
 from hemscore.base.errors import HemscoreError
-from hemscore.model.catalogue import DIAGNOSTICS, Metric
+from hemscore.model.catalogue import Metric, builtin_diagnostics
 
 TABLE_PATH = Path(__file__).with_name("wdi.toml")
 #: A WDI wide download is a few hundred kilobytes; anything far larger is not one.
@@ -607,7 +607,8 @@ def build_profiles(
                 ),
             }
         }
-        for section in DIAGNOSTICS:
+        sections = [*builtin_diagnostics(), *(mid.split(".", 1)[0] for mid in sorted(values))]
+        for section in dict.fromkeys(sections):
             block = {
                 mid.split(".", 1)[1]: values[mid]
                 for mid in sorted(values)

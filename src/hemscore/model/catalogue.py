@@ -20,7 +20,6 @@ from hemscore.base.datawindow import DATA_WINDOW_YEARS, in_data_window  # noqa: 
 from hemscore.base.errors import HemscoreError, RuleError, did_you_mean
 from hemscore.base.limits import goalpost_problem
 
-DIAGNOSTICS: tuple[str, ...] = ("cluster", "technology", "exports", "talent", "policy")
 KINDS: tuple[str, ...] = ("country", "region", "cluster", "firm")
 TYPES: tuple[str, ...] = ("number", "integer", "bool", "shares", "series")
 BETTER: tuple[str, ...] = ("higher", "lower", "true", "growing", "less-concentrated")
@@ -127,10 +126,8 @@ def parse_metric(metric_id: str, spec: Any, *, path: str, line_of: Any = None) -
     if not isinstance(spec, dict):
         raise fail("a metric declaration must be a table")
     diag, dot, name = metric_id.partition(".")
-    if not dot or not name or "." in name:
+    if not diag or not dot or not name or "." in name:
         raise fail("a metric id is <diagnostic>.<name>")
-    if diag not in DIAGNOSTICS:
-        raise fail(f'unknown diagnostic "{diag}"{did_you_mean(diag, DIAGNOSTICS)}')
     for key in spec:
         if key not in _METRIC_KEYS:
             raise fail(f"unknown key{did_you_mean(key, _METRIC_KEYS)}", key)
@@ -217,11 +214,43 @@ def parse_metrics(table: Any, *, path: str, line_of: Any = None) -> dict[str, Me
     return {mid: parse_metric(mid, spec, path=path, line_of=line_of) for mid, spec in table.items()}
 
 
-_BUILTIN: dict[str, Metric] | None = None
+_ID_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ID_CHARS = _ID_FIRST | frozenset("0123456789_")
 
 
-def builtin_catalogue() -> dict[str, Metric]:
-    """The built-in catalogue (v2), read once per process."""
+def is_diagnostic_id(text: object) -> bool:
+    """Whether ``text`` may be a diagnostic id (``[a-z][a-z0-9_]*``): it names a profile
+    section and a JSON and CSV field. (No regular expression: this runs at every start.)"""
+    return isinstance(text, str) and text[:1] in _ID_FIRST and all(c in _ID_CHARS for c in text)
+
+
+#: Names no diagnostic may take: the other sections of a profile, the overall score (a target
+#: of the coverage guidance) and the CSV summary's other columns.
+RESERVED_NAMES: tuple[str, ...] = (
+    "profile",
+    "waivers",
+    "overall",
+    "path",
+    "name",
+    "kind",
+    "year",
+    "grade",
+    "coverage",
+)
+
+
+def unknown_diagnostic(metric: Metric, known: Collection[str]) -> str | None:
+    """The message when ``metric`` belongs to none of the ``known`` diagnostics, else None."""
+    if metric.diagnostic in known:
+        return None
+    return f'unknown diagnostic "{metric.diagnostic}"{did_you_mean(metric.diagnostic, known)}'
+
+
+_BUILTIN: tuple[dict[str, Metric], tuple[str, ...]] | None = None
+
+
+def _read_builtin() -> tuple[dict[str, Metric], tuple[str, ...]]:
+    """The built-in catalogue and its diagnostics, read once per process."""
     global _BUILTIN
     if _BUILTIN is None:
         from hemscore.reading.tomlsource import read_toml
@@ -230,5 +259,38 @@ def builtin_catalogue() -> dict[str, Metric]:
         unknown = set(doc.data) - {"metrics"}
         if unknown:
             raise HemscoreError(f"unknown table {min(unknown)}", path=doc.path)
-        _BUILTIN = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
+        metrics = parse_metrics(doc.data.get("metrics", {}), path=doc.path, line_of=doc.line_of)
+        diagnostics = tuple(dict.fromkeys(mid.partition(".")[0] for mid in metrics))
+        for did in diagnostics:
+            if not is_diagnostic_id(did):
+                mid = next(m for m in metrics if m.partition(".")[0] == did)
+                raise HemscoreError(
+                    "a diagnostic id is lower-case letters, digits and _, starting with a letter",
+                    path=doc.path,
+                    line=doc.line_of("metrics", mid),
+                    key=f'metrics."{mid}"',
+                )
+        _BUILTIN = metrics, diagnostics
     return _BUILTIN
+
+
+def builtin_catalogue() -> dict[str, Metric]:
+    """The built-in catalogue (v2), read once per process."""
+    return _read_builtin()[0]
+
+
+def builtin_diagnostics() -> tuple[str, ...]:
+    """The diagnostics the built-in catalogue's metrics belong to, in the order they first
+    appear in ``catalogue.toml`` (the order of reports).
+
+    A rule set gives them their titles and weights (``[diagnostics.<id>]``) and may declare
+    more; :attr:`hemscore.model.rules.RuleSet.diagnostics` is the list a run uses.
+    """
+    return _read_builtin()[1]
+
+
+#: The built-in diagnostics as a constant, for the one caller that needs them before any file is
+#: read: the command line's ``rules --diagnostic`` choices. Everything else takes the diagnostics
+#: from the rule set; ``tests/test_diagnostics_data.py`` checks that this equals
+#: :func:`builtin_diagnostics`. (To go once that option takes any id the rule set declares.)
+DIAGNOSTICS: tuple[str, ...] = ("cluster", "technology", "exports", "talent", "policy")

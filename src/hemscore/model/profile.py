@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hemscore.base.errors import HemscoreError, ProfileError, ProfileErrors, did_you_mean
-from hemscore.model.catalogue import DIAGNOSTICS, KINDS, Metric
+from hemscore.model.catalogue import KINDS, Metric
 from hemscore.reading.tomlsource import TomlDocument, read_toml
 
 if TYPE_CHECKING:
@@ -172,7 +172,13 @@ def _validate(
 
     values: dict[str, MetricValue] = {}
     waivers: dict[str, str] = {}
-    sections = ("profile", *DIAGNOSTICS, "waivers")
+    diagnostics: list[str] = []  # the sections metrics live in: filled when first needed
+
+    def is_diagnostic(section: str) -> bool:
+        if not diagnostics:
+            diagnostics.extend(dict.fromkeys(m.partition(".")[0] for m in metrics))
+        return section in diagnostics
+
     for section, table in data.items():
         if section == "profile":
             continue
@@ -188,7 +194,10 @@ def _validate(
                 if ruleset is not None and ruleset.rule(rid) is None:
                     problem(unknown_waiver(rid, ruleset), section, rid)
             continue
-        if section not in DIAGNOSTICS:
+        # The first key's metric is known in every good section: the full test only otherwise.
+        quick = isinstance(table, dict) and table and f"{section}.{next(iter(table))}" in metrics
+        if not quick and not is_diagnostic(section):
+            sections = ("profile", *diagnostics, "waivers")
             problem(f"unknown section{did_you_mean(section, sections)}", section)
             continue
         if not isinstance(table, dict):

@@ -18,13 +18,16 @@ from typing import Any, TypeGuard
 from hemscore.base.errors import RuleError, did_you_mean
 from hemscore.base.limits import goalpost_problem, weight_problem
 from hemscore.model.catalogue import (
-    DIAGNOSTICS,
     KINDS,
     LANGS,
+    RESERVED_NAMES,
     Metric,
     builtin_catalogue,
+    builtin_diagnostics,
+    is_diagnostic_id,
     parse_metrics,
     parse_texts,
+    unknown_diagnostic,
 )
 from hemscore.model.scoring import BandScale, LinearScale, Scale
 from hemscore.reading.tomlsource import TomlDocument, read_toml, special_file
@@ -256,6 +259,7 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
     meta: dict[str, Any] | None = None
     meta_doc: TomlDocument | None = None
     diag_specs: dict[str, tuple[Any, TomlDocument]] = {}
+    declared_metrics: list[tuple[str, TomlDocument]] = []  # from rule files, with their file
     rule_specs: list[tuple[int, Any, TomlDocument]] = []
     for doc in docs:
         for key, value in doc.data.items():
@@ -292,6 +296,7 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
                             key=f'metrics."{mid}"',
                         )
                     metrics[mid] = metric
+                    declared_metrics.append((mid, doc))
             else:
                 raise RuleError(
                     f"unknown table{did_you_mean(key, ['ruleset', 'diagnostics', 'rules', 'metrics'])}",
@@ -302,7 +307,14 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
     if meta is None:
         meta, meta_doc = DEFAULT_META["ruleset"], None
     name, version, target_score, grades = _parse_meta(meta, meta_doc)
-    diagnostics = _parse_diagnostics(diag_specs)
+    known = list(dict.fromkeys([*builtin_diagnostics(), *diag_specs]))
+    for mid, doc in declared_metrics:
+        problem = unknown_diagnostic(metrics[mid], known)
+        if problem:
+            raise RuleError(
+                problem, path=doc.path, line=doc.line_of("metrics", mid), key=f'metrics."{mid}"'
+            )
+    diagnostics = _parse_diagnostics(diag_specs, metrics, rule_specs)
     declared = {d.id for d in diagnostics}
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -374,18 +386,46 @@ def _parse_meta(
     return name, version, float(ts), tuple(grades)
 
 
-def _parse_diagnostics(specs: dict[str, tuple[Any, TomlDocument]]) -> tuple[Diagnostic, ...]:
-    out = []
-    for did in DIAGNOSTICS:
-        spec, doc = specs.pop(did, ({}, None))
+def _parse_diagnostics(
+    specs: dict[str, tuple[Any, TomlDocument]],
+    metrics: dict[str, Metric],
+    rule_specs: list[tuple[int, Any, TomlDocument]],
+) -> tuple[Diagnostic, ...]:
+    """The rule set's diagnostics: the built-in catalogue's, in its order, then those the rule
+    files declare anew, in the order they come. A declared one configures a built-in one
+    (title, weight...); a new one needs a metric or a rule that belongs to it."""
+    builtin = builtin_diagnostics()
+    out = [_parse_diagnostic(did, *specs.get(did, ({}, None))) for did in builtin]
+    new = [did for did in specs if did not in builtin]
+    used = set()
+    if new:  # what a new diagnostic needs: a metric or a rule in it
+        used = {mid.partition(".")[0] for mid in metrics} | {
+            str(spec.get("diagnostic")) for _i, spec, _doc in rule_specs if isinstance(spec, dict)
+        }
+    for did in new:
+        spec, doc = specs[did]
+
+        def fail(msg: str, did: str = did, doc: TomlDocument = doc) -> RuleError:
+            return RuleError(
+                msg,
+                path=doc.path,
+                line=doc.line_of("diagnostics", did),
+                key=f"diagnostics.{did}",
+            )
+
+        if not is_diagnostic_id(did):
+            raise fail(
+                "a diagnostic id is lower-case letters, digits and _, starting with a letter"
+            )
+        if did in RESERVED_NAMES:
+            raise fail(f"{did} cannot name a diagnostic (reserved: {', '.join(RESERVED_NAMES)})")
+        if did not in used:
+            known = [*builtin, *specs]
+            raise fail(
+                "unknown diagnostic: no metric or rule belongs to it"
+                + did_you_mean(did, [k for k in known if k != did])
+            )
         out.append(_parse_diagnostic(did, spec, doc))
-    for did, (_spec, doc) in specs.items():
-        raise RuleError(
-            f"unknown diagnostic{did_you_mean(did, DIAGNOSTICS)}",
-            path=doc.path,
-            line=doc.line_of("diagnostics", did),
-            key=f"diagnostics.{did}",
-        )
     return tuple(out)
 
 

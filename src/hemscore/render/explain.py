@@ -11,18 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from hemscore.base import numbers
 from hemscore.base.safe_text import terminal
 from hemscore.model.catalogue import Metric
 from hemscore.model.rules import Rule, RuleSet
 from hemscore.model.scoring import RESIDUAL_LABELS, BandScale, LinearScale
-from hemscore.render.i18n import label
+from hemscore.render.messages import bracketed, colon, label, listing, paper
 
-
-def fmt(x: float) -> str:
-    """A number as a person writes it: 3 not 3.0, 1,500 not 1500.0."""
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.4g}" if abs(x) >= 1 else f"{x:.4g}"
+#: A number as a person writes it: 3 not 3.0, 1,500 not 1500.0 (:mod:`hemscore.base.numbers`).
+fmt = numbers.written
 
 
 _MEASURES: dict[str, dict[str, str]] = {
@@ -232,48 +229,26 @@ class RuleExplanation:
     paper: tuple[str, ...]
 
 
-_SEVERITY_ZH = {"critical": "关键", "high": "高", "medium": "中", "low": "低"}
-
-_BASIS = {
-    "en": {
-        "published": "published: a source states the threshold",
-        "design": "design: a stated choice of ours",
-        "panel": "panel: goalposts computed from the reference panel by a stated method",
-    },
-    "zh": {
-        "published": "有出处：阈值来自公开文献",
-        "design": "设计选择：阈值为本项目给定的选择",
-        "panel": "参照面板：目标值按既定方法由参照面板的分布算出",
-    },
-}
-
-
 def calibration_text(rule: Rule, lang: str = "en") -> str:
     """How a ``basis = "panel"`` rule's goalposts were computed, in one sentence ("" if not)."""
     c = rule.calibration
     if c is None:
         return ""
-    if lang == "zh":
-        target = (
-            f"目标值取政策目标（{c.target_policy}）"
-            if c.target_policy
-            else f"目标值取第 {fmt(c.target_percentile or 0)} 百分位"
-        )
-        return (
-            f"校准：方法 {c.method}，面板 {c.panel}（{c.year} 年，{c.economies} 个有数据的经济体）；"
-            f"最差值取第 {fmt(c.worst_percentile)} 百分位，最佳值取第 {fmt(c.best_percentile)} 百分位，"
-            f"{target}；保留 3 位有效数字（hemscore rules calibrate 可复算）。"
-        )
     target = (
-        f"target = the policy target ({c.target_policy})"
+        label(lang, "calibration.target_policy", policy=c.target_policy)
         if c.target_policy
-        else f"target = {fmt(c.target_percentile or 0)}th percentile"
+        else label(lang, "calibration.target_percentile", p=fmt(c.target_percentile or 0))
     )
-    return (
-        f"Calibration: method {c.method} on panel {c.panel} (year {c.year}, {c.economies} "
-        f"economies with a value): worst = {fmt(c.worst_percentile)}th percentile, best = "
-        f"{fmt(c.best_percentile)}th percentile, {target}; rounded to 3 significant figures "
-        "(hemscore rules calibrate recomputes them)."
+    return label(
+        lang,
+        "calibration.text",
+        method=c.method,
+        panel=c.panel,
+        year=c.year,
+        economies=c.economies,
+        worst=fmt(c.worst_percentile),
+        best=fmt(c.best_percentile),
+        target=target,
     )
 
 
@@ -282,14 +257,14 @@ def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanat
     lang = lang if lang in _MEASURES else "en"
     diag = next((d for d in ruleset.diagnostics if d.id == rule.diagnostic), None)
     metric = ruleset.metrics.get(rule.metric)
-    kinds = ("、" if lang == "zh" else ", ").join(label(lang, k) for k in rule.kinds)
+    kinds = listing(lang).join(label(lang, k) for k in rule.kinds)
     sev = rule.severity
     title = diag.text(lang, "title") if diag else rule.diagnostic
     if lang == "zh":
         weight = (
             f"权重 {fmt(rule.weight)}"
             + (
-                f"（严重程度：{_SEVERITY_ZH[sev]}）"
+                f"（严重程度：{label(lang, f'sev_{sev}')}）"
                 if sev
                 else "（无严重程度，--fail-on 不据此判定）"
             )
@@ -311,84 +286,48 @@ def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanat
         why=rule.text(lang, "why"),
         how=explain_scoring(rule, ruleset.metrics, lang),
         weight=weight,
-        basis=_BASIS[lang][rule.basis],
+        basis=label(lang, f"basis.{rule.basis}"),
         source=rule.source,
         recommendation=rule.text(lang, "recommendation"),
         paper=rule.paper,
     )
 
 
-_HEADINGS = {
-    "en": {
-        "what": "What it measures",
-        "why": "Why it matters",
-        "how": "How it is scored",
-        "basis": "Basis and source",
-        "todo": "What to do",
-        "diagnostic": "Diagnostic",
-        "metric": "Metric",
-        "paper": "Paper",
-        "paper_doc": "the paper and its section map: docs/paper.md",
-        "basis_label": "Basis",
-        "source": "Source",
-    },
-    "zh": {
-        "what": "衡量什么",
-        "why": "为什么重要",
-        "how": "如何计分",
-        "basis": "依据与出处",
-        "todo": "怎么做",
-        "diagnostic": "诊断维度",
-        "metric": "指标",
-        "paper": "论文章节",
-        "paper_doc": "论文简介与章节对照：docs/paper.md",
-        "basis_label": "依据",
-        "source": "出处",
-    },
-}
-
-
-def _paper(sections: tuple[str, ...], lang: str = "en") -> str:
-    if lang == "zh":
-        return "、".join("§" + s if s != "intro" else "引言" for s in sections)
-    return ", ".join("§" + s if s != "intro" else s for s in sections)
-
-
 def explanation_text(e: RuleExplanation, lang: str = "en") -> str:
     """The explanation as Markdown text, the way ``ruff rule CODE`` prints a rule."""
-    h = _HEADINGS.get(lang, _HEADINGS["en"])
+
+    def h(key: str) -> str:
+        return label(lang, f"explain.{key}")
+
     r = e.rule
-    sep = "：" if lang == "zh" else ": "
+    sep = colon(lang)
     out = [
         f"# {r.id}{sep}{r.text(lang, 'title')}",
         "",
-        f"{h['diagnostic']}{sep}{r.diagnostic} — {e.diagnostic_title}  ",
-        f"{h['metric']}{sep}{r.metric} — {e.metric_title}  ",
+        f"{h('diagnostic')}{sep}{r.diagnostic} — {e.diagnostic_title}  ",
+        f"{h('metric')}{sep}{r.metric} — {e.metric_title}  ",
         f"{e.weight}  ",
-        f"{h['paper']}{sep}{_paper(e.paper, lang)}"
-        + ("（" if lang == "zh" else " (")
-        + h["paper_doc"]
-        + ("）" if lang == "zh" else ")"),
+        f"{h('paper')}{sep}{paper(e.paper, lang, short=True)}{bracketed(lang, h('paper_doc'))}",
         "",
-        f"## {h['what']}",
+        f"## {h('what')}",
         "",
         e.what,
         "",
-        f"## {h['why']}",
+        f"## {h('why')}",
         "",
         e.why,
         "",
-        f"## {h['how']}",
+        f"## {h('how')}",
         "",
         *[f"- {line}" for line in e.how.lines()],
         "",
-        f"## {h['basis']}",
+        f"## {h('basis')}",
         "",
-        f"{h['basis_label']}{sep}{e.basis}  ",
-        f"{h['source']}{sep}{e.source}" + ("  " if r.calibration else ""),
+        f"{h('basis_label')}{sep}{e.basis}  ",
+        f"{h('source')}{sep}{e.source}" + ("  " if r.calibration else ""),
         *([calibration_text(r, lang)] if r.calibration else []),
         "",
-        f"## {h['todo']}",
+        f"## {h('todo')}",
         "",
         e.recommendation,
     ]
@@ -472,7 +411,7 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
     """Rules as aligned plain-text columns: id, diagnostic, metric, severity, weight, method,
     title."""
-    from hemscore.render.i18n import label as ui
+    from hemscore.render.messages import label as ui
 
     columns = ("id", "diagnostic", "metric", "severity", "weight", "method", "title")
     head = tuple(ui(lang, f"col_{c}") for c in columns)
@@ -481,7 +420,7 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
         *[
             (
                 r.id,
-                ui(lang, f"diag_{r.diagnostic}"),
+                _short(r.diagnostic, lang),
                 r.metric,
                 ui(lang, f"sev_{r.severity}") if r.severity else "-",
                 fmt(r.weight),
@@ -499,6 +438,15 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
         for row in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def _short(diagnostic: str, lang: str) -> str:
+    """A diagnostic's short name for the rules listing; a diagnostic a rule set adds shows its
+    id."""
+    from hemscore.render.messages import EN
+    from hemscore.render.messages import label as ui
+
+    return ui(lang, f"diag_{diagnostic}") if f"diag_{diagnostic}" in EN else diagnostic
 
 
 def _width(text: str) -> int:

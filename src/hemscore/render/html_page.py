@@ -7,51 +7,28 @@ in the same places and keep the same rules:
 - one file, its stylesheet (``formats/html.css``) inline; no script, nothing fetched, and a
   Content-Security-Policy that forbids fetching;
 - every text from a profile or a rule file goes through :func:`esc` (controls shown as escapes,
-  then HTML-escaped) on its way into the page;
+  then HTML-escaped: :func:`hemscore.base.safe_text.html`) on its way into the page;
 - every chart is inline SVG with a ``<title>`` and a ``<desc>`` that says what it shows in words,
   and sits beside a table of its numbers.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from html import escape
 from importlib.resources import files
 
 from hemscore._version import __version__
-from hemscore.base.safe_text import terminal
+from hemscore.base import numbers
+from hemscore.base.safe_text import html as esc
+from hemscore.base.safe_text import html_shown as shown
+from hemscore.render.messages import LOADERS, first, label
 
-# --- escaping ------------------------------------------------------------------------------
+__all__ = ["esc", "shown"]  # escaping (hemscore.base.safe_text), re-exported for the pages
 
-#: Code points an HTML document must not hold that :func:`~hemscore.safe_text.xml_chars` leaves
-#: as they are: lone surrogates and the noncharacters.
-_NONCHAR = re.compile(
-    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
-    + "]"
-)
-
-
-def _code(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
-
-
-def shown(text: object) -> str:
-    """What a reader sees of ``text``, as in a terminal report (:func:`~hemscore.safe_text.
-    terminal`): controls, invisible direction marks, surrogates and noncharacters written as
-    ``\\x1b``/``\\u202e``-style escapes; tab, CR and LF as spaces (HTML shows them so anyway,
-    and no line of the file then starts with text from a profile)."""
-    return terminal(_NONCHAR.sub(_code, str(text)))
-
-
-def esc(text: object) -> str:
-    """``text`` as HTML text or a quoted attribute value: :func:`shown`, then ``<>&"'`` escaped
-    (``html.escape`` with ``quote=True``)."""
-    return escape(shown(text), quote=True)
+#: A share as a whole percentage: ``0.456`` → ``46%``.
+pct = numbers.percent
 
 
 def clip(text: str, units: int = 40) -> str:
@@ -64,28 +41,9 @@ def clip(text: str, units: int = 40) -> str:
     return text
 
 
-def pct(x: float) -> str:
-    """A share as a whole percentage: ``0.456`` → ``46%``."""
-    return f"{x * 100:.0f}%"
-
-
-# --- words of the page itself ----------------------------------------------------------------
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "made_by": "Made by hemscore {version}.",
-        "chart_numbers": "The chart's numbers",
-    },
-    "zh": {
-        "made_by": "由 hemscore {version} 生成。",
-        "chart_numbers": "图表数据",
-    },
-}
-
-
 def word(lang: str, key: str, **fmt: object) -> str:
-    text = WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
-    return text.format(**fmt) if fmt else text
+    """The HTML pages' text ``html.<key>``, else the common text ``key`` (the catalogue's)."""
+    return first(lang, ("html." + key, key), **fmt)
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -106,8 +64,8 @@ CSP = (
 
 
 def page_lang(lang: str | None) -> str:
-    """The two languages a page is written in: ``zh`` or ``en``."""
-    return "zh" if lang == "zh" else "en"
+    """The language a page is written in: one the catalogue has, else English."""
+    return lang if lang in LOADERS else "en"
 
 
 def head(lang: str, title: str, heading: str, header_extra: str = "") -> str:
@@ -115,7 +73,7 @@ def head(lang: str, title: str, heading: str, header_extra: str = "") -> str:
     page's one ``<h1>`` (both plain text, escaped here), ``header_extra`` markup under it."""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{label(lang, "lang.html")}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="hemscore {esc(__version__)}">\n'

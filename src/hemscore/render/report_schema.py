@@ -11,9 +11,10 @@ Numbers are finite (rounded to 4 decimals); a score that cannot be computed is `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from hemscore.model.catalogue import DIAGNOSTICS, KINDS
+from hemscore.model.catalogue import KINDS, builtin_diagnostics
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "https://hemscore.invalid/schema/report-1.0.json"
@@ -114,8 +115,13 @@ def _rule() -> dict[str, Any]:
     )
 
 
-def report_schema() -> dict[str, Any]:
-    """The schema of an assess report: one assessment, or a list of them."""
+def report_schema(diagnostics: Sequence[str] | None = None) -> dict[str, Any]:
+    """The schema of an assess report: one assessment, or a list of them.
+
+    ``diagnostics``: the diagnostic ids a report may hold (a rule set's); the built-in
+    catalogue's when not given.
+    """
+    ids = tuple(builtin_diagnostics() if diagnostics is None else diagnostics)
     assessment = _object(
         {
             "schema_version": {"const": "1.0"},
@@ -142,7 +148,7 @@ def report_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": _object(
                     {
-                        "id": {"enum": list(DIAGNOSTICS)},
+                        "id": {"enum": list(ids)},
                         "title": _TEXT,
                         "status": {"enum": ["scored", "insufficient_data", "no_rules"]},
                         "score": _SCORE,
@@ -184,7 +190,7 @@ def report_schema() -> dict[str, Any]:
                 "description": "For each diagnostic and the overall score below the coverage floor: the missing metrics that would lift it over, heaviest first.",
                 "items": _object(
                     {
-                        "target": {"enum": [*DIAGNOSTICS, "overall"]},
+                        "target": {"enum": [*ids, "overall"]},
                         "coverage": _FRACTION,
                         "coverage_after": _FRACTION,
                         "enough": {"type": "boolean"},
@@ -202,7 +208,7 @@ def report_schema() -> dict[str, Any]:
                 "items": _object(
                     {
                         "rule": _TEXT,
-                        "diagnostic": {"enum": list(DIAGNOSTICS)},
+                        "diagnostic": {"enum": list(ids)},
                         "priority": _NUMBER,
                         "gain": {"type": ["number", "null"]},
                         "text": _TEXT,
@@ -226,7 +232,7 @@ def report_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": _object(
                     {
-                        "id": {"enum": list(DIAGNOSTICS)},
+                        "id": {"enum": list(ids)},
                         "status": {"enum": ["scored", "insufficient_data", "no_rules"]},
                         "score": _SCORE,
                         "coverage": _FRACTION,

@@ -15,75 +15,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hemscore.model.catalogue import CATALOGUE_VERSION, DIAGNOSTICS, KINDS, Metric
+from hemscore.model.catalogue import CATALOGUE_VERSION, KINDS, Metric
 from hemscore.model.rules import RuleSet
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 YEAR_PATTERN = r"^(1[89]\d\d|20\d\d|2100)$"  # the years a series key may be (as profile.py)
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "hemscore profile",
-        "description": (
-            "A profile of a country, region, cluster or firm, scored by hemscore with rule set "
-            "{ruleset} (metric catalogue v{catalogue}). An absent metric is not assessed. This "
-            "schema cannot check that shares sum to 100 ± 1 or that waivers name rules of the "
-            "rule set for the profile's kind, nor exclude NaN and infinity (TOML's nan and inf, "
-            "which JSON Schema cannot tell from numbers): hemscore itself refuses those. "
-            "`hemscore validate` is the full check."
-        ),
-        "header": "Who the profile describes.",
-        "name": "Name of the country, region, cluster or firm.",
-        "kind": "What the profile describes; it decides which metrics and rules apply.",
-        "year": "The year the profile describes.",
-        "country": "Country code, e.g. CN (optional).",
-        "profile_description": "Free text (optional).",
-        "waivers": "Rule id = reason: marks a rule not applicable. The reason is required.",
-        "unit": "Unit",
-        "applies": "Applies to",
-        "shares": "A table label = percent; the shares sum to 100 ± 1.",
-        "series": "A table year = value.",
-        "value": "The value.",
-        "value_year": "The year the value is for.",
-        "source": "Where the value comes from; start with 'estimate:' for an estimate.",
-        "note": "A note on the value.",
-        "target": "true: the value is a target, not a measurement.",
-        "was": "The value this one replaces (e.g. before a plan changed it).",
-        "forms": "A bare value, or a table { value, year, source, note, target, was }.",
-    },
-    "zh": {
-        "title": "hemscore 评估对象档案",
-        "description": (
-            "国家、地区、产业集群或企业的档案，由 hemscore 按规则集 {ruleset}（指标目录 v{catalogue}）评分。"
-            "未填写的指标不参与评估。本 schema 无法检查份额之和是否为 100 ± 1，也无法检查豁免是否指向"
-            "适用于该类型的规则，亦无法排除 NaN 和无穷大（TOML 的 nan、inf，JSON Schema 无法将其与数值区分）："
-            "hemscore 本身会拒绝这些值。完整检查请用 `hemscore validate`。"
-        ),
-        "header": "档案描述的对象。",
-        "name": "国家、地区、产业集群或企业的名称。",
-        "kind": "对象类型，决定适用的指标和规则。",
-        "year": "档案所描述的年份。",
-        "country": "国家代码，如 CN（可选）。",
-        "profile_description": "说明文字（可选）。",
-        "waivers": "规则编号 = 理由：标记某条规则不适用，必须给出理由。",
-        "unit": "单位",
-        "applies": "适用于",
-        "shares": "标签 = 百分比 的表，各份额之和为 100 ± 1。",
-        "series": "年份 = 数值 的表。",
-        "value": "数值。",
-        "value_year": "数值所属年份。",
-        "source": "数据来源；估计值以 'estimate:' 开头。",
-        "note": "关于该数值的说明。",
-        "target": "true 表示该值是目标值而非实测值。",
-        "was": "该值所替换的原值（如规划前的数值）。",
-        "forms": "直接写数值，或写成表 { value, year, source, note, target, was }。",
-    },
-}
-
 
 def _t(lang: str, key: str, **fmt: object) -> str:
-    text = _TEXTS.get(lang, _TEXTS["en"])[key]
-    return text.format(**fmt) if fmt else text
+    from hemscore.render.messages import label
+
+    return label(lang, "schema." + key, **fmt)
 
 
 def _bounds(m: Metric) -> dict[str, float]:
@@ -139,29 +81,28 @@ def metric_schema(m: Metric, lang: str = "en") -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
-    from hemscore.render.i18n import colon, label, listing
+    from hemscore.render.messages import colon, label, listing
 
     parts = [m.text(lang, "description")]
     unit = m.text(lang, "unit")
-    stop = "。" if lang == "zh" else "."
+    stop = label(lang, "stop")
     if unit:
         parts.append(f"{_t(lang, 'unit')}{colon(lang)}{unit}{stop}")
-    kinds = listing(lang).join(label(lang, k) if lang == "zh" else k for k in m.kinds)
+    kinds = listing(lang).join(label(lang, k) for k in m.kinds)  # English: the ids themselves
     parts.append(f"{_t(lang, 'applies')}{colon(lang)}{kinds}{stop}")
     parts.append(_t(lang, "forms"))
     return {
         "title": m.text(lang, "title"),
-        "description": ("" if lang == "zh" else " ").join(p for p in parts if p),
+        "description": label(lang, "sep.sentence").join(p for p in parts if p),
         "anyOf": [bare, with_provenance],
     }
 
 
 def profile_schema(ruleset: RuleSet, lang: str = "en") -> dict[str, Any]:
     """The JSON Schema of a profile for ``ruleset`` (its metrics and rule ids)."""
-    by_diag: dict[str, list[Metric]] = {d: [] for d in DIAGNOSTICS}
+    by_diag: dict[str, list[Metric]] = {d.id: [] for d in ruleset.diagnostics}
     for m in ruleset.metrics.values():
         by_diag[m.diagnostic].append(m)
-    titles = {d.id: d.text(lang, "title") for d in ruleset.diagnostics}
     properties: dict[str, Any] = {
         "profile": {
             "type": "object",
@@ -182,11 +123,11 @@ def profile_schema(ruleset: RuleSet, lang: str = "en") -> dict[str, Any]:
             "additionalProperties": False,
         },
     }
-    for diag in DIAGNOSTICS:
-        properties[diag] = {
+    for d in ruleset.diagnostics:
+        properties[d.id] = {
             "type": "object",
-            "title": titles.get(diag, diag),
-            "properties": {m.name: metric_schema(m, lang) for m in by_diag[diag]},
+            "title": d.text(lang, "title"),
+            "properties": {m.name: metric_schema(m, lang) for m in by_diag[d.id]},
             "additionalProperties": False,
         }
     properties["waivers"] = {

@@ -9,54 +9,17 @@ from __future__ import annotations
 
 import textwrap
 
-from hemscore.model.catalogue import CATALOGUE_VERSION, DIAGNOSTICS, Metric
+from hemscore.model.catalogue import CATALOGUE_VERSION, Metric
 from hemscore.model.rules import RuleSet
-from hemscore.render.i18n import colon, label, listing, severity
-
-_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "head": "hemscore profile template: a {kind} (metric catalogue v{catalogue}, rule set {ruleset})",
-        "intro": (
-            "Fill in [profile], then uncomment each metric you have data for and set its value. "
-            "A metric left commented out is not assessed (it is never scored 0); it lowers the "
-            "coverage shown beside every score. A value is bare, or a table with its provenance: "
-            '{{ value = ..., year = ..., source = "..." }}. A source that starts with "estimate:" '
-            "marks an estimate."
-        ),
-        "check": "Check it: hemscore validate FILE    Score it: hemscore assess FILE",
-        "name": "Name of the {kind}",
-        "unit": "unit",
-        "scored_by": "Scored by",
-        "unscored": "No rule scores it for a {kind}; it is kept as context.",
-        "shares": "a table label = percent, summing to 100",
-        "series": "a table year = value",
-        "source": "publication, table, page",
-    },
-    "zh": {
-        "head": "hemscore 档案模板：{kind}（指标目录 v{catalogue}，规则集 {ruleset}）",
-        "intro": (
-            "先填写 [profile]，再对有数据的指标去掉行首的 # 并填入数值。仍被注释的指标不参与评估"
-            "（绝不按 0 分计），只会降低每个得分旁显示的数据覆盖率。数值可直接填写，也可写成带出处的表："
-            '{{ value = ..., year = ..., source = "..." }}。以 "estimate:" 开头的来源表示估计值。'
-        ),
-        "check": "检查：hemscore validate 文件    评分：hemscore assess 文件",
-        "name": "{kind}名称",
-        "unit": "单位",
-        "scored_by": "评分规则",
-        "unscored": "没有规则对{kind}评分此指标，仅作背景信息。",
-        "shares": "标签 = 百分比 的表，合计 100",
-        "series": "年份 = 数值 的表",
-        "source": "出处、表号、页码",
-    },
-}
+from hemscore.render.messages import bracketed, colon, label, listing, severity
 
 
 def _t(lang: str, key: str, **fmt: object) -> str:
-    return _TEXTS.get(lang, _TEXTS["en"])[key].format(**fmt)
+    return label(lang, "template." + key, **fmt)
 
 
 def _comment(text: str, lang: str, indent: str = "") -> list[str]:
-    if lang == "zh":  # no spaces to wrap at; one line per sentence group reads better
+    if not label(lang, "lang.wrap"):  # no spaces to wrap at: one line per sentence group
         return [f"# {indent}{text}"]
     return [f"# {indent}{line}" for line in textwrap.wrap(text, width=94 - len(indent))]
 
@@ -75,7 +38,16 @@ def _placeholder(m: Metric, year: int) -> str:
 
 
 def _toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string holding ``text`` exactly, control characters escaped."""
+    out = ['"']
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return "".join(out) + '"'
 
 
 def profile_template(
@@ -106,30 +78,26 @@ def profile_template(
         '# country = "CN"',
         '# description = ""',
     ]
-    titles = {d.id: d.text(lang, "title") for d in ruleset.diagnostics}
-    for diag in DIAGNOSTICS:
-        metrics = [m for m in ruleset.metrics.values() if m.diagnostic == diag and kind in m.kinds]
+    for d in ruleset.diagnostics:
+        metrics = [m for m in ruleset.metrics.values() if m.diagnostic == d.id and kind in m.kinds]
         if not metrics:
             continue
-        out += ["", f"# {titles.get(diag, diag)}", f"[{diag}]"]
+        out += ["", f"# {d.text(lang, 'title')}", f"[{d.id}]"]
         for m in metrics:
             out.append("")
             unit = m.text(lang, "unit")
             if m.type in ("shares", "series") and not unit:
                 unit = _t(lang, m.type)
-            if lang == "zh":
-                head = m.text(lang, "title") + (f"（{_t(lang, 'unit')}：{unit}）" if unit else "")
-            else:
-                head = m.text(lang, "title") + (f" ({_t(lang, 'unit')}: {unit})" if unit else "")
+            unit_note = f"{_t(lang, 'unit')}{colon(lang)}{unit}"
+            head = m.text(lang, "title") + (bracketed(lang, unit_note) if unit else "")
             out += _comment(head, lang)
             desc = m.text(lang, "description")
             if desc:
                 out += _comment(desc, lang, "  ")
             rules = [r for r in ruleset.rules if r.metric == m.id and kind in r.kinds]
             if rules:
-                open_, close = ("（", "）") if lang == "zh" else (" (", ")")
                 scored = listing(lang).join(
-                    f"{r.id}{open_}{severity(lang, r.severity, r.weight)}{close}" for r in rules
+                    r.id + bracketed(lang, severity(lang, r.severity, r.weight)) for r in rules
                 )
                 out += _comment(f"{_t(lang, 'scored_by')}{colon(lang)}{scored}", lang, "  ")
             else:

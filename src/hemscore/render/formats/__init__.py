@@ -6,9 +6,9 @@ The registry's names are the CLI's ``--format`` choices. Modules are imported on
 A format may also *stream*: a module that defines ``begin(options) -> str``,
 ``item(assessment, options, index) -> str`` and ``end(options, count) -> str`` is written piece
 by piece as each profile is assessed, so a pipe sees results at once and nothing accumulates
-over a batch. For such modules ``render`` is exactly ``begin + items + end`` (see
-:func:`render_stream`). Formats that need every assessment at once (svg) define only
-``render``. A streaming module whose items depend on the items before it sets ``IN_ORDER =
+over a batch. For such modules ``render`` is exactly ``begin + items + end``: a module that
+defines no ``render`` gets that one (:class:`Joined`). Formats that need every assessment at
+once (svg) define only ``render``. A streaming module whose items depend on the items before it sets ``IN_ORDER =
 True`` (html: sections are numbered by position and the closing overview is gathered on the
 way); ``assess --jobs`` then renders it in one process, in order.
 """
@@ -16,9 +16,10 @@ way); ``assess --jobs`` then renders it in one process, in order.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from hemscore.engine.assessment import Assessment
@@ -57,9 +58,31 @@ class Renderer(Protocol):
 
 
 def renderer(name: str) -> Renderer:
-    """The module that renders format ``name``."""
-    module: Renderer = importlib.import_module(REGISTRY[name])
-    return module
+    """The module that renders format ``name`` (a streaming module without a ``render`` of its
+    own comes wrapped in :class:`Joined`, which gives it one)."""
+    module = importlib.import_module(REGISTRY[name])
+    if not hasattr(module, "render"):
+        return Joined(module)
+    found: Renderer = module
+    return found
+
+
+class Joined:
+    """A streaming format whose whole output is its pieces joined: ``begin``, one ``item`` per
+    assessment, ``end``. Every other attribute is the module's."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def render(self, assessments: Sequence[Assessment], options: RenderOptions) -> str:
+        stream = self._module
+        parts = [stream.begin(options)]
+        parts += [stream.item(a, options, i) for i, a in enumerate(assessments)]
+        parts.append(stream.end(options, len(assessments)))
+        return "".join(parts)
 
 
 class StreamingRenderer(Renderer, Protocol):
@@ -77,15 +100,3 @@ def streaming(module: Renderer) -> StreamingRenderer | None:
     if all(callable(getattr(module, name, None)) for name in ("begin", "item", "end")):
         return module  # type: ignore[return-value]
     return None
-
-
-def render_stream(
-    module: StreamingRenderer, assessments: Iterable[Assessment], options: RenderOptions
-) -> str:
-    """The whole output of a streaming format, joined: what ``render`` returns for it."""
-    parts = [module.begin(options)]
-    count = 0
-    for count, a in enumerate(assessments, start=1):
-        parts.append(module.item(a, options, count - 1))
-    parts.append(module.end(options, count))
-    return "".join(parts)

@@ -4,36 +4,19 @@ from __future__ import annotations
 
 import re
 
-from hemscore.engine.assessment import Assessment, RuleResult
-from hemscore.render.i18n import colon, comma, label
+from hemscore.base import numbers
+from hemscore.engine.assessment import Assessment, DiagnosticScore, RuleResult
+from hemscore.render import messages
+from hemscore.render.messages import bracketed, colon, comma, label
 
-
-def num(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    text = f"{x:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def score(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}"
-
-
-MEASURE_UNITS = {"hhi": "HHI", "largest": "%", "cagr": "%/yr", "peak": "% pk"}
+#: A value (``2.5``, ``1,500``) and a score (``63``) in a report (:mod:`hemscore.base.numbers`).
+num = numbers.short
+score = numbers.whole
 
 
 def unit(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
     if r.rule.measure:
-        u = MEASURE_UNITS[r.rule.measure]
-        return (
-            "%/年"
-            if (lang == "zh" and u == "%/yr")
-            else ("% 峰值" if lang == "zh" and r.rule.measure == "peak" else u)
-        )
+        return label(lang, f"unit.{r.rule.measure}")  # the unit of a measure, e.g. HHI
     m = metrics.get(r.rule.metric)
     if m is None or m.type == "bool":
         return ""
@@ -97,17 +80,15 @@ def status(r: RuleResult, lang: str) -> str:
     return label(lang, r.status)
 
 
-def diag_score(a: Assessment, i: int, lang: str) -> str:
-    d = a.diagnostics[i]
+def diag_score(d: DiagnosticScore, lang: str) -> str:
     if d.score is None:
         return label(lang, d.status)
     return score(d.score)
 
 
 def paper(sections: tuple[str, ...], lang: str) -> str:
-    if lang == "zh":
-        return "、".join("论文引言" if s == "intro" else f"论文§{s}" for s in sections)
-    return ", ".join("paper intro" if s == "intro" else f"paper §{s}" for s in sections)
+    """Paper sections in a line of text: ``paper §1.2, paper §3.2``."""
+    return messages.paper(sections, lang)
 
 
 def source_line(r: RuleResult, lang: str = "en") -> str:
@@ -157,7 +138,7 @@ def waiver_why(why: str | None, lang: str) -> str:
 def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
     """The coverage guidance as plain text (escape it for where it goes): one heading per
     diagnostic or overall score below the floor, and one line per metric, heaviest first."""
-    titles = {d.id: d.text(lang, "title") for d in a.ruleset.diagnostics}
+    titles = {d.id: d.title(lang) for d in a.diagnostics}
     out = []
     for lift in a.guidance:
         target = label(lang, "overall") if lift.target == "overall" else titles[lift.target]
@@ -165,9 +146,9 @@ def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
             lang,
             "guidance_target",
             target=target,
-            now=f"{lift.coverage * 100:.0f}%",
-            after=f"{lift.coverage_after * 100:.0f}%",
-            floor=f"{a.min_coverage * 100:.0f}%",
+            now=numbers.percent(lift.coverage),
+            after=numbers.percent(lift.coverage_after),
+            floor=numbers.percent(a.min_coverage),
         )
         items = []
         for mid, w in zip(lift.metrics, lift.weights, strict=True):
@@ -175,8 +156,7 @@ def guidance(a: Assessment, lang: str) -> list[tuple[str, list[str]]]:
             title = m.text(lang, "title") if m else mid
             unit_ = m.text(lang, "unit") if m else ""
             weight = label(lang, "guidance_weight", w=f"{w:g}")
-            open_, close = ("（", "）") if lang == "zh" else (" (", ")")
-            items.append(f"{mid} {title}{open_}{unit_}{comma(lang)}{weight}{close}")
+            items.append(f"{mid} {title}{bracketed(lang, f'{unit_}{comma(lang)}{weight}')}")
         if not lift.enough:
             items.append(label(lang, "guidance_short"))
         out.append((head, items))

@@ -1,5 +1,6 @@
 """CSV: one row per profile (overall, grade, coverage and each diagnostic's score), or with
-``--detail`` one row per rule. Written as each profile is assessed.
+``--detail`` one row per rule. Written as each profile is assessed; the summary's header, which
+names the rule set's diagnostics, comes with the first row (alone when no profile was scored).
 
 Numbers are rounded as in the JSON output (4 decimals); a score that cannot be computed is an
 empty cell; booleans are ``true``/``false``; coverage is a fraction 0–1. Rows end in ``\\n``.
@@ -7,33 +8,25 @@ A text cell that a spreadsheet would run as a formula (starting with = + - @, a 
 a leading apostrophe, so a profile name or source cannot become a formula. A cell holding a
 comma, a quote, CR or LF is quoted (CR too, though rows end in LF: a spreadsheet also ends a
 row at a bare CR), so text after a line break stays in its cell; other control characters are
-shown as escapes (:func:`hemscore.safe_text.csv_text`). A formula start after a line break
-inside a cell gets the apostrophe too, for readers that split lines before quotes.
+shown as escapes. A formula start after a line break inside a cell gets the apostrophe too, for
+readers that split lines before quotes. All of it is :func:`hemscore.base.safe_text.csv_cell`
+and :func:`~hemscore.base.safe_text.csv_quoted`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from hemscore.base.safe_text import csv_text, needs_csv_quotes
+from hemscore.base.numbers import round4
+from hemscore.base.safe_text import csv_cell, csv_quoted
 from hemscore.engine.assessment import Assessment
-from hemscore.model.catalogue import DIAGNOSTICS
+from hemscore.model.catalogue import builtin_diagnostics
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.formats.json import _num
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "path",
-    "name",
-    "kind",
-    "year",
-    "overall",
-    "grade",
-    "coverage",
-    *DIAGNOSTICS,
-)
+#: The summary's columns, followed by one per diagnostic of the rule set.
+SUMMARY_COLUMNS: tuple[str, ...] = ("path", "name", "kind", "year", "overall", "grade", "coverage")
 DETAIL_COLUMNS: tuple[str, ...] = (
     "path",
     "name",
@@ -58,10 +51,6 @@ DETAIL_COLUMNS: tuple[str, ...] = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_AFTER_BREAK = re.compile("([\r\n])([-=+@])")
-
-
 def _cell(v: Any) -> str:
     if v is None:
         return ""
@@ -70,24 +59,16 @@ def _cell(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        n = _num(v)
+        n = round4(v)
         return "" if n is None else repr(n)
-    text = csv_text(str(v))
-    if "\r" in text or "\n" in text:
-        # A reader that splits lines before quotes would start a row here: guard it too.
-        text = _AFTER_BREAK.sub(r"\1'\2", text)
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if needs_csv_quotes(text) else text
+    return csv_cell(str(v))
 
 
 def row(values: Sequence[Any]) -> str:
     """One CSV row: each value as a guarded cell, quoted where needed, ending in LF."""
     if len(values) == 1 and _cell(values[0]) == "":
         return '""\n'  # a bare empty line would read as no cell at all
-    return ",".join(_quoted(_cell(v)) for v in values) + "\n"
+    return ",".join(csv_quoted(_cell(v)) for v in values) + "\n"
 
 
 def _rows(rows: list[list[Any]]) -> str:
@@ -95,15 +76,18 @@ def _rows(rows: list[list[Any]]) -> str:
 
 
 def begin(options: RenderOptions) -> str:
-    return _rows([list(DETAIL_COLUMNS if options.detail else SUMMARY_COLUMNS)])
+    return _rows([list(DETAIL_COLUMNS)]) if options.detail else ""
 
 
 def item(a: Assessment, options: RenderOptions, index: int) -> str:
     p = a.profile
     head = [p.path, p.name, p.kind, p.year]
     if not options.detail:
-        scores = {d.id: d.score for d in a.diagnostics}
-        return _rows([[*head, a.score, a.grade, a.coverage, *(scores.get(d) for d in DIAGNOSTICS)]])
+        scores = [d.score for d in a.diagnostics]
+        line = [[*head, a.score, a.grade, a.coverage, *scores]]
+        if index == 0:
+            return _rows([[*SUMMARY_COLUMNS, *(d.id for d in a.diagnostics)], *line])
+        return _rows(line)
     rows = []
     for d in a.diagnostics:
         for r in d.rules:
@@ -137,9 +121,6 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
 
 
 def end(options: RenderOptions, count: int) -> str:
-    return ""
-
-
-def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
-    return begin(options) + body + end(options, len(assessments))
+    if count or options.detail:
+        return ""
+    return _rows([[*SUMMARY_COLUMNS, *builtin_diagnostics()]])  # no row: the header alone

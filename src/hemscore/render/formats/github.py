@@ -9,26 +9,19 @@ in properties; any other control character from a file is shown as an escape (``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from hemscore.base.safe_text import one_line
+from hemscore.base.numbers import percent
+from hemscore.base.safe_text import github_data, github_property
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.i18n import colon, comma, label, severity
+from hemscore.render.messages import bracketed, colon, comma, label, severity
 
 ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})
 
 
-def escape_data(text: str) -> str:
-    """Escape the message part of a workflow command; other controls become visible escapes."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return one_line(text)
-
-
-def escape_property(text: str) -> str:
-    """Escape a property value (``file``, ``title``) of a workflow command."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+#: Workflow-command escaping (:mod:`hemscore.base.safe_text`).
+escape_data = github_data
+escape_property = github_property
 
 
 def command(
@@ -60,13 +53,12 @@ def _message(a: Assessment, r: RuleResult, lang: str) -> str:
     metrics = a.ruleset.metrics
     sev = severity(lang, r.rule.severity, r.weight)
     c = comma(lang)
-    open_, close, stop = ("（", "）", "。") if lang == "zh" else (" (", ")", ".")
-    planned = f"{open_}{tx.planned_source(r, lang)}{close}" if tx.is_planned(r) else ""
+    planned = bracketed(lang, tx.planned_source(r, lang)) if tx.is_planned(r) else ""
     return (
         f"{r.rule.metric}{colon(lang)}{label(lang, 'value')} {tx.value(r, lang, metrics)}{planned}"
         f"{c}{label(lang, 'target')} {tx.target(r, lang, metrics)}{c}{label(lang, 'score')} "
-        f"{tx.score(r.score)}/100{open_}{sev}{close}{stop}\n"
-        f"{r.rule.text(lang, 'recommendation')}{open_}{tx.paper(r.rule.paper, lang)}{close}"
+        f"{tx.score(r.score)}/100{bracketed(lang, sev)}{label(lang, 'stop')}\n"
+        f"{r.rule.text(lang, 'recommendation')}{bracketed(lang, tx.paper(r.rule.paper, lang))}"
     )
 
 
@@ -84,7 +76,7 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
         command(
             "notice",
             f"{label(lang, 'overall')} {overall}{comma(lang)}{label(lang, 'grade')} {a.grade}"
-            f"{comma(lang)}{label(lang, 'coverage')} {a.coverage * 100:.0f}%",
+            f"{comma(lang)}{label(lang, 'coverage')} {percent(a.coverage)}",
             file=p.path,
             title=f"hemscore{colon(lang)}{p.name}",
         )
@@ -114,8 +106,3 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
 
 def end(options: RenderOptions, count: int) -> str:
     return ""
-
-
-def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
-    return begin(options) + body + end(options, len(assessments))

@@ -23,12 +23,13 @@ from dataclasses import dataclass, replace
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
 from hemscore.render import html_page as page
+from hemscore.render import messages
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
 from hemscore.render.html_page import CSP, esc, shown, stylesheet
 from hemscore.render.html_page import clip as _clip
 from hemscore.render.html_page import pct as _pct
-from hemscore.render.i18n import colon, label
+from hemscore.render.messages import clause, colon, label
 
 __all__ = ["CSP", "esc", "shown", "stylesheet"]  # the page's helpers, kept at their old address
 
@@ -38,139 +39,14 @@ IN_ORDER = True
 
 # --- words ---------------------------------------------------------------------------------
 
-#: Words of this report only; the others come from :mod:`hemscore.i18n`.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "legend": "✓ pass · ✗ fail · ○ no data · ⊘ waived · * estimate · † planned target",
-        "to_overview": "Overview of all profiles",
-        "back": "Back to the overview",
-        "overview": "Overview",
-        "profiles": "Profiles",
-        "heatmap": "Scores by diagnostic",
-        "heatmap_note": (
-            "Each cell gives the score out of 100; the shading repeats its grade band "
-            "(darkest green A, red E). A dash: not enough data for a score."
-        ),
-        "out_of": "/ 100",
-        "country_code": "Country",
-        "chart_title": "Diagnostic scores of {name}",
-        "chart_desc": (
-            "One bar per diagnostic: its score out of 100 and, in the thin bar below, the share "
-            "of its rule weight with data (coverage). {rows}."
-        ),
-        "chart_row": "{title}: {score}, coverage {coverage}",
-        "coverage_short": "coverage {coverage}",
-        "notes": "Notes",
-        "indicator": "Indicator",
-        "planned_badge": "planned target",
-        "estimate_badge": "estimate",
-        "waived_because": "waived: {reason}",
-        "years_span": "growth {from_year}–{to_year}",
-        "peak_year": "peak {peak_year}, latest {latest_year}",
-        "largest_label": "largest: {label}",
-        "residual": "residual {pct}%",
-        "series": "Series",
-        "spark_title": "{title}, {first}–{last}",
-        "spark_desc": (
-            "A line through {n} yearly values from {first} to {last}: lowest {lo} in {lo_year}, "
-            "highest {hi} in {hi_year}, latest {latest}."
-        ),
-        "year_col": "Year",
-        "warnings": "Data-quality warnings",
-        "benchmark": "Among the reference economies (values of 2017)",
-        "benchmark_title": "{name} among {n} reference economies",
-        "benchmark_desc": (
-            "One strip per indicator: grey dots are the reference economies, the red dot with a "
-            "dark ring is {name}. {rows}."
-        ),
-        "benchmark_row": "{title}: {value}, better than {pct}% of the panel",
-        "better_than": "Better than",
-        "panel_range": "Panel range",
-        "applied": "applied",
-        "rank": "No.",
-        "gain_col": "Overall gain if met",
-        "waiver_col": "Waiver",
-        "reason_no_value": "no value in the profile",
-        "reason_residual": "the table holds only a residual share, no named party",
-        "reason_series": "the series needs two positive values within {n} years of its latest",
-        "reason_no_peak": "the series has no positive peak",
-        "icon_pass": "✓",
-        "icon_fail": "✗",
-        "icon_missing": "○",
-        "icon_waived": "⊘",
-    },
-    "zh": {
-        "legend": "✓ 达标 · ✗ 未达标 · ○ 缺数据 · ⊘ 豁免 · * 估计值 · † 规划目标值",
-        "to_overview": "全部评估对象概览",
-        "back": "返回概览",
-        "overview": "概览",
-        "profiles": "评估对象",
-        "heatmap": "各诊断维度得分",
-        "heatmap_note": "每格为百分制得分；底色对应等级（深绿为 A，红色为 E）。短横：数据不足，无法评分。",
-        "out_of": "/ 100",
-        "country_code": "国家或地区",
-        "chart_title": "{name}的各诊断维度得分",
-        "chart_desc": (
-            "每个诊断维度一根横条：百分制得分；下方细条为有数据的规则权重占比（数据覆盖率）。{rows}。"
-        ),
-        "chart_row": "{title}：{score}，覆盖率 {coverage}",
-        "coverage_short": "覆盖率 {coverage}",
-        "notes": "说明",
-        "indicator": "指标",
-        "planned_badge": "规划目标值",
-        "estimate_badge": "估计值",
-        "waived_because": "豁免：{reason}",
-        "years_span": "增长区间 {from_year}–{to_year}",
-        "peak_year": "峰值 {peak_year} 年，最新 {latest_year} 年",
-        "largest_label": "最大一方：{label}",
-        "residual": "其余 {pct}%",
-        "series": "时间序列",
-        "spark_title": "{title}，{first}–{last} 年",
-        "spark_desc": (
-            "{first}–{last} 年共 {n} 个年度值的折线：最低 {lo}（{lo_year} 年），"
-            "最高 {hi}（{hi_year} 年），最新 {latest}。"
-        ),
-        "year_col": "年份",
-        "warnings": "数据质量提示",
-        "benchmark": "在参照经济体中的位置（2017 年数据）",
-        "benchmark_title": "{name}在 {n} 个参照经济体中的位置",
-        "benchmark_desc": "每个指标一条：灰点为参照经济体，带深色边的红点为{name}。{rows}。",
-        "benchmark_row": "{title}：{value}，优于 {pct}% 的参照经济体",
-        "better_than": "优于",
-        "panel_range": "参照范围",
-        "applied": "已采用",
-        "rank": "序号",
-        "gain_col": "达标后总分提升",
-        "waiver_col": "豁免",
-        "reason_no_value": "评估对象未提供该值",
-        "reason_residual": "表中只有“其他”份额，没有具名的一方",
-        "reason_series": "序列需要在最新年份前 {n} 年内有两个正值",
-        "reason_no_peak": "序列没有正的峰值",
-        "icon_pass": "✓",
-        "icon_fail": "✗",
-        "icon_missing": "○",
-        "icon_waived": "⊘",
-    },
-}
 
-
-def say(lang: str, key: str, **fmt: object) -> str:
-    """A word of this report, else of the page (:mod:`hemscore.render.html_page`) or of
-    :mod:`hemscore.i18n`, in ``lang`` (English when missing)."""
-    text = LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"].get(key)
-    if text is None:
-        if key in page.WORDS["en"]:
-            return page.word(lang, key, **fmt)
-        return label(lang, key, **fmt)
-    return text.format(**fmt) if fmt else text
+#: This report's text ``html.<key>`` in ``lang``, else the common text ``key``.
+say = page.word
 
 
 def paper(sections: Sequence[str], lang: str) -> str:
     """Paper sections under a "Paper" heading: ``§1.2, §3.2`` (``引言``/``intro`` for the intro)."""
-    intro = "引言" if lang == "zh" else "intro"
-    return ("、" if lang == "zh" else ", ").join(
-        intro if s == "intro" else f"§{s}" for s in sections
-    )
+    return messages.paper(list(sections), lang, short=True)
 
 
 def _reason(r: RuleResult, lang: str) -> str:
@@ -191,7 +67,7 @@ def _reason(r: RuleResult, lang: str) -> str:
 
 
 def _lang(options: RenderOptions) -> str:
-    return "zh" if options.lang == "zh" else "en"
+    return page.page_lang(options.lang)
 
 
 def _head(options: RenderOptions, name: str | None) -> str:
@@ -283,7 +159,7 @@ class _Run:
 
     def add(self, a: Assessment, anchor: str, lang: str) -> None:
         if not self.diagnostics:
-            self.diagnostics = tuple(esc(d.text(lang, "title")) for d in a.ruleset.diagnostics)
+            self.diagnostics = tuple(esc(d.title(lang)) for d in a.diagnostics)
         cells = tuple(
             (_shade(a, d.score), tx.score(d.score) if d.score is not None else "–")
             for d in a.diagnostics
@@ -404,7 +280,6 @@ def _bar_class(score: float) -> str:
 
 
 def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
-    titles = [a.ruleset.diagnostics[i].text(lang, "title") for i in range(len(a.diagnostics))]
     height = _TOP + _ROW * len(a.diagnostics) + 24
     svg = []
     for tick in (0, 25, 50, 75, 100):
@@ -416,8 +291,8 @@ def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
     rows_desc = []
     for i, d in enumerate(a.diagnostics):
         y = _TOP + _ROW * i
-        title = titles[i]
-        score_text = tx.diag_score(a, i, lang)
+        title = d.title(lang)
+        score_text = tx.diag_score(d, lang)
         cov = _pct(d.coverage)
         rows_desc.append(say(lang, "chart_row", title=title, score=score_text, coverage=cov))
         svg.append(
@@ -447,14 +322,14 @@ def _diagnostics(a: Assessment, lang: str, anchor: str) -> str:
         f'role="img" aria-labelledby="{anchor}-ct {anchor}-cd" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{anchor}-ct">{esc(say(lang, "chart_title", name=name))}</title>'
         f'<desc id="{anchor}-cd">'
-        f"{esc(say(lang, 'chart_desc', rows=('; ' if lang == 'en' else '；').join(rows_desc)))}"
+        f"{esc(say(lang, 'chart_desc', rows=clause(lang).join(rows_desc)))}"
         f"</desc>{''.join(svg)}</svg>"
     )
     table_rows = "".join(
-        f'<tr><th scope="row">{esc(titles[i])}</th>'
-        f'<td class="num">{esc(tx.diag_score(a, i, lang))}</td>'
+        f'<tr><th scope="row">{esc(d.title(lang))}</th>'
+        f'<td class="num">{esc(tx.diag_score(d, lang))}</td>'
         f'<td class="num">{_pct(d.coverage)}</td><td class="num">{tx.num(d.weight, 2)}</td></tr>'
-        for i, d in enumerate(a.diagnostics)
+        for d in a.diagnostics
     )
     table = (
         f'<table class="chart-data" aria-describedby="{anchor}-ct">'
@@ -652,7 +527,7 @@ def _static(r: RuleResult, lang: str, metrics: dict) -> tuple[str, str, str]:  #
     return cells
 
 
-_ICONS = {s: (LABELS["en"][f"icon_{s}"]) for s in ("pass", "fail", "missing", "waived")}
+_ICONS = {s: say("en", f"icon_{s}") for s in ("pass", "fail", "missing", "waived")}
 
 
 def _value(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
@@ -746,9 +621,9 @@ def _rules(a: Assessment, lang: str, anchor: str) -> str:
     for i, d in enumerate(a.diagnostics):
         if not d.rules:
             continue
-        title = a.ruleset.diagnostics[i].text(lang, "title")
+        title = d.title(lang)
         caption = (
-            f"{esc(title)} — {esc(tx.diag_score(a, i, lang))}"
+            f"{esc(title)} — {esc(tx.diag_score(d, lang))}"
             f"{' ' + say(lang, 'out_of') if d.score is not None else ''} · "
             f"{esc(say(lang, 'coverage_short', coverage=_pct(d.coverage)))}"
         )

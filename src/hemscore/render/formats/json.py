@@ -233,7 +233,7 @@ def assessment_to_dict(
         "diagnostics": [
             {
                 "id": d.id,
-                "title": a.ruleset.diagnostics[i].text(lang, "title"),
+                "title": d.title(lang),
                 "status": d.status,
                 "score": _num(d.score),
                 "coverage": _num(d.coverage),
@@ -242,7 +242,7 @@ def assessment_to_dict(
                 "applicable_weight": _num(d.applicable_weight),
                 "rules": rules(d.rules, lang),
             }
-            for i, d in enumerate(a.diagnostics)
+            for d in a.diagnostics
         ],
         "waivers": [{"rule": r.id, "reason": r.reason} for r in a.waived],
         "waivers_ignored": [

@@ -150,8 +150,3 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
 
 def end(options: RenderOptions, count: int) -> str:
     return ""
-
-
-def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
-    return begin(options) + body + end(options, len(assessments))

@@ -12,12 +12,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from hemscore.base.numbers import round4 as _num
 from hemscore.base.safe_text import terminal, xml_chars
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.formats.json import _num
-from hemscore.render.i18n import colon, comma, label, severity
+from hemscore.render.messages import colon, comma, label, severity
 
 
 def _x(text: object) -> str:
@@ -161,8 +161,3 @@ def item(a: Assessment, options: RenderOptions, index: int) -> str:
 
 def end(options: RenderOptions, count: int) -> str:
     return "</testsuites>\n"
-
-
-def render(assessments: Sequence[Assessment], options: RenderOptions) -> str:
-    body = "".join(item(a, options, i) for i, a in enumerate(assessments))
-    return begin(options) + body + end(options, len(assessments))

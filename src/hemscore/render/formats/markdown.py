@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hemscore.base.numbers import percent
 from hemscore.base.safe_text import markdown as _cell
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.i18n import colon, label
+from hemscore.render.messages import colon, label
 
 
 def render_one(a: Assessment, options: RenderOptions) -> str:
@@ -23,7 +24,7 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
         (
             f"- **{label(lang, 'overall')}**{c}{overall}{' / 100' if a.score is not None else ''}"
             f" · **{label(lang, 'grade')}**{c}{a.grade} · **{label(lang, 'coverage')}**{c}"
-            f"{a.coverage * 100:.0f}%"
+            f"{percent(a.coverage)}"
         ),
         (
             f"- **{label(lang, 'ruleset')}**{c}{_cell(a.ruleset.name)} {_cell(a.ruleset.version)}"
@@ -35,11 +36,8 @@ def render_one(a: Assessment, options: RenderOptions) -> str:
         f"| {label(lang, 'diagnostic')} | {label(lang, 'score')} | {label(lang, 'coverage')} |",
         "|---|---:|---:|",
     ]
-    for i, d in enumerate(a.diagnostics):
-        out.append(
-            f"| {_cell(a.ruleset.diagnostics[i].text(lang, 'title'))} | "
-            f"{tx.diag_score(a, i, lang)} | {d.coverage * 100:.0f}% |"
-        )
+    for d in a.diagnostics:
+        out.append(f"| {_cell(d.title(lang))} | {tx.diag_score(d, lang)} | {percent(d.coverage)} |")
     out += [
         "",
         f"### {label(lang, 'rules')}",

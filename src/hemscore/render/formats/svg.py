@@ -26,7 +26,7 @@ from hemscore.base.safe_text import terminal, xml
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats.table import SafeConsole, render_one
-from hemscore.render.i18n import label
+from hemscore.render.messages import label
 
 #: Fixed picture width in characters, so the same input gives the same bytes on any terminal.
 WIDTH = 100

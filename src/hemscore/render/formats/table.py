@@ -11,11 +11,12 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from hemscore.base.numbers import percent
 from hemscore.base.safe_text import has_unsafe, terminal, terminal_lines
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
-from hemscore.render.i18n import colon, label
+from hemscore.render.messages import colon, label
 
 BAR_WIDTH = 20
 STATUS_STYLE = {"pass": "green", "fail": "red", "missing": "dim", "waived": "yellow"}
@@ -47,7 +48,7 @@ def _header(a: Assessment, lang: str) -> Group:
         overall.append(" / 100   ")
     overall.append(f"{label(lang, 'grade')} ", style="bold")
     overall.append(a.grade, style="bold magenta")
-    overall.append(f"   {label(lang, 'coverage')} {a.coverage * 100:.0f}%")
+    overall.append(f"   {label(lang, 'coverage')} {percent(a.coverage)}")
     meta = Text(
         f"{label(lang, 'ruleset')} {terminal(a.ruleset.name)} {terminal(a.ruleset.version)} · "
         f"{label(lang, 'aggregation')}{colon(lang)}{label(lang, a.aggregation)}",
@@ -62,9 +63,9 @@ def _diagnostics(a: Assessment, lang: str) -> Table:
     t.add_column("", no_wrap=True)
     t.add_column(label(lang, "score"), justify="right")
     t.add_column(label(lang, "coverage"), justify="right")
-    for i, d in enumerate(a.diagnostics):
-        title = terminal(a.ruleset.diagnostics[i].text(lang, "title"))
-        t.add_row(title, _bar(d.score), tx.diag_score(a, i, lang), f"{d.coverage * 100:.0f}%")
+    for d in a.diagnostics:
+        title = terminal(d.title(lang))
+        t.add_row(title, _bar(d.score), tx.diag_score(d, lang), percent(d.coverage))
     return t
 
 
@@ -85,12 +86,10 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
         t.add_column(label(lang, "effective_weight"), justify="right", no_wrap=True)
     metrics = a.ruleset.metrics
     drawn: set[str] = set()  # a series scored by several trend rules is drawn once
-    for i, d in enumerate(a.diagnostics):
+    for d in a.diagnostics:
         if not d.rules:
             continue
-        t.add_row(
-            "", Text(terminal(a.ruleset.diagnostics[i].text(lang, "title")), style="bold underline")
-        )
+        t.add_row("", Text(terminal(d.title(lang)), style="bold underline"))
         for r in d.rules:
             t.add_row(
                 terminal(r.id),

@@ -3,84 +3,29 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from hemscore.analysis.audit import AuditResult, to_dict
+from hemscore.base import numbers
+from hemscore.base.safe_text import markdown_entities, terminal
 from hemscore.render.formats import RenderOptions
+from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
 
-SECTIONS = {
-    "en": {
-        "title": "hemscore audit",
-        "availability": "1. Data availability (flagged below {t:.0%})",
-        "availability_profiles": "Profiles with the least data",
-        "distributions": "2. Distributions (flagged when |skew| > {s:g} and kurtosis > {k:g})",
-        "correlations": "3. Correlations (oriented: higher is better; flagged |r| > {r:g}, noted |r| > {h:g})",
-        "belonging": "Indicators closer to another diagnostic than to their own",
-        "consistency": "4. Consistency of each diagnostic (Cronbach's alpha, floor {a:g})",
-        "importance": "5. Importance (η², main effect) against weight",
-        "not_auditable": "Not auditable (fewer than two indicators with data): {ids}",
-        "flags": "{n} flag(s)",
-        "no_flags": "No flags.",
-        "none": "none",
-    },
-    "zh": {
-        "title": "hemscore 统计审计",
-        "availability": "1. 数据可得性（低于 {t:.0%} 标记）",
-        "availability_profiles": "数据最少的对象",
-        "distributions": "2. 分布（|偏度| > {s:g} 且峰度 > {k:g} 时标记）",
-        "correlations": "3. 相关性（已统一方向：越高越好；|r| > {r:g} 标记，|r| > {h:g} 提示）",
-        "belonging": "与其他诊断相关性高于本诊断的指标",
-        "consistency": "4. 各诊断的一致性（Cronbach α，下限 {a:g}）",
-        "importance": "5. 重要性（η²，主效应）与权重对照",
-        "not_auditable": "无法审计（有数据的指标少于两个）：{ids}",
-        "flags": "共 {n} 项标记",
-        "no_flags": "无标记。",
-        "none": "无",
-    },
-}
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
-
-
-def _plain(text: str) -> str:
-    """File text for a terminal or one line: control and invisible characters made visible."""
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
-
-
-def _md(text: str) -> str:
-    """File text for a Markdown table cell: no element, no row break, no table break."""
-    text = _plain(text)
-    for ch, rep in (
-        ("&", "&amp;"),
-        ("<", "&lt;"),
-        (">", "&gt;"),
-        ("|", "\\|"),
-        ("`", "\\`"),
-        ("*", "\\*"),
-        ("_", "\\_"),
-        ("[", "\\["),
-        ("]", "\\]"),
-    ):
-        text = text.replace(ch, rep)
-    return text
+#: File text (profile names, rule titles) for a terminal and for a Markdown table cell.
+_plain = terminal
+_md = markdown_entities
 
 
 def _f(x: float | None, places: int = 2) -> str:
-    return "–" if x is None else f"{x:.{places}f}"
+    return numbers.fixed(x, places)
 
 
 def _s(lang: str, key: str, **kw: Any) -> str:
-    return SECTIONS.get(lang, SECTIONS["en"])[key].format(**kw)
+    return label(lang, "audit." + key, **kw)
 
 
 def to_json(r: AuditResult) -> dict[str, Any]:

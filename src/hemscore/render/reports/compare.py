@@ -7,7 +7,7 @@ from typing import Any
 
 from hemscore.analysis.compare import Cell, Comparison, Row
 from hemscore.render.formats import RenderOptions
-from hemscore.render.i18n import colon, listing
+from hemscore.render.messages import clause, colon, listing
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
     dumps,
@@ -288,9 +288,7 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
         if row.leaders
     ]
     if leaders:
-        con.print(
-            Text(f"{label(lang, 'leader')} — " + ("；" if lang == "zh" else "; ").join(leaders))
-        )
+        con.print(Text(f"{label(lang, 'leader')} — " + clause(lang).join(leaders)))
     rule_rows = [r for r in c.rows if r.level == "rule"]
     if rule_rows:
         d = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)

@@ -7,8 +7,8 @@ from typing import Any
 
 from hemscore.analysis.diffing import DiagSnap, Diff, RuleChange, RuleSnap, Snapshot
 from hemscore.render.formats import RenderOptions
-from hemscore.render.i18n import colon, listing
-from hemscore.render.i18n import label as base_label
+from hemscore.render.messages import clause, colon, listing
+from hemscore.render.messages import label as base_label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
     dumps,
@@ -144,7 +144,7 @@ def _summary(d: Diff, lang: str) -> list[str]:
         )
     reasons = _reasons(d, lang)
     lines.append(
-        f"{label(lang, 'regression')}{colon(lang)}" + ("；" if lang == "zh" else "; ").join(reasons)
+        f"{label(lang, 'regression')}{colon(lang)}" + clause(lang).join(reasons)
         if reasons
         else label(lang, "no_regression")
     )

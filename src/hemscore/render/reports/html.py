@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import Bar, CellMarkup, esc
-from hemscore.render.i18n import colon, listing
+from hemscore.render.messages import colon, listing
 from hemscore.render.reports._common import label, num, signed
 
 #: A table row: its header (markup) and cells.

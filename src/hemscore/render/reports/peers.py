@@ -6,53 +6,21 @@ import io
 from typing import Any
 
 from hemscore.analysis.peers import PeerComparison, PeerRow
+from hemscore.base import numbers
 from hemscore.render.formats import RenderOptions
+from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps, jnum, md_cell, profile_dict
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
 
-TEXTS = {
-    "en": {
-        "title": "{name} ({year}) among {panel}: {n} peers, profile year(s) {years}",
-        "rule": "Rule",
-        "value": "Value",
-        "rank": "Rank",
-        "percentile": "Percentile",
-        "nearest": "Nearest peers",
-        "range": "Best / worst peer",
-        "better_higher": "higher is better",
-        "better_lower": "lower is better",
-        "note": "Rank 1 = best, out of the peers with a value and the profile; percentile = share "
-        "of those peers the profile does better than (ties count half).",
-        "unplaced": "No peer has data for: {ids}.",
-        "none": "No rule scored on this profile has data in the panel.",
-    },
-    "zh": {
-        "title": "{name}（{year}）在{panel}中的位置：{n} 个对照对象，年份 {years}",
-        "rule": "规则",
-        "value": "数值",
-        "rank": "排名",
-        "percentile": "百分位",
-        "nearest": "最接近的对象",
-        "range": "最好 / 最差",
-        "better_higher": "越高越好",
-        "better_lower": "越低越好",
-        "note": "排名 1 为最好，范围为有数据的对照对象加上本对象；百分位为本对象优于的对照对象所占比例（并列计一半）。",
-        "unplaced": "对照对象均无数据的规则：{ids}。",
-        "none": "本对象已评分的规则在对照组中均无数据。",
-    },
-}
-
 
 def _t(lang: str, key: str, **fmt: object) -> str:
-    text = TEXTS.get(lang, TEXTS["en"])[key]
-    return text.format(**fmt) if fmt else text
+    return label(lang, "peers." + key, **fmt)
 
 
-def value_text(v: float) -> str:
-    """A measure for people: thousands grouped, else four significant digits."""
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+#: A measure for people: thousands grouped, else four significant digits.
+value_text = numbers.measure
 
 
 def _years(c: PeerComparison) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from hemscore.analysis.plan import Change, Plan
 from hemscore.render.formats import RenderOptions
-from hemscore.render.i18n import colon, listing
+from hemscore.render.messages import colon, listing
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
     dumps,

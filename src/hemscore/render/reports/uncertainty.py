@@ -19,6 +19,7 @@ from hemscore.analysis.uncertainty import (
     Output,
     UncertaintyResult,
 )
+from hemscore.render import messages
 from hemscore.render.formats import RenderOptions
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps, jnum, label, num, print_fitted, profile_dict
@@ -26,73 +27,15 @@ from hemscore.render.reports._common import profile_labels as _profile_labels
 
 FORMATS: tuple[str, ...] = ("table", "json", "html")
 
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "hemscore sensitivity: which modelling choices move scores and ranks",
-        "groups_title": "Factor groups: Sobol' indices, mean over profiles",
-        "loo_title": "Leave one rule out (everything else nominal): rank shifts",
-        "group": "Factor group",
-        "score_first": "Score S1",
-        "score_total": "Score ST",
-        "rank_first": "Rank S1",
-        "rank_total": "Rank ST",
-        "driver": "Rank driven by",
-        "rule": "Rule left out",
-        "largest": "Largest shift",
-        "mean_shift": "Mean |shift|",
-        "moved": "Profiles moved",
-        "settings": "{samples} base samples × ({groups} groups + 2) = {runs} runs, seed {seed}; "
-        "Saltelli design on Sobol' points, indices and {resamples} bootstrap resamples from {library}",
-        "within": "Nominal rank within ±{band} of the simulated median rank: {n} of {of} profiles "
-        "({pct}%); 5–95% rank interval within ±{band}: {m} of {of} ({pct2}%).",
-        "unscored": "– a profile not scored in every run has no indices (runs scored: see JSON).",
-        "no_spread": "no spread",
-    },
-    "zh": {
-        "title": "hemscore 敏感性分析：哪些建模选择影响得分和排名",
-        "groups_title": "因素组：Sobol 指数（各评估对象的平均）",
-        "loo_title": "逐一剔除规则（其余取名义设定）：排名变化",
-        "group": "因素组",
-        "score_first": "得分 S1",
-        "score_total": "得分 ST",
-        "rank_first": "排名 S1",
-        "rank_total": "排名 ST",
-        "driver": "主导排名的因素",
-        "rule": "剔除的规则",
-        "largest": "最大变化",
-        "mean_shift": "平均 |变化|",
-        "moved": "排名变化的对象数",
-        "settings": "{samples} 个基础样本 ×（{groups} 个因素组 + 2）= {runs} 次模拟，随机种子 {seed}；"
-        "Sobol 点上的 Saltelli 设计，指数及 {resamples} 次自助重抽样由 {library} 计算",
-        "within": "名义排名与模拟排名中位数相差不超过 ±{band} 位：{of} 个对象中 {n} 个（{pct}%）；"
-        "排名 5–95% 区间在 ±{band} 位以内：{of} 个中 {m} 个（{pct2}%）。",
-        "unscored": "– 并非每次模拟都有总分的对象不计算指数（有总分的模拟次数见 JSON）。",
-        "no_spread": "无变化",
-    },
-}
-
-GROUP_NAMES: dict[str, dict[str, str]] = {
-    "en": {},
-    "zh": {
-        "weights": "规则权重",
-        "diagnostic-weights": "诊断维度权重",
-        "goalposts": "阈值（goalposts）",
-        "normalisation": "标准化方法",
-        "aggregation": "汇总方法",
-        "missing": "缺失数据处理",
-        "inclusion": "指标取舍",
-        "estimates": "估计值取舍",
-    },
-}
-
 
 def text(lang: str, key: str, **fmt: object) -> str:
-    t = TEXTS.get(lang, TEXTS["en"]).get(key) or TEXTS["en"][key]
-    return t.format(**fmt) if fmt else t
+    return messages.label(lang, "uncertainty." + key, **fmt)
 
 
 def group_name(lang: str, name: str) -> str:
-    return GROUP_NAMES.get(lang, {}).get(name, name)
+    """A factor group's name: its id in English, translated in the catalogues."""
+    key = f"uncertainty.group.{name}"
+    return messages.label(lang, key) if key in messages.EN else name
 
 
 def _interval(i: Interval | None) -> dict[str, Any]:
