@@ -4,8 +4,8 @@ Each page is built on :mod:`hemscore.render.html_page`, as the assessment report
 stylesheet and shell, nothing fetched, every text from a file escaped by ``esc``, every chart
 an inline SVG with a title and a description beside the table of its numbers.
 
-The words of these pages are in :data:`WORDS` (English and Chinese); the others come from the
-analysis reports' labels (``_common.label``).
+The words of these pages are the message catalogue's ``pages.*`` texts
+(:mod:`hemscore.render.messages`); factor groups take their ``uncertainty.group.*`` names.
 
 The sensitivity page is drawn from the report's JSON object (``to_dict`` of the Monte Carlo run
 and, with ``--factor``, of the variance-based analysis), so what that object gains shows here
@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import Bar, CellMarkup, esc
-from hemscore.render.messages import colon, listing
+from hemscore.render.messages import EN, colon, first, listing
+from hemscore.render.messages import label as text
 from hemscore.render.reports._common import label, num, signed
 
 #: A table row: its header (markup) and cells.
@@ -45,279 +46,19 @@ if TYPE_CHECKING:
     from hemscore.analysis.plan import Plan
     from hemscore.analysis.sensitivity import SensitivityResult
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "n_profiles": "{n} profiles",
-        "ranking": "Ranking",
-        "ranking_title": "Overall scores, best first",
-        "ranking_desc": "One bar per profile: its overall score out of 100. {rows}.",
-        "heat_diag": "Scores by diagnostic",
-        "heat_rules": "Scores by indicator",
-        "heat_note": (
-            "Each cell gives the score out of 100 and the rank (#1 is best); the shading repeats "
-            "the grade band (darkest green A, red E). A dash: no score."
-        ),
-        "rules_used": "Rules used",
-        "rule_title": "Title",
-        "notes": "Notes",
-        "relative": "% of reference",
-        "band": "Band",
-        "score_interval": "Overall score with its 5–95% interval",
-        "score_title": "Median overall score and 5–95% interval of each profile",
-        "score_desc": (
-            "A whisker per profile from the 5% to the 95% quantile of its overall score over "
-            "the runs, the dot at the median. {rows}."
-        ),
-        "rank_interval": "Rank with its 5–95% interval",
-        "rank_title": "Median rank and 5–95% interval of each profile",
-        "rank_desc": (
-            "A whisker per profile from the 5% to the 95% quantile of its rank over the runs "
-            "(1 is best, on the left), the dot at the median. {rows}."
-        ),
-        "interval_row": "{name}: median {median}, {low}–{high}",
-        "scored_runs": "Runs scored",
-        "sobol": "Sobol indices per factor group",
-        "sobol_note": (
-            "First-order: the share of the variance that the group causes alone; total: with "
-            "all its interactions. A total well above the first-order means the group acts "
-            "through the others."
-        ),
-        "sobol_title": "First-order and total indices: {what}",
-        "sobol_desc": (
-            "Two bars per factor group on a scale of 0 to 1: first-order index (dark), total "
-            "index (light). {rows}."
-        ),
-        "sobol_row": "{group}: first-order {first}, total {total}",
-        "sobol_mean": "{output}, mean over {n} profiles",
-        "drivers": "The factor group with the largest total index, per profile",
-        "driver_score": "Score driven by",
-        "driver_rank": "Rank driven by",
-        "loo_note": "Each rule left out in turn, everything else nominal: the rank shifts",
-        "loo_largest_shift": "Largest shift",
-        "loo_mean_abs_shift": "Mean |shift|",
-        "loo_profiles_moved": "Profiles moved",
-        "within_band": (
-            "Nominal rank within ±{band} of the median rank: {n} of {of} profiles; "
-            "5–95% rank interval within ±{band}: {m} of {of}."
-        ),
-        "sobol_settings": "{samples} base samples, {runs} runs, seed {seed}",
-        "factor_group": "Factor group",
-        "first_order": "First-order",
-        "total_index": "Total",
-        "ci": "Confidence interval",
-        "leave_one_out": "Leave one indicator out",
-        "left_out": "Left out",
-        "old_new_title": "Diagnostic scores before and after",
-        "old_new_desc": "Two bars per diagnostic: the old score (grey) above the new (blue). {rows}.",
-        "old_new_row": "{title}: {old} → {new}",
-        "what_moved": "What moved, regressions first",
-        "title": "Title",
-        "change_col": "Change",
-        "summary": "Summary",
-        "steps": "The changes and the score they reach",
-        "steps_title": "Overall score after each change",
-        "steps_desc": (
-            "The first bar is the score before; each next bar the score once that change is "
-            "made too; the dashed line is the target {target}. {rows}."
-        ),
-        "step_row": "{label}: {score}",
-        "reached_col": "Score reached",
-        "before_bar": "Before",
-        "no_changes_planned": "No change is planned.",
-        "blockers": "What the plan could not act on",
-        "flags": "Flags and what to do",
-        "no_flags": "Nothing is flagged.",
-        "corr": "Correlations between indicators",
-        "corr_note": (
-            "Pearson's r of each pair of indicators, oriented so that higher is better. Blue: "
-            "positive, red: negative, the deeper the stronger. Framed cells: both in one "
-            "diagnostic. A dash: too few profiles with both."
-        ),
-        "consistency_title": "Cronbach's alpha and first-component share per diagnostic",
-        "consistency_desc": (
-            "Two bars per diagnostic on a scale of 0 to 1: alpha (dark) and the share of "
-            "variance of the first principal component (light); the dashed line is the alpha "
-            "floor {floor}. {rows}."
-        ),
-        "consistency_row": "{d}: alpha {alpha}, first component {pc1}",
-        "importance_title": "Importance against weight",
-        "importance_desc": (
-            "Two bars per indicator on a scale of 0 to 1: its weight's share within its "
-            "diagnostic (grey) and its importance share, η² on the diagnostic score (blue). "
-            "{rows}."
-        ),
-        "importance_row": "{rule}: weight {w}, importance {i}",
-        "more_numbers": "More of the audit's numbers",
-        "alpha": "Alpha",
-        "pc1": "First-component share",
-        "indicators": "Indicators",
-        "complete": "Complete cases",
-        "flag": "Flag",
-        "too_few": "too few indicators with data",
-        "audit_sub": "{p} profiles · {kind} · {ruleset} · {n} indicators",
-        "weight_share": "Weight share",
-        "importance_share": "Importance share",
-        "with_data": "With data",
-        "share": "Share",
-        "skew": "Skew",
-        "kurtosis": "Kurtosis",
-        "treatment": "Treatment",
-        "own_r": "r with own",
-        "other": "Other diagnostic",
-        "other_r": "r with other",
-        "yes": "yes",
-        "flag_availability_indicator": "{x}: data for {share} of the profiles",
-        "do_availability_indicator": (
-            "Collect the missing values, or drop the indicator or impute it before it carries "
-            "weight."
-        ),
-        "flag_availability_profile": "{x}: data for {share} of the indicators",
-        "do_availability_profile": (
-            "Fill the profile's gaps before ranking it; its score rests on a few indicators."
-        ),
-        "flag_distribution": "{x}: skew {skew}, kurtosis {kurt}",
-        "do_distribution": (
-            "A few extreme values drive its scores: consider a log transform or winsorising "
-            "(the distributions table says what each would do)."
-        ),
-        "flag_correlation": "{x} and {y}: r = {r}",
-        "do_redundant": (
-            "The two measure nearly the same thing: merge them, keep one, or halve their weights."
-        ),
-        "do_negative_within": (
-            "They pull against each other inside one diagnostic: check the direction of one of "
-            "them, or move it."
-        ),
-        "do_high": "A strong link across diagnostics: check that the two are not double-counted.",
-        "flag_belonging": "{x}: r = {own} with its own diagnostic, {other_r} with {other}",
-        "do_belonging": "Consider moving it to {other}, or rewording what its diagnostic measures.",
-        "flag_consistency": "{x}: alpha {alpha}",
-        "do_consistency": (
-            "Its indicators do not hang together: review which belong, or report them apart."
-        ),
-        "flag_importance": "{x}: importance share {i} against weight share {w}",
-        "do_importance": (
-            "Its effect on the diagnostic is far from its weight: revisit the weight or the "
-            "indicator."
-        ),
-    },
-    "zh": {
-        "n_profiles": "{n} 个评估对象",
-        "ranking": "排名",
-        "ranking_title": "总分（由高到低）",
-        "ranking_desc": "每个评估对象一根横条：百分制总分。{rows}。",
-        "heat_diag": "各诊断维度得分",
-        "heat_rules": "各指标得分",
-        "heat_note": "每格为百分制得分及名次（#1 最好）；底色对应等级（深绿为 A，红色为 E）。短横：无得分。",
-        "rules_used": "所用规则",
-        "rule_title": "名称",
-        "notes": "说明",
-        "relative": "相对参照（%）",
-        "band": "档次",
-        "score_interval": "总分及其 5–95% 区间",
-        "score_title": "各评估对象总分的中位数与 5–95% 区间",
-        "score_desc": "每个评估对象一条误差线：各次模拟总分的 5% 至 95% 分位，圆点为中位数。{rows}。",
-        "rank_interval": "名次及其 5–95% 区间",
-        "rank_title": "各评估对象名次的中位数与 5–95% 区间",
-        "rank_desc": (
-            "每个评估对象一条误差线：各次模拟名次的 5% 至 95% 分位（1 为最好，在左侧），圆点为中位数。{rows}。"
-        ),
-        "interval_row": "{name}：中位数 {median}，{low}–{high}",
-        "scored_runs": "有得分的次数",
-        "sobol": "各因素组的 Sobol 指数",
-        "sobol_note": "一阶指数：该组单独造成的方差占比；总效应指数：连同其全部交互作用。总效应明显高于一阶，说明该组通过与其他组的交互起作用。",
-        "sobol_title": "一阶与总效应指数：{what}",
-        "sobol_desc": "每个因素组两根横条（0 到 1）：一阶指数（深色）、总效应指数（浅色）。{rows}。",
-        "sobol_row": "{group}：一阶 {first}，总效应 {total}",
-        "sobol_mean": "{output}，{n} 个评估对象的平均",
-        "drivers": "各评估对象总效应指数最大的因素组",
-        "driver_score": "主导得分的因素",
-        "driver_rank": "主导排名的因素",
-        "loo_note": "逐一剔除规则、其余取名义设定时的排名变化",
-        "loo_largest_shift": "最大变化",
-        "loo_mean_abs_shift": "平均 |变化|",
-        "loo_profiles_moved": "排名变化的对象数",
-        "within_band": (
-            "名义排名与排名中位数相差不超过 ±{band} 位：{of} 个对象中 {n} 个；"
-            "排名 5–95% 区间在 ±{band} 位以内：{of} 个中 {m} 个。"
-        ),
-        "sobol_settings": "{samples} 个基础样本，{runs} 次模拟，随机种子 {seed}",
-        "factor_group": "因素组",
-        "first_order": "一阶",
-        "total_index": "总效应",
-        "ci": "置信区间",
-        "leave_one_out": "逐一剔除指标",
-        "left_out": "剔除的指标",
-        "old_new_title": "前后两次的诊断维度得分",
-        "old_new_desc": "每个诊断维度两根横条：上为原得分（灰色），下为新得分（蓝色）。{rows}。",
-        "old_new_row": "{title}：{old} → {new}",
-        "what_moved": "变化的规则（退步在前）",
-        "title": "名称",
-        "change_col": "变化",
-        "summary": "小结",
-        "steps": "各项调整及其达到的得分",
-        "steps_title": "每项调整后的总分",
-        "steps_desc": "第一根横条为调整前得分；其后每根为再完成该项调整后的得分；虚线为目标 {target}。{rows}。",
-        "step_row": "{label}：{score}",
-        "reached_col": "达到的得分",
-        "before_bar": "调整前",
-        "no_changes_planned": "无需调整。",
-        "blockers": "方案无法调整的部分",
-        "flags": "标记及处理建议",
-        "no_flags": "没有标记。",
-        "corr": "指标间的相关性",
-        "corr_note": "各对指标的 Pearson 相关系数 r（已统一方向：越高越好）。蓝色为正、红色为负，颜色越深越强。带框的格子：两个指标属于同一诊断维度。短横：同时有数据的对象太少。",
-        "consistency_title": "各诊断维度的 Cronbach α 与第一主成分占比",
-        "consistency_desc": "每个诊断维度两根横条（0 到 1）：α（深色）与第一主成分解释的方差占比（浅色）；虚线为 α 下限 {floor}。{rows}。",
-        "consistency_row": "{d}：α {alpha}，第一主成分 {pc1}",
-        "importance_title": "重要性与权重对照",
-        "importance_desc": "每个指标两根横条（0 到 1）：其权重在所属诊断维度中的占比（灰色）与重要性占比（诊断得分上的 η²，蓝色）。{rows}。",
-        "importance_row": "{rule}：权重 {w}，重要性 {i}",
-        "more_numbers": "审计的其他数据",
-        "alpha": "α",
-        "pc1": "第一主成分占比",
-        "indicators": "指标数",
-        "complete": "完整样本数",
-        "flag": "标记",
-        "too_few": "有数据的指标太少",
-        "audit_sub": "{p} 个评估对象 · {kind} · {ruleset} · {n} 个指标",
-        "weight_share": "权重占比",
-        "importance_share": "重要性占比",
-        "with_data": "有数据",
-        "share": "占比",
-        "skew": "偏度",
-        "kurtosis": "峰度",
-        "treatment": "处理效果",
-        "own_r": "与本维度 r",
-        "other": "其他诊断维度",
-        "other_r": "与其他维度 r",
-        "yes": "是",
-        "flag_availability_indicator": "{x}：{share} 的评估对象有数据",
-        "do_availability_indicator": "补齐缺失值，或在赋予权重前剔除或插补该指标。",
-        "flag_availability_profile": "{x}：{share} 的指标有数据",
-        "do_availability_profile": "排名前先补齐该评估对象的数据；其得分只依赖少数指标。",
-        "flag_distribution": "{x}：偏度 {skew}，峰度 {kurt}",
-        "do_distribution": "少数极端值左右其得分：可考虑对数变换或缩尾处理（分布表列出了各自的效果）。",
-        "flag_correlation": "{x} 与 {y}：r = {r}",
-        "do_redundant": "两者衡量的几乎是同一件事：合并、保留其一，或将两者权重减半。",
-        "do_negative_within": "两者在同一诊断维度内方向相反：检查其中一个的方向，或将其移出。",
-        "do_high": "跨诊断维度的强相关：检查两者是否重复计算。",
-        "flag_belonging": "{x}：与本维度 r = {own}，与 {other} r = {other_r}",
-        "do_belonging": "考虑将其移至 {other}，或重新界定其所属维度衡量的内容。",
-        "flag_consistency": "{x}：α {alpha}",
-        "do_consistency": "该维度的指标不够一致：复查哪些指标属于该维度，或分开报告。",
-        "flag_importance": "{x}：重要性占比 {i}，权重占比 {w}",
-        "do_importance": "其对诊断得分的影响与权重相差很大：重新考虑其权重或该指标本身。",
-    },
-}
-
 
 def say(lang: str, key: str, **fmt: object) -> str:
-    """A word of these pages in ``lang``, else an analysis label."""
-    text = WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"].get(key)
-    if text is None:
-        return label(lang, key, **fmt)
-    return text.format(**fmt) if fmt else text
+    """These pages' text ``pages.<key>`` in ``lang`` (the catalogue's), else an analysis
+    report's (``_common.label``)."""
+    if "pages." + key in EN:
+        return first(lang, ("pages." + key, key), **fmt)
+    return label(lang, key, **fmt)
+
+
+def _group(lang: str, name: str) -> str:
+    """A factor group's name in ``lang`` (the catalogue's), else as the report names it."""
+    key = "uncertainty.group." + name
+    return text(lang, key) if key in EN else name
 
 
 def _lang(options: RenderOptions) -> str:
@@ -797,7 +538,7 @@ def _sobol_section(d: Mapping[str, Any], names: Sequence[str], lang: str) -> str
                 known = [(t, g) for g, _, _, t, _ in rows if t is not None]
                 if known:
                     t, g = max(known)
-                    cells.append(esc(f"{g} {t:.2f}"))
+                    cells.append(esc(f"{_group(lang, g)} {t:.2f}"))
                 else:
                     cells.append("–")
             drivers.append((esc(name), cells))
@@ -808,13 +549,12 @@ def _sobol_section(d: Mapping[str, Any], names: Sequence[str], lang: str) -> str
 
 def _sobol_chart(k: int, what: str, rows: list[SobolRow], lang: str) -> str:
     ident = f"sobol{k}"
+    rows = [(_group(lang, g), a, aci, b, bci) for g, a, aci, b, bci in rows]
     bars = [
-        Bar(g, (("bar-a", first), ("bar-b", total)), text=f"{_f(first)} / {_f(total)}")
-        for g, first, _, total, _ in rows
+        Bar(g, (("bar-a", a), ("bar-b", b)), text=f"{_f(a)} / {_f(b)}") for g, a, _, b, _ in rows
     ]
     desc = page.listing_sep(lang).join(
-        say(lang, "sobol_row", group=g, first=_f(first), total=_f(total))
-        for g, first, _, total, _ in rows
+        say(lang, "sobol_row", group=g, first=_f(a), total=_f(b)) for g, a, _, b, _ in rows
     )
     chart = page.bar_chart(
         ident,
@@ -833,8 +573,8 @@ def _sobol_chart(k: int, what: str, rows: list[SobolRow], lang: str) -> str:
         say(lang, "ci"),
     ]
     table_rows: list[Row] = [
-        (esc(g), [("num", _f(first)), ("num", _ci(fci)), ("num", _f(total)), ("num", _ci(tci))])
-        for g, first, fci, total, tci in rows
+        (esc(g), [("num", _f(a)), ("num", _ci(aci)), ("num", _f(b)), ("num", _ci(bci))])
+        for g, a, aci, b, bci in rows
     ]
     return f'<h3 id="{ident}-h">{esc(what)}</h3>\n' + page.chart_pair(
         f"{ident}-h", chart, _numbers_table(heads, table_rows, lang, ident)
