@@ -58,32 +58,21 @@ def _jsonable(v: Any) -> Any:
     return v  # bool, str, None
 
 
+def _rounded(v: Any) -> Any:
+    """``v`` with every float rounded by :func:`round4` (ints, such as a count of years, kept)."""
+    t = type(v)
+    if t is float:
+        return round4(v)
+    if t is list:
+        return [_rounded(x) for x in v]
+    if t is dict:
+        return {k: _rounded(x) for k, x in v.items()}
+    return v
+
+
 def _scale(rule: Rule) -> dict[str, Any]:
-    out: dict[str, Any] = {"method": rule.method}
-    if rule.measure:
-        out["measure"] = rule.measure
-    if rule.method == "trend":
-        out["years"] = rule.years
-    s = rule.scale
-    if s is None:
-        out["expected"] = rule.expected
-    elif s.kind == "linear":
-        out |= {
-            "scale": "linear",
-            "worst": _num(s.worst),
-            "target": _num(s.target),
-            "best": _num(s.best),
-            "target_score": _num(s.target_score),
-        }
-    else:
-        out |= {
-            "scale": "bands",
-            "edges": [_num(e) for e in s.edges],
-            "scores": [_num(x) for x in s.scores],
-            "edge": s.edge,
-            "target": _num(s.target),
-        }
-    return out
+    """The rule's ``scoring`` object: its method's form, floats rounded."""
+    return _rounded(rule.scoring.to_json())  # type: ignore[no-any-return]
 
 
 #: (id of rule, lang) -> (rule, its entries that do not depend on the profile). A batch renders
