@@ -121,19 +121,19 @@ class Assessment:
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The documented JSON object of this assessment (``--format json``)."""
-        from hemscore.api import to_dict
+        from hemscore.engine.record import assessment_to_dict
 
-        return to_dict(self, lang)
+        return assessment_to_dict(self, lang)
 
     def to_json(self, lang: str = "en", *, compact: bool = False) -> str:
         """This assessment's ``--format jsonl`` line, without the newline."""
-        from hemscore.api import to_json
+        from hemscore.engine.record import json_line
 
-        return to_json(self, lang, compact=compact)
+        return json_line(self, lang, compact=compact)[:-1]
 
     def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
         """One flat record per rule, for ``pandas.DataFrame``."""
-        from hemscore.api import to_records
+        from hemscore.engine.record import to_records
 
         return to_records(self, lang)
 

@@ -2,8 +2,8 @@
 
 ``hemscore schema --report`` prints it. A JSON report is one assessment object, or a list of
 them when several profiles were assessed; each JSONL line is one assessment object. The shape
-is the one :func:`hemscore.formats.json.assessment_to_dict` writes, at ``schema_version``
-:data:`hemscore.formats.json.SCHEMA_VERSION`. Every field is required and typed; objects may
+is the one :func:`hemscore.engine.record.assessment_to_dict` writes, at ``schema_version``
+:data:`hemscore.engine.record.SCHEMA_VERSION`. Every field is required and typed; objects may
 carry further fields, since a 1.x report may add some.
 
 Numbers are finite (rounded to 4 decimals); a score that cannot be computed is ``null``.
