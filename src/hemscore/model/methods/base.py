@@ -131,11 +131,14 @@ def _rebuild(cls: type, state: dict[str, Any]) -> Any:
     return obj
 
 
-class Scale(ABC):
+class Scale(_Parts):
     """A normaliser: from a measure to a score in 0–100, with a target that passes.
 
-    Subclasses are frozen dataclasses (their repr is part of the rule library's fingerprint).
+    A subclass keeps its parameters in ``__slots__`` (equality, hashing, repr and pickling come
+    from them; the repr is part of the rule library's fingerprint) or is a frozen dataclass.
     """
+
+    __slots__ = ()
 
     #: the value of ``scale = "..."`` that picks this scale, and of ``"scale"`` in the report
     kind: Any

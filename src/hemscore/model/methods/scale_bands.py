@@ -5,7 +5,6 @@ default) or below it (``edge = "lower"``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, ClassVar, Literal
 
@@ -13,18 +12,26 @@ from hemscore.base.limits import goalpost_problem
 from hemscore.model.methods.base import RuleContext, Scale, fmt, is_number
 
 
-@dataclass(frozen=True)
 class BandScale(Scale):
     """Step scores: below ``edges[0]`` scores ``scores[0]``, and so on up the edges."""
 
-    edges: tuple[float, ...]
-    scores: tuple[float, ...]
-    target: float
-    edge: Literal["upper", "lower"] = "upper"
-
-    kind: Literal["bands"] = "bands"
+    # A slotted class rather than a dataclass: creating a dataclass costs every start-up.
+    __slots__ = ("edges", "scores", "target", "edge", "kind")  # noqa: RUF023 (the repr's order)
 
     keys: ClassVar[frozenset[str]] = frozenset({"edges", "scores", "target", "edge"})
+
+    def __init__(
+        self,
+        edges: tuple[float, ...],
+        scores: tuple[float, ...],
+        target: float,
+        edge: Literal["upper", "lower"] = "upper",
+    ) -> None:
+        self.edges = edges
+        self.scores = scores
+        self.target = target
+        self.edge = edge
+        self.kind: Literal["bands"] = "bands"
 
     @classmethod
     def parse(cls, spec: Mapping[str, Any], ctx: RuleContext) -> BandScale:

@@ -4,24 +4,25 @@ straight lines in between; past either end the score stays at 0 or 100."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from hemscore.model.methods.base import RuleContext, Scale, fmt, is_number
 
 
-@dataclass(frozen=True)
 class LinearScale(Scale):
     """Piecewise-linear goalposts: worst → 0, target → target_score, best → 100."""
 
-    worst: float
-    target: float
-    best: float
-    target_score: float
-
-    kind: Literal["linear"] = "linear"
+    # A slotted class rather than a dataclass: creating a dataclass costs every start-up.
+    __slots__ = ("worst", "target", "best", "target_score", "kind")  # noqa: RUF023 (the repr's order)
 
     keys: ClassVar[frozenset[str]] = frozenset({"worst", "target", "best", "target_score"})
+
+    def __init__(self, worst: float, target: float, best: float, target_score: float) -> None:
+        self.worst = worst
+        self.target = target
+        self.best = best
+        self.target_score = target_score
+        self.kind: Literal["linear"] = "linear"
 
     @classmethod
     def parse(cls, spec: Mapping[str, Any], ctx: RuleContext) -> LinearScale:
