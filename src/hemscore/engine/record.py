@@ -18,13 +18,15 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from operator import call, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hemscore.base.numbers import round4
 from hemscore.base.safe_text import json_text
-from hemscore.engine.assessment import Assessment, Recommendation, RuleResult
 from hemscore.model.rules import Rule
 from hemscore.reading.jsontext import COMPACT
+
+if TYPE_CHECKING:  # for the annotations only: Assessment's methods import this module
+    from hemscore.engine.assessment import Assessment, Recommendation, RuleResult
 
 SCHEMA_VERSION = "1.0"
 

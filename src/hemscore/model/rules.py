@@ -27,7 +27,13 @@ from hemscore.model.catalogue import (
     parse_texts,
     unknown_diagnostic,
 )
-from hemscore.model.methods import method_named, method_names, parameter_keys
+from hemscore.model.methods import (
+    method_named,
+    method_names,
+    parameter_keys,
+    scale_class,
+    scale_kinds,
+)
 from hemscore.model.methods.base import RuleContext, Scale, ScoringMethod, is_number
 from hemscore.reading.tomlsource import TomlDocument, read_toml, special_file
 
@@ -553,7 +559,8 @@ def _parse_rule(
         raise fail(
             f"method {method} cannot score metric {metric_id} of type {metric.type}", "method"
         )
-    scoring = cls.parse(spec, RuleContext(fail, metric, default_target_score))
+    ctx = RuleContext(fail, metric, default_target_score, scale_class, scale_kinds)
+    scoring = cls.parse(spec, ctx)
     stray = sorted((set(spec) & parameter_keys()) - scoring.used_keys())
     if stray:
         raise fail(f"{stray[0]} does not apply to method {method}", stray[0])

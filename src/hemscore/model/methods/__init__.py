@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import inspect
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hemscore.model.methods.base import REQUIRED_ATTRIBUTES, Scale, ScoringMethod
-
-if TYPE_CHECKING:
-    from hemscore.model.methods.base import RuleContext
 
 #: Built-in scoring methods: ``method = "name"`` -> the module defining ``METHOD``.
 METHODS: dict[str, str] = {
@@ -122,15 +119,6 @@ def scale_class(kind: str) -> type[Scale] | None:
             getattr(import_module(SCALES[kind]), "SCALE", None), Scale, ("kind", "keys"), "scale"
         )
         _scales[kind] = cls
-    return cls
-
-
-def scale_named(kind: Any, ctx: RuleContext) -> type[Scale]:
-    """The scale a rule picks with ``scale = "..."``; a problem is reported through ``ctx``."""
-    cls = scale_class(kind) if isinstance(kind, str) else None
-    if cls is None:
-        kinds = scale_kinds()
-        raise ctx.fail(f"scale must be {', '.join(kinds[:-1])} or {kinds[-1]}", "scale")
     return cls
 
 

@@ -73,17 +73,34 @@ def is_number(v: Any) -> TypeGuard[float]:
 
 
 class RuleContext:
-    """What a parser needs besides the rule's table: how to fail, and the rule set's defaults."""
+    """What a parser needs besides the rule's table: how to fail, the rule set's defaults, and
+    the scales a rule may pick (the scale registry, handed in so that no method module imports
+    the registry that loads it)."""
 
-    __slots__ = ("default_target_score", "fail", "metric")
+    __slots__ = ("_kinds", "_scales", "default_target_score", "fail", "metric")
 
     def __init__(
-        self, fail: Callable[..., RuleError], metric: Metric, default_target_score: float
+        self,
+        fail: Callable[..., RuleError],
+        metric: Metric,
+        default_target_score: float,
+        scales: Callable[[str], type[Scale] | None] = lambda kind: None,
+        kinds: Callable[[], tuple[str, ...]] = tuple,
     ) -> None:
         #: ``fail(message, *keys)``: the error for the rule (file, line of the key, key path)
         self.fail = fail
         self.metric = metric
         self.default_target_score = default_target_score
+        self._scales = scales
+        self._kinds = kinds
+
+    def scale(self, kind: Any) -> type[Scale]:
+        """The scale class a rule picks with ``scale = "..."`` (its problem reported)."""
+        cls = self._scales(kind) if isinstance(kind, str) else None
+        if cls is None:
+            kinds = self._kinds()
+            raise self.fail(f"scale must be {', '.join(kinds[:-1])} or {kinds[-1]}", "scale")
+        return cls
 
     def number(self, spec: Mapping[str, Any], key: str, what: str = "a number") -> float:
         """A required finite number within the goalpost limits."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from hemscore.model.methods import scale_named
 from hemscore.model.methods.base import Measure, NoMeasure, RuleContext, Scale, pick
 from hemscore.model.methods.scaled import ScaledMethod
 
@@ -94,7 +93,7 @@ class Concentration(ScaledMethod):
         measure = spec.get("measure")
         if measure not in MEASURES:
             raise ctx.fail(f"measure must be one of {', '.join(MEASURES)}", "measure")
-        kind = scale_named(spec.get("scale"), ctx)
+        kind = ctx.scale(spec.get("scale"))
         return cls(measure, kind.parse(spec, ctx))
 
     def own_keys(self) -> frozenset[str]:

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from hemscore.model.methods import scale_named
 from hemscore.model.methods.base import Measure, NoMeasure, RuleContext, Scale, pick
 from hemscore.model.methods.scaled import ScaledMethod
 
@@ -113,7 +112,7 @@ class Trend(ScaledMethod):
         measure = spec.get("measure")
         if measure not in MEASURES:
             raise ctx.fail(f"measure must be one of {', '.join(MEASURES)}", "measure")
-        kind = scale_named(spec.get("scale"), ctx)
+        kind = ctx.scale(spec.get("scale"))
         years = spec.get("years", DEFAULT_YEARS)
         if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 50:
             raise ctx.fail("years must be a whole number from 1 to 50", "years")
