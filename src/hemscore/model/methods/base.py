@@ -99,7 +99,8 @@ class RuleContext:
         cls = self._scales(kind) if isinstance(kind, str) else None
         if cls is None:
             kinds = self._kinds()
-            raise self.fail(f"scale must be {', '.join(kinds[:-1])} or {kinds[-1]}", "scale")
+            named = f"{', '.join(kinds[:-1])} or {kinds[-1]}" if len(kinds) > 1 else "".join(kinds)
+            raise self.fail(f"scale must be {named or 'a registered scale'}", "scale")
         return cls
 
     def number(self, spec: Mapping[str, Any], key: str, what: str = "a number") -> float:
