@@ -307,8 +307,9 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
     declared = {d.id for d in diagnostics}
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    params = parameter_keys() if rule_specs else frozenset()  # the keys methods and scales read
     for index, spec, doc in rule_specs:
-        rule = _parse_rule(spec, index, doc, metrics, target_score, declared)
+        rule = _parse_rule(spec, index, doc, metrics, target_score, declared, params)
         if rule.id in seen:
             raise RuleError(
                 f"duplicate rule id {rule.id} (first in {seen[rule.id]})",
@@ -488,6 +489,7 @@ def _parse_rule(
     metrics: dict[str, Metric],
     default_target_score: float,
     diagnostics: set[str],
+    params: frozenset[str],
 ) -> Rule:
     rid = spec.get("id") if isinstance(spec, dict) else None
     # An id that is not plain ASCII is named by its position, not by look-alike text.
@@ -503,7 +505,7 @@ def _parse_rule(
 
     if not isinstance(spec, dict):
         raise fail("a rule must be a table")
-    known = _RULE_KEYS | parameter_keys()
+    known = _RULE_KEYS | params
     for key in spec:
         if key not in known:
             raise fail(f"unknown key{did_you_mean(key, known)}", key)
@@ -561,7 +563,7 @@ def _parse_rule(
         )
     ctx = RuleContext(fail, metric, default_target_score, scale_class, scale_kinds)
     scoring = cls.parse(spec, ctx)
-    stray = sorted((set(spec) & parameter_keys()) - scoring.used_keys())
+    stray = sorted((set(spec) & params) - scoring.used_keys())
     if stray:
         raise fail(f"{stray[0]} does not apply to method {method}", stray[0])
     paper = _parse_paper(spec.get("paper", []), fail)

@@ -50,6 +50,7 @@ class NoMeasure(str):
     __slots__ = ()
 
 
+#: The languages a method explains itself in (any other falls back to English).
 LANGS = ("en", "zh")
 
 
