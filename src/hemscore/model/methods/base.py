@@ -273,6 +273,16 @@ class ScoringMethod(_Parts):
     def higher_is_better(self) -> bool:
         """Whether a larger measure scores more (True for a yes-or-no rule)."""
 
+    def with_scale(self, scale: Scale) -> Self:
+        """The same method and measure on another scale (an analysis that varies the
+        normalisation uses this); refused by a method that scores without a scale."""
+        if self.scale is None:
+            raise TypeError(f"scoring method {self.name} has no scale to replace")
+        names = [s for cls in type(self).__mro__ for s in _slots(cls)]
+        state = {n: getattr(self, n) for n in names}
+        state["scale"] = scale
+        return _rebuild(type(self), state)  # type: ignore[no-any-return]
+
     @property
     def measure_name(self) -> str | None:
         """The measure's name when the method offers several (``hhi``), else None."""
