@@ -110,3 +110,25 @@ def test_residual_label_is_not_one_party() -> None:
     assert largest_share(shares) == 20.0
     assert hhi(shares) == pytest.approx(400 + 361 + 49)
     assert hhi({"Rest of World": 100.0}) == 0 and largest_share({"others": 100.0}) == 0
+
+
+def test_with_scale_keeps_the_method_and_its_measure() -> None:
+    from hemscore.model.methods.boolean import Boolean
+    from hemscore.model.methods.concentration import Concentration
+
+    c = Concentration("hhi", HHI)
+    moved = c.with_scale(LinearScale(worst=5000, target=2500, best=1000, target_score=50))
+    assert moved.measure_name == "hhi" and moved.to_json() == {
+        "method": "concentration",
+        "measure": "hhi",
+        "scale": "linear",
+        "worst": 5000,
+        "target": 2500,
+        "best": 1000,
+        "target_score": 50,
+    }
+    # lower is better: 50 × (5000 − 3750) / (5000 − 2500) = 25
+    assert moved.score(3750.0)[0] == 25.0
+    assert c.scale is HHI  # the original keeps its bands
+    with pytest.raises(TypeError, match="boolean has no scale"):
+        Boolean(True).with_scale(HHI)
