@@ -26,7 +26,7 @@ SRC = ROOT / "src"
 @dataclass(frozen=True)
 class Mutation:
     what: str
-    file: str  # under src/hemscore
+    file: str  # under src/hemscore, e.g. engine/assessment.py
     old: str
     new: str
     test: str  # the pytest node id that must fail
@@ -35,21 +35,21 @@ class Mutation:
 MUTATIONS = [
     Mutation(
         "the recommendation gain measured to 100 instead of the rule's pass score",
-        "assessment.py",
-        "target_score = 100.0 if r.rule.scale is None else r.rule.scale.pass_score",
+        "engine/assessment.py",
+        "target_score = r.rule.scoring.pass_score",
         "target_score = 100.0",
         "tests/test_exact.py::test_recommendations_priority_order_and_gain_to_the_target",
     ),
     Mutation(
         "overall coverage counting diagnostics of weight 0",
-        "assessment.py",
+        "engine/assessment.py",
         "counted = [d for d in diags if d.weight > 0]",
         "counted = list(diags)",
         "tests/test_exact.py::test_overall_coverage_leaves_out_weight_0_diagnostics",
     ),
     Mutation(
         "the gain of a rule in a diagnostic of weight 0 taken as if it counted",
-        "assessment.py",
+        "engine/assessment.py",
         "if pos is None:  # a diagnostic of weight 0 does not move the overall score\n"
         "                    new_overall = mean(scores, weights, how)",
         "if pos is None:  # a diagnostic of weight 0 does not move the overall score\n"
@@ -59,77 +59,77 @@ MUTATIONS = [
     ),
     Mutation(
         "sensitivity never drawing the geometric mean",
-        "sensitivity.py",
+        "analysis/sensitivity.py",
         'how = "geometric" if rng.random() < 0.5 else "arithmetic"',
         'how = "geometric" if rng.random() < 0.0 else "arithmetic"',
         "tests/test_sensitivity.py::test_both_aggregations_are_drawn_with_the_nominal_weights",
     ),
     Mutation(
         "--fail-under failing at equality",
-        "gates.py",
+        "engine/gates.py",
         "a.score < self.fail_under",
         "a.score <= self.fail_under",
         "tests/test_gates.py::test_fail_under_passes_at_equality",
     ),
     Mutation(
         "growth treating an end value of 0 as missing",
-        "scoring.py",
+        "model/methods/trend.py",
         "if start <= 0 or end < 0:",
         "if start <= 0 or end <= 0:",
         "tests/test_exact.py::test_growth_to_an_end_value_of_0_is_minus_100_not_missing",
     ),
     Mutation(
         "the earliest year winning a tie for a series peak",
-        "scoring.py",
+        "model/methods/trend.py",
         "peak_year = max(series, key=lambda y: (series[y], y))",
         "peak_year = max(series, key=lambda y: (series[y], -y))",
         "tests/test_exact.py::test_peak_tie_goes_to_the_latest_year",
     ),
     Mutation(
         "a 1-point fall not counting as a regression",
-        "diffing.py",
+        "analysis/diffing.py",
         "elif self.overall_delta is not None and self.overall_delta < 0:",
         "elif self.overall_delta is not None and self.overall_delta < -1:",
         "tests/test_gates.py::test_regression_of_the_overall_score",
     ),
     Mutation(
         "BOOLEAN_EFFORT changed",
-        "plan.py",
+        "analysis/plan.py",
         "BOOLEAN_EFFORT = 0.5",
         "BOOLEAN_EFFORT = 1.0",
         "tests/test_plan.py::test_a_boolean_flip_costs_half_a_band",
     ),
     Mutation(
         "the coverage floor excluding a coverage exactly at it",
-        "assessment.py",
+        "engine/assessment.py",
         "if assessed_w > 0 and coverage + 1e-12 >= min_coverage:",
         "if assessed_w > 0 and coverage > min_coverage:",
         "tests/test_exact.py::test_coverage_floor_is_inclusive",
     ),
     Mutation(
         "--fail-on skipping rules exactly at the severity asked",
-        "gates.py",
+        "engine/gates.py",
         "SEVERITY_RANK[r.rule.severity] >= floor",
         "SEVERITY_RANK[r.rule.severity] > floor",
         "tests/test_gates.py::test_fail_on_each_severity",
     ),
     Mutation(
         "a lower band edge belonging to the band above it",
-        "scoring.py",
+        "model/methods/scale_bands.py",
         'if x < e or (self.edge == "lower" and x == e):',
         "if x < e:",
         "tests/test_exact.py::test_bands_falling_lower_edges",
     ),
     Mutation(
         "a residual share counted in the HHI",
-        "scoring.py",
+        "model/methods/concentration.py",
         "return float(sum(v * v for k, v in shares.items() if not is_residual(k)))",
         "return float(sum(v * v for k, v in shares.items()))",
         "tests/test_exact.py::test_rule_figures",
     ),
     Mutation(
         "a greedy (geometric) plan's last move not cut back to the least value that reaches the target",
-        "plan.py",
+        "analysis/plan.py",
         "x, score = _least(search, lever, values, prev, x, target, score)",
         "pass",
         "tests/test_plan.py::test_a_geometric_plan_cuts_its_last_move_back",

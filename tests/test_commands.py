@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 
 from hemscore.model.catalogue import KINDS
+from hemscore.model.methods.scale_bands import BandScale
 from hemscore.model.rules import load_ruleset
-from hemscore.model.scoring import BandScale
 from hemscore.render.explain import explain_rule, explain_scoring
 
 from .conftest import EXAMPLES, ROOT, RULES, write
@@ -427,7 +427,7 @@ def test_band_pass_condition_matches_the_engine() -> None:
             ("below", None): (x - eps, x),
             ("above", None): (x + eps, x),
         }[how]
-        assert scale.passes(inside) and not scale.passes(outside), rule.id
+        assert scale.evaluate(inside)[1] and not scale.evaluate(outside)[1], rule.id
 
 
 def test_linear_explanation_numbers_are_the_goalposts() -> None:

@@ -22,9 +22,12 @@ from pathlib import Path
 import pytest
 
 from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.methods.scale_bands import BandScale
+from hemscore.model.methods.scale_linear import LinearScale
+from hemscore.model.methods.trend import cagr_pct, peak_pct
 from hemscore.model.profile import load_profile
 from hemscore.model.rules import RuleSet, load_ruleset
-from hemscore.model.scoring import BandScale, LinearScale, cagr_pct, mean, peak_pct
+from hemscore.model.scoring import mean
 
 HERE = Path(__file__).parent / "fixtures" / "exact"
 RULES = HERE / "rules.toml"
@@ -295,8 +298,8 @@ DOWN = LinearScale(worst=10, target=2, best=0, target_score=70)
 def test_linear_rising(x: float, score: float, passed: bool, gap: float) -> None:
     assert UP.evaluate(x) == pytest.approx((score, passed, gap), abs=1e-12)
     assert UP.score(x) == pytest.approx(score, abs=1e-12)
-    assert UP.passes(x) is passed
-    assert UP.gap(x) == pytest.approx(gap, abs=1e-12)
+    assert UP.evaluate(x)[1] is passed
+    assert UP.evaluate(x)[2] == pytest.approx(gap, abs=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -314,22 +317,12 @@ def test_linear_rising(x: float, score: float, passed: bool, gap: float) -> None
 )
 def test_linear_falling(x: float, score: float, passed: bool, gap: float) -> None:
     assert DOWN.evaluate(x) == pytest.approx((score, passed, gap), abs=1e-12)
-    assert DOWN.passes(x) is passed
+    assert DOWN.evaluate(x)[1] is passed
     assert not DOWN.higher_is_better and UP.higher_is_better
 
 
-def test_linear_pass_score_and_inverse() -> None:
-    assert UP.pass_score == 70.0
-    # value_for inverts the goalposts: 35 → 40 + 20 × 35 / 70 = 50; 85 → 60 + 15 × 15 / 30 = 67.5
-    assert UP.value_for(35) == pytest.approx(50.0)
-    assert UP.value_for(85) == pytest.approx(67.5)
-    assert UP.value_for(70) == pytest.approx(60.0)
-    assert UP.value_for(-5) == 40.0 and UP.value_for(150) == 75.0  # clamped to 0–100
-    assert DOWN.value_for(35) == pytest.approx(6.0)  # 10 − 8 × 35 / 70
-    assert DOWN.value_for(85) == pytest.approx(1.0)  # 2 − 2 × 15 / 30
-    edge = LinearScale(worst=0, target=10, best=20, target_score=0.0)
-    # a target score of 0 divides by nothing: every score up to it is the target itself
-    assert edge.value_for(0) == 10.0
+def test_linear_pass_score() -> None:
+    assert UP.pass_score == 70.0 and DOWN.pass_score == 70.0
 
 
 RISING = BandScale(edges=(20, 50, 70), scores=(10, 40, 70, 100), target=70)
@@ -351,7 +344,7 @@ FALLING = BandScale(edges=(8, 15), scores=(100, 50, 0), target=8, edge="lower")
 )
 def test_bands_rising_upper_edges(x: float, score: float, passed: bool, gap: float) -> None:
     assert RISING.evaluate(x) == pytest.approx((score, passed, gap), abs=1e-9)
-    assert RISING.passes(x) is passed and RISING.gap(x) == pytest.approx(gap, abs=1e-9)
+    assert RISING.evaluate(x)[1] is passed and RISING.evaluate(x)[2] == pytest.approx(gap, abs=1e-9)
     assert RISING.pass_score == 100.0 and RISING.higher_is_better
 
 
@@ -371,7 +364,9 @@ def test_bands_falling_lower_edges(
 ) -> None:
     assert FALLING.band(x) == band
     assert FALLING.evaluate(x) == pytest.approx((score, passed, gap), abs=1e-9)
-    assert FALLING.passes(x) is passed and FALLING.gap(x) == pytest.approx(gap, abs=1e-9)
+    assert FALLING.evaluate(x)[1] is passed and FALLING.evaluate(x)[2] == pytest.approx(
+        gap, abs=1e-9
+    )
     assert FALLING.pass_score == 100.0 and not FALLING.higher_is_better
 
 
@@ -381,18 +376,6 @@ def test_bands_pass_at_the_target_band_score_not_100() -> None:
     assert mid.pass_score == 70.0
     assert mid.evaluate(55) == (70.0, True, 0.0)
     assert mid.evaluate(45) == (40.0, False, 5.0)  # gap |50 − 45|
-
-
-def test_band_value_for() -> None:
-    # the value nearest the bad end whose band scores at least the score asked
-    assert RISING.value_for(5) == 19.0  # the bottom band: just below the first edge (20 − 1)
-    assert RISING.value_for(40) == 20.0
-    assert RISING.value_for(41) == 50.0
-    assert RISING.value_for(100) == 70.0
-    assert RISING.value_for(101) == 70.0  # no band scores 101: the target
-    assert FALLING.value_for(0) == 16.0  # the top band (worst): just above the last edge
-    assert FALLING.value_for(50) == 15.0
-    assert FALLING.value_for(100) == 8.0
 
 
 # --- measures of tables -------------------------------------------------------------------------
@@ -458,22 +441,11 @@ def test_measures_at_small_and_huge_values() -> None:
 
 
 def test_weighted_mean() -> None:
-    from hemscore.model.scoring import weighted_mean
-
     # (2 × 50 + 1 × 80) / 3 = 60
-    assert weighted_mean([(2.0, 50.0), (1.0, 80.0)]) == 60.0
-    assert weighted_mean([(0.5, 40.0)]) == 40.0  # a total weight below 1 is still a weight
-    assert weighted_mean([(0.0, 50.0)]) is None
-    assert weighted_mean([]) is None
-
-
-def test_band_value_for_falling_with_three_edges() -> None:
-    # edges [10, 20, 30] → [100, 70, 40, 0], lower edges: the worst band starts above 30
-    s = BandScale(edges=(10, 20, 30), scores=(100, 70, 40, 0), target=10, edge="lower")
-    assert s.value_for(0) == 31.0  # 30 + 1
-    assert s.value_for(40) == 30.0
-    assert s.value_for(70) == 20.0
-    assert s.value_for(100) == 10.0
+    assert mean([50.0, 80.0], [2.0, 1.0], "arithmetic") == 60.0
+    assert mean([40.0], [0.5], "arithmetic") == 40.0  # a total weight below 1 is still a weight
+    assert mean([50.0], [0.0], "arithmetic") is None
+    assert mean([], [], "arithmetic") is None
 
 
 # --- tables that cannot be measured, and what the report says of them ---------------------------

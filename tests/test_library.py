@@ -84,8 +84,8 @@ def _fingerprint() -> str:
                 r.weight,
                 r.method,
                 r.measure,
-                r.years,
-                r.expected,
+                getattr(r.scoring, "years", 3),  # a trend's window (3 for every other method)
+                r.target if isinstance(r.target, bool) else True,  # a yes-or-no rule's expected
                 repr(r.scale),
             )
         )

@@ -20,9 +20,12 @@ from hemscore.analysis.plan import (
     changed_document,
     make_plan,
 )
+from hemscore.model.methods.bands import Bands
+from hemscore.model.methods.linear import Linear
+from hemscore.model.methods.scale_bands import BandScale
+from hemscore.model.methods.scale_linear import LinearScale
 from hemscore.model.profile import load_profile
 from hemscore.model.rules import load_ruleset
-from hemscore.model.scoring import BandScale, LinearScale
 
 from .test_exact import ruleset as exact_rules
 
@@ -86,8 +89,8 @@ def test_candidate_values_of_band_levers() -> None:
 
 def test_candidate_values_of_a_metric_scored_by_two_rules() -> None:
     two = (
-        SimpleNamespace(scale=LinearScale(1, 3, 4.5, 70), expected=True),
-        SimpleNamespace(scale=LinearScale(0, 2.5, 6, 70), expected=True),
+        SimpleNamespace(scoring=Linear(LinearScale(1, 3, 4.5, 70))),
+        SimpleNamespace(scoring=Linear(LinearScale(0, 2.5, 6, 70))),
     )
     # every goalpost of both rules ahead of 2.0 that raises a score: 2.5, 3, 4.5, 6
     assert lever(rules=two).points(2.0) == [2.5, 3.0, 4.5, 6.0]
@@ -97,11 +100,11 @@ def test_candidate_values_of_a_metric_scored_by_two_rules() -> None:
 
 def _bands(edges: tuple[float, ...], target: float) -> SimpleNamespace:
     scores = tuple(float(10 * i) for i in range(len(edges) + 1))
-    return SimpleNamespace(scale=BandScale(edges, scores, target))
+    return SimpleNamespace(scoring=Bands(BandScale(edges, scores, target)))
 
 
 def test_band_width() -> None:
-    assert _width(SimpleNamespace(scale=LinearScale(10, 2, 0, 70))) == 10.0  # |0 − 10|
+    assert _width(SimpleNamespace(scoring=Linear(LinearScale(10, 2, 0, 70)))) == 10.0  # |0 − 10|
     assert _width(_bands((20.0, 50.0, 70.0), 70.0)) == 50.0  # 70 − 20
     assert _width(_bands((0.2, 0.8), 0.8)) == pytest.approx(0.6)  # a span under 1 is a span
     # one edge: no span; the largest of |edge|, |target − edge| and 1

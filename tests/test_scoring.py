@@ -6,15 +6,11 @@ import math
 
 import pytest
 
-from hemscore.model.scoring import (
-    BandScale,
-    LinearScale,
-    cagr_pct,
-    hhi,
-    largest_share,
-    mean,
-    peak_pct,
-)
+from hemscore.model.methods.concentration import hhi, largest_share
+from hemscore.model.methods.scale_bands import BandScale
+from hemscore.model.methods.scale_linear import LinearScale
+from hemscore.model.methods.trend import cagr_pct, peak_pct
+from hemscore.model.scoring import mean
 
 UP = LinearScale(worst=40, target=80, best=100, target_score=70)
 DOWN = LinearScale(worst=40, target=15, best=5, target_score=70)  # lower is better
@@ -37,16 +33,10 @@ def test_linear_lower_is_better(x: float, expected: float) -> None:
 
 
 def test_linear_passes_exactly_at_target() -> None:
-    assert UP.passes(80) and not UP.passes(79.999)
-    assert DOWN.passes(15) and not DOWN.passes(15.001)
-    assert UP.gap(70) == pytest.approx(10) and UP.gap(95) == 0
-    assert DOWN.gap(20) == pytest.approx(5) and DOWN.gap(3) == 0
-
-
-def test_linear_value_for_inverts_score() -> None:
-    for s in (0, 20, 70, 85, 100):
-        assert UP.score(UP.value_for(s)) == pytest.approx(s)
-        assert DOWN.score(DOWN.value_for(s)) == pytest.approx(s)
+    assert UP.evaluate(80)[1] and not UP.evaluate(79.999)[1]
+    assert DOWN.evaluate(15)[1] and not DOWN.evaluate(15.001)[1]
+    assert UP.evaluate(70)[2] == pytest.approx(10) and UP.evaluate(95)[2] == 0
+    assert DOWN.evaluate(20)[2] == pytest.approx(5) and DOWN.evaluate(3)[2] == 0
 
 
 FIRMS = BandScale(edges=(50, 200, 500), scores=(20, 50, 75, 100), target=200)
@@ -69,9 +59,9 @@ def test_bands_falling_with_lower_edges(x: float, expected: float) -> None:
 
 
 def test_bands_pass_and_gap() -> None:
-    assert FIRMS.passes(200) and not FIRMS.passes(199)
-    assert FIRMS.gap(150) == 50 and FIRMS.gap(300) == 0
-    assert HHI.passes(1500) and not HHI.passes(1600)
+    assert FIRMS.evaluate(200)[1] and not FIRMS.evaluate(199)[1]
+    assert FIRMS.evaluate(150)[2] == 50 and FIRMS.evaluate(300)[2] == 0
+    assert HHI.evaluate(1500)[1] and not HHI.evaluate(1600)[1]
     assert not HHI.higher_is_better and FIRMS.higher_is_better
 
 
@@ -120,3 +110,25 @@ def test_residual_label_is_not_one_party() -> None:
     assert largest_share(shares) == 20.0
     assert hhi(shares) == pytest.approx(400 + 361 + 49)
     assert hhi({"Rest of World": 100.0}) == 0 and largest_share({"others": 100.0}) == 0
+
+
+def test_with_scale_keeps_the_method_and_its_measure() -> None:
+    from hemscore.model.methods.boolean import Boolean
+    from hemscore.model.methods.concentration import Concentration
+
+    c = Concentration("hhi", HHI)
+    moved = c.with_scale(LinearScale(worst=5000, target=2500, best=1000, target_score=50))
+    assert moved.measure_name == "hhi" and moved.to_json() == {
+        "method": "concentration",
+        "measure": "hhi",
+        "scale": "linear",
+        "worst": 5000,
+        "target": 2500,
+        "best": 1000,
+        "target_score": 50,
+    }
+    # lower is better: 50 × (5000 − 3750) / (5000 − 2500) = 25
+    assert moved.score(3750.0)[0] == 25.0
+    assert c.scale is HHI  # the original keeps its bands
+    with pytest.raises(TypeError, match="boolean has no scale"):
+        Boolean(True).with_scale(HHI)

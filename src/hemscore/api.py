@@ -139,7 +139,7 @@ def iter_profiles(paths: Sequence[str | Path]) -> Iterator[str]:
 
 def to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
     """An assessment as the documented JSON object (``hemscore assess --format json``)."""
-    from hemscore.render.formats.json import assessment_to_dict
+    from hemscore.engine.record import assessment_to_dict
 
     return assessment_to_dict(a, lang)
 
@@ -147,44 +147,16 @@ def to_dict(a: Assessment, lang: str = "en") -> dict[str, Any]:
 def to_json(a: Assessment, lang: str = "en", *, compact: bool = False) -> str:
     """An assessment as its line of ``--format jsonl`` (``compact``: of ``--compact``), without
     the newline: byte for byte what the command line writes."""
-    from hemscore.render.formats import RenderOptions
-    from hemscore.render.formats.jsonl import item
+    from hemscore.engine.record import json_line
 
-    return item(a, RenderOptions(lang=lang, compact=compact), 0)[:-1]
+    return json_line(a, lang, compact=compact)[:-1]
 
 
 def to_records(a: Assessment, lang: str = "en") -> list[dict[str, Any]]:
     """One flat record per rule, ready for ``pandas.DataFrame(records)``."""
-    p = a.profile
-    out = []
-    for d in a.diagnostics:
-        for r in d.rules:
-            mv = r.input
-            out.append(
-                {
-                    "profile": p.name,
-                    "kind": p.kind,
-                    "year": p.year,
-                    "path": p.path,
-                    "overall": a.score,
-                    "grade": a.grade,
-                    "diagnostic": d.id,
-                    "diagnostic_score": d.score,
-                    "rule": r.id,
-                    "title": r.rule.text(lang, "title"),
-                    "metric": r.rule.metric,
-                    "status": r.status,
-                    "value": r.value if not isinstance(r.value, dict) else None,
-                    "score": r.score,
-                    "weight": r.weight,
-                    "contribution": r.contribution,
-                    "effective_weight": r.effective_weight,
-                    "value_year": None if mv is None else mv.year,
-                    "source": None if mv is None else mv.source,
-                    "estimate": None if mv is None else mv.is_estimate,
-                }
-            )
-    return out
+    from hemscore.engine.record import to_records as records
+
+    return records(a, lang)
 
 
 def compare(

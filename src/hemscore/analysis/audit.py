@@ -426,11 +426,11 @@ def indicators_of(
                     scores.append(None)
                     continue
                 if isinstance(res.value, bool):
-                    values.append(1.0 if res.value is rule.expected else 0.0)
+                    values.append(1.0 if res.passed else 0.0)
                 else:
                     values.append(float(res.value))
                 scores.append(res.score)
-            higher = True if rule.scale is None else rule.scale.higher_is_better
+            higher = rule.scoring.higher_is_better
             out.append(
                 Indicator(
                     rule.id,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from hemscore.model.profile import Profile
 from hemscore.model.rules import Rule, RuleSet
-from hemscore.model.scoring import LinearScale
 
 #: The method's fixed positions (percent) for a higher-is-better metric.
 WORST_PERCENTILE = 10.0
@@ -64,14 +63,10 @@ class Goalposts:
 
     def agrees(self) -> bool:
         """Whether the rule's own goalposts are the ones the method gives."""
-        scale = self.rule.scale
-        if (
-            self.problem is not None
-            or not isinstance(scale, LinearScale)
-            or self.rule.calibration is None
-        ):
+        goalposts = self.rule.scoring.goalposts
+        if self.problem is not None or goalposts is None or self.rule.calibration is None:
             return False
-        w, t, b = scale.worst, scale.target, scale.best
+        w, t, b = goalposts
         c = self.rule.calibration
         return (
             (w, t, b) == (self.worst, self.target, self.best)
@@ -109,8 +104,9 @@ def calibrate(rule: Rule, ruleset: RuleSet, panel: Sequence[Profile]) -> Goalpos
     policy = rule.calibration.target_policy if rule.calibration else None
     target_from = "percentile"
     target = at(TARGET_PERCENTILE)
-    if policy is not None and isinstance(rule.scale, LinearScale):
-        stated = rule.scale.target
+    goalposts = rule.scoring.goalposts
+    if policy is not None and goalposts is not None:
+        stated = goalposts[1]
         if min(worst, best) < stated < max(worst, best):
             target, target_from = stated, "policy"
     problem = None

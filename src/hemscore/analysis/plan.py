@@ -38,9 +38,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.methods.base import NoMeasure
 from hemscore.model.profile import MetricValue, Profile
 from hemscore.model.rules import Rule, RuleSet
-from hemscore.model.scoring import BandScale, LinearScale
 
 BOOLEAN_EFFORT = 0.5
 MAX_STEPS = 500
@@ -139,17 +139,11 @@ class _Lever:
     def points(self, cur: Any) -> list[Any]:
         """Candidate values ahead of ``cur``, nearest first."""
         if self.kind == "bool":
-            expected = self.rules[0].expected
+            expected = self.rules[0].target
             return [] if cur is expected else [expected]
         raw: set[float] = set()
         for r in self.rules:
-            s = r.scale
-            if isinstance(s, LinearScale):
-                raw |= {s.worst, s.target, s.best}
-            elif isinstance(s, BandScale):
-                grain = self.step
-                for e in s.edges:
-                    raw |= {e - grain, e, e + grain}
+            raw.update(float(x) for x in r.scoring.candidates(self.step))
         out = {self.snap(x) for x in raw}
         ahead = [x for x in out if self.ahead(cur, x)]
         useful = [
@@ -161,20 +155,14 @@ class _Lever:
 
 
 def _width(rule: Rule) -> float:
-    s = rule.scale
-    if isinstance(s, LinearScale):
-        return abs(s.best - s.worst)
-    assert isinstance(s, BandScale)
-    span = s.edges[-1] - s.edges[0]
-    if span > 0:
-        return span
-    return max(abs(s.edges[0]), abs(s.target - s.edges[0]), 1.0)
+    """The span the effort of moving the rule's metric is measured against."""
+    return rule.scoring.width()
 
 
 def _rule_score(rule: Rule, x: Any) -> float:
-    if rule.scale is None:
-        return 100.0 if x is rule.expected else 0.0
-    return rule.scale.score(float(x))
+    """The rule's score with the metric at ``x``."""
+    m = rule.scoring.measure(x)
+    return 0.0 if isinstance(m, NoMeasure) else rule.scoring.score(m[0])[0]
 
 
 def _grain(width: float, integer: bool) -> float:
@@ -208,7 +196,7 @@ def _levers(base: Assessment, ruleset: RuleSet) -> tuple[list[_Lever], list[NotP
             continue
         if r.status == "missing":
             skipped.append(NotPlanned(r.id, r.rule.metric, "missing"))
-        elif r.rule.method in ("concentration", "trend"):
+        elif not r.rule.scoring.scores_value:  # e.g. an HHI: no single value to set
             skipped.append(NotPlanned(r.id, r.rule.metric, "table"))
         else:
             by_metric.setdefault(r.rule.metric, []).append(r.rule)
@@ -216,12 +204,12 @@ def _levers(base: Assessment, ruleset: RuleSet) -> tuple[list[_Lever], list[NotP
     for metric_id, rules in sorted(by_metric.items()):
         m = ruleset.metrics[metric_id]
         if m.type == "bool":
-            if len({r.expected for r in rules}) > 1:
+            if len({r.target for r in rules}) > 1:
                 skipped += [NotPlanned(r.id, metric_id, "conflict") for r in rules]
                 continue
             levers.append(_Lever(metric_id, tuple(rules), "bool", True, None, None, 1.0))
             continue
-        ups = {r.scale.higher_is_better for r in rules if r.scale is not None}
+        ups = {r.scoring.higher_is_better for r in rules}
         if len(ups) != 1:
             skipped += [NotPlanned(r.id, metric_id, "conflict") for r in rules]
             continue
@@ -281,7 +269,7 @@ class _Positions:
         self.cur = cur
         if lever.kind == "bool":
             self.first = 0
-            self.last = 0 if cur is lever.rules[0].expected else 1
+            self.last = 0 if cur is lever.rules[0].target else 1
             return
         g, up = lever.step, lever.up
         n = float(cur) / g
@@ -304,7 +292,7 @@ class _Positions:
         if k == 0:
             return self.cur
         if lv.kind == "bool":
-            return lv.rules[0].expected
+            return lv.rules[0].target
         x = self.index(k) * lv.step
         if lv.kind == "integer":
             return round(x)
@@ -315,14 +303,8 @@ class _Positions:
         """Position 0, 1, and the positions around every breakpoint of the lever's rules."""
         if self.lever.kind == "bool":
             return list(range(self.last + 1))
-        raw: list[float] = []
-        for r in self.lever.rules:
-            s = r.scale
-            if isinstance(s, LinearScale):
-                raw += [s.worst, s.target, s.best]
-            elif isinstance(s, BandScale):
-                raw += list(s.edges)
         g = self.lever.step
+        raw = [float(x) for r in self.lever.rules for x in r.scoring.candidates(g)]
         ks = {0, 1}
         clipped = False
         for x in raw:

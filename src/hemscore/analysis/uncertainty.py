@@ -51,9 +51,11 @@ from typing import TYPE_CHECKING, Any
 
 from hemscore.base.limits import MAX_FACTOR, MAX_PROFILE_RUNS, MAX_WEIGHTED_TERMS
 from hemscore.engine.assessment import Assessment, assess
+from hemscore.model.methods.bands import Bands
+from hemscore.model.methods.scale_bands import BandScale
+from hemscore.model.methods.scale_linear import LinearScale
 from hemscore.model.profile import MetricValue, Profile
 from hemscore.model.rules import Rule, RuleSet
-from hemscore.model.scoring import BandScale, LinearScale
 
 if TYPE_CHECKING:
     import numpy as np
@@ -263,7 +265,7 @@ def prepare(assessments: Sequence[Assessment]) -> Panel:
             else:
                 status.append(ASSESSED)
             ok = r is not None and r.score is not None
-            if ok and r is not None and rule.method != "boolean":
+            if ok and r is not None and rule.scale is not None:
                 measure.append(float(r.value))  # type: ignore[arg-type]
             else:
                 measure.append(r.score if ok and r is not None and r.score is not None else nan)
@@ -530,13 +532,14 @@ def _rule_scores(rd: _RuleData, draws: Draws, goalposts_on: bool) -> Array:
     p = len(rd.status)
     measure = np.asarray(rd.measure, dtype=np.float64)
     nominal = np.asarray(rd.score, dtype=np.float64)
-    if goalposts_on and rd.rule.scale is not None:
-        x = np.where(np.isnan(measure), 0.0, measure)
-        if isinstance(rd.rule.scale, LinearScale):
-            own = _linear_scores(x, rd.rule.scale, draws.bad[:, rd.index], draws.good[:, rd.index])
-        else:
-            own = _band_scores(x, rd.rule.scale, draws.bad[:, rd.index], draws.good[:, rd.index])
-    else:
+    scale = rd.rule.scale
+    x = np.where(np.isnan(measure), 0.0, measure)
+    bad, good = draws.bad[:, rd.index], draws.good[:, rd.index]
+    if goalposts_on and isinstance(scale, LinearScale):
+        own = _linear_scores(x, scale, bad, good)
+    elif goalposts_on and isinstance(scale, BandScale):
+        own = _band_scores(x, scale, bad, good)
+    else:  # no goalposts to move (a yes-or-no rule, or a scale moved_scale does not move)
         own = np.broadcast_to(nominal, (m, p))
     est = np.asarray(rd.estimate)
     present = (np.asarray(rd.status) == ASSESSED)[None, :] & ~(draws.drop[:, None] & est[None, :])
@@ -682,7 +685,8 @@ def reference_assessments(
                 values = [x for x, ok in zip(rd.measure, present) if ok]
                 if values:
                     scale = panel_scale(rule, values, level)
-        new = dataclasses.replace(rule, weight=weight, scale=scale)
+        scoring = rule.scoring if scale is None else rule.scoring.with_scale(scale)
+        new = dataclasses.replace(rule, weight=weight, scoring=scoring)
         if rd.index == leave:
             left_out.append(new)
             continue
@@ -744,11 +748,7 @@ def _impute(
             metric = f"_imputed.{rule.id}"
             values[metric] = MetricValue(metric, 0.0)
             rule = dataclasses.replace(
-                rule,
-                metric=metric,
-                method="linear",
-                measure=None,
-                scale=BandScale((1.0,), (med, med), 1.0, "upper"),
+                rule, metric=metric, scoring=Bands(BandScale((1.0,), (med, med), 1.0, "upper"))
             )
         rules.append(rule)
     return dataclasses.replace(ruleset, rules=tuple(rules)), dataclasses.replace(

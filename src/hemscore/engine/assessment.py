@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from hemscore.model.methods.base import NoMeasure
 from hemscore.model.profile import MetricValue, Profile, check_waivers
 from hemscore.model.rules import Diagnostic, Rule, RuleSet
-from hemscore.model.scoring import cagr_pct, hhi, is_residual, largest_share, mean, peak_pct
+from hemscore.model.scoring import mean
 
 if TYPE_CHECKING:
     from hemscore.engine.quality import DataWarning, Lift
@@ -120,19 +121,19 @@ class Assessment:
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The documented JSON object of this assessment (``--format json``)."""
-        from hemscore.api import to_dict
+        from hemscore.engine.record import assessment_to_dict
 
-        return to_dict(self, lang)
+        return assessment_to_dict(self, lang)
 
     def to_json(self, lang: str = "en", *, compact: bool = False) -> str:
         """This assessment's ``--format jsonl`` line, without the newline."""
-        from hemscore.api import to_json
+        from hemscore.engine.record import json_line
 
-        return to_json(self, lang, compact=compact)
+        return json_line(self, lang, compact=compact)[:-1]
 
     def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
         """One flat record per rule, for ``pandas.DataFrame``."""
-        from hemscore.api import to_records
+        from hemscore.engine.record import to_records
 
         return to_records(self, lang)
 
@@ -235,59 +236,12 @@ def evaluate_rule(rule: Rule, mv: MetricValue | None) -> RuleResult:
     """Score one rule on one value (None: the profile has no value for the metric)."""
     if mv is None:
         return RuleResult(rule, "missing", reason="no value in the profile")
-    raw = mv.value
-    detail: dict[str, Any] | None = None
-    if rule.method == "boolean":
-        passed = raw is rule.expected
-        return RuleResult(
-            rule,
-            "pass" if passed else "fail",
-            value=raw,
-            score=100.0 if passed else 0.0,
-            passed=passed,
-            gap=None,
-            input=mv,
-        )
-    measure: float
-    if rule.method == "concentration":
-        named = {k: v for k, v in raw.items() if not is_residual(k)}
-        if not named:
-            return RuleResult(
-                rule,
-                "missing",
-                input=mv,
-                reason="the table holds only a residual share, no named party",
-            )
-        measure = hhi(raw) if rule.measure == "hhi" else largest_share(raw)
-        residual = sum(v for k, v in raw.items() if is_residual(k))
-        detail = {"residual_pct": residual} if residual else {}
-        if rule.measure == "largest":
-            detail["label"] = max(named, key=lambda k: (named[k], k))
-        detail = detail or None
-    elif rule.method == "trend":
-        if rule.measure == "cagr":
-            growth = cagr_pct(raw, rule.years)
-            if growth is None:
-                return RuleResult(
-                    rule,
-                    "missing",
-                    input=mv,
-                    reason=f"the series needs two positive values within {rule.years} years of its latest",
-                )
-            measure = growth[0]
-            detail = {"from_year": growth[1], "to_year": growth[2]}
-        else:
-            peak = peak_pct(raw)
-            if peak is None:
-                return RuleResult(
-                    rule, "missing", input=mv, reason="the series has no positive peak"
-                )
-            measure = peak[0]
-            detail = {"peak_year": peak[1], "latest_year": max(raw)}
-    else:
-        measure = float(raw)
-    assert rule.scale is not None
-    score, passed, gap = rule.scale.evaluate(measure)
+    scoring = rule.scoring
+    m = scoring.measure(mv.value)
+    if isinstance(m, NoMeasure):
+        return RuleResult(rule, "missing", input=mv, reason=str(m))
+    measure, detail = m
+    score, passed, gap = scoring.score(measure)
     return RuleResult(
         rule, "pass" if passed else "fail", measure, score, passed, gap, None, mv, detail
     )
@@ -412,7 +366,7 @@ def _recommend(
         for r in d.rules:
             if r.status != "fail" or r.score is None:
                 continue
-            target_score = 100.0 if r.rule.scale is None else r.rule.scale.pass_score
+            target_score = r.rule.scoring.pass_score
             gain = None
             if overall is not None and d.score is not None and d.assessed_weight > 0:
                 if pos is None:  # a diagnostic of weight 0 does not move the overall score

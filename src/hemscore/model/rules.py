@@ -6,17 +6,15 @@ nothing in them is evaluated. Every problem names the file, the rule and, where 
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from hemscore.base.errors import RuleError, did_you_mean
-from hemscore.base.limits import goalpost_problem, weight_problem
+from hemscore.base.limits import weight_problem
 from hemscore.model.catalogue import (
     KINDS,
     LANGS,
@@ -29,7 +27,14 @@ from hemscore.model.catalogue import (
     parse_texts,
     unknown_diagnostic,
 )
-from hemscore.model.scoring import BandScale, LinearScale, Scale
+from hemscore.model.methods import (
+    method_named,
+    method_names,
+    parameter_keys,
+    scale_class,
+    scale_kinds,
+)
+from hemscore.model.methods.base import RuleContext, Scale, ScoringMethod, is_number
 from hemscore.reading.tomlsource import TomlDocument, read_toml, special_file
 
 #: What ``--fail-on`` gates on, most severe first. A severity says how serious a failure is;
@@ -41,18 +46,6 @@ SEVERITY_RANK: dict[str, int] = {s: len(SEVERITIES) - i for i, s in enumerate(SE
 DEFAULT_WEIGHT = 1.0
 #: The one calibration method rule files may name (docs/calibration.md).
 CALIBRATION_METHOD = "panel-percentiles"
-METHODS: tuple[str, ...] = ("linear", "bands", "boolean", "concentration", "trend")
-MEASURES: dict[str, tuple[str, ...]] = {
-    "concentration": ("hhi", "largest"),
-    "trend": ("cagr", "peak"),
-}
-METHOD_TYPES: dict[str, tuple[str, ...]] = {
-    "linear": ("number", "integer"),
-    "bands": ("number", "integer"),
-    "boolean": ("bool",),
-    "concentration": ("shares",),
-    "trend": ("series",),
-}
 PAPER_SECTIONS: tuple[str, ...] = (
     "intro",
     "1",
@@ -70,6 +63,7 @@ PAPER_SECTIONS: tuple[str, ...] = (
 TEXT_FIELDS: tuple[str, ...] = ("title", "what", "why", "recommendation")
 BASES: tuple[str, ...] = ("published", "design", "panel")
 
+#: The keys every rule may have; a method and its scale read others (``method_named(...).keys``).
 _RULE_KEYS = {
     "id",
     "metric",
@@ -78,17 +72,6 @@ _RULE_KEYS = {
     "severity",
     "weight",
     "method",
-    "measure",
-    "scale",
-    "years",
-    "worst",
-    "target",
-    "best",
-    "target_score",
-    "edges",
-    "scores",
-    "edge",
-    "expected",
     "paper",
     "basis",
     "source",
@@ -97,8 +80,6 @@ _RULE_KEYS = {
     "en",
     "zh",
 }
-_LINEAR_KEYS = {"worst", "target", "best", "target_score"}
-_BAND_KEYS = {"edges", "scores", "target", "edge"}
 BUILTIN_RULES_DIRNAME = "rules"
 
 
@@ -126,11 +107,7 @@ class Rule:
     kinds: tuple[str, ...]
     severity: str | None
     weight: float
-    method: str
-    measure: str | None
-    scale: Scale | None
-    expected: bool
-    years: int
+    scoring: ScoringMethod  # the method with this rule's parameters (hemscore.model.methods)
     paper: tuple[str, ...]
     basis: str
     source: str
@@ -144,8 +121,20 @@ class Rule:
         return self.texts.get(lang, {}).get(key) or self.texts.get("en", {}).get(key, "")
 
     @property
+    def method(self) -> str:
+        return self.scoring.name
+
+    @property
+    def measure(self) -> str | None:
+        return self.scoring.measure_name
+
+    @property
+    def scale(self) -> Scale | None:
+        return self.scoring.scale
+
+    @property
     def target(self) -> float | bool:
-        return self.expected if self.scale is None else self.scale.target
+        return self.scoring.target
 
 
 @dataclass(frozen=True)
@@ -318,8 +307,9 @@ def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -
     declared = {d.id for d in diagnostics}
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    params = parameter_keys() if rule_specs else frozenset()  # the keys methods and scales read
     for index, spec, doc in rule_specs:
-        rule = _parse_rule(spec, index, doc, metrics, target_score, declared)
+        rule = _parse_rule(spec, index, doc, metrics, target_score, declared, params)
         if rule.id in seen:
             raise RuleError(
                 f"duplicate rule id {rule.id} (first in {seen[rule.id]})",
@@ -477,14 +467,7 @@ def _parse_paper(value: Any, fail: Any) -> tuple[str, ...]:
     return tuple(s.removeprefix("§") for s in value)
 
 
-def _is_number(v: Any) -> TypeGuard[float]:
-    """A finite int or float (not a bool)."""
-    if not isinstance(v, (int, float)) or isinstance(v, bool):
-        return False
-    try:
-        return math.isfinite(v)
-    except OverflowError:  # an integer too large for a float
-        return False
+_is_number = is_number
 
 
 #: What a rule id may hold. Ids are matched exactly (waivers, ``rules show``, diff), so a
@@ -506,6 +489,7 @@ def _parse_rule(
     metrics: dict[str, Metric],
     default_target_score: float,
     diagnostics: set[str],
+    params: frozenset[str],
 ) -> Rule:
     rid = spec.get("id") if isinstance(spec, dict) else None
     # An id that is not plain ASCII is named by its position, not by look-alike text.
@@ -521,9 +505,10 @@ def _parse_rule(
 
     if not isinstance(spec, dict):
         raise fail("a rule must be a table")
+    known = _RULE_KEYS | params
     for key in spec:
-        if key not in _RULE_KEYS:
-            raise fail(f"unknown key{did_you_mean(key, _RULE_KEYS)}", key)
+        if key not in known:
+            raise fail(f"unknown key{did_you_mean(key, known)}", key)
     if not isinstance(rid, str) or not rid.strip():
         raise fail("id is required")
     bad = _ID.sub("", rid)
@@ -564,44 +549,21 @@ def _parse_rule(
     if group is not None and (not isinstance(group, str) or not group.strip()):
         raise fail("group must be a non-empty string", "group")
     method = spec.get("method")
-    if method not in METHODS:
+    cls = method_named(method) if isinstance(method, str) else None
+    if cls is None:
+        names = method_names()
         raise fail(
-            f'unknown scoring method "{method}"{did_you_mean(str(method), METHODS)}'
-            f" (methods: {', '.join(METHODS)})",
+            f'unknown scoring method "{method}"{did_you_mean(str(method), names)}'
+            f" (methods: {', '.join(names)})",
             "method",
         )
-    if metric.type not in METHOD_TYPES[method]:
+    if metric.type not in cls.metric_types:
         raise fail(
             f"method {method} cannot score metric {metric_id} of type {metric.type}", "method"
         )
-    measure = None
-    scale: Scale | None = None
-    expected = True
-    years = 3
-    used: set[str] = set()
-    if method == "boolean":
-        expected = spec.get("expected", True)
-        if not isinstance(expected, bool):
-            raise fail("expected must be true or false", "expected")
-        used = {"expected"}
-    else:
-        scale_kind = method if method in ("linear", "bands") else spec.get("scale")
-        if method in MEASURES:
-            measure = spec.get("measure")
-            if measure not in MEASURES[method]:
-                raise fail(f"measure must be one of {', '.join(MEASURES[method])}", "measure")
-            if scale_kind not in ("linear", "bands"):
-                raise fail("scale must be linear or bands", "scale")
-            used = {"measure", "scale"}
-            if method == "trend":
-                years = spec.get("years", 3)
-                if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 50:
-                    raise fail("years must be a whole number from 1 to 50", "years")
-                used.add("years")
-        scale = _parse_scale(spec, str(scale_kind), default_target_score, fail)
-        used |= _LINEAR_KEYS if scale_kind == "linear" else _BAND_KEYS
-    params = set(spec) & (_LINEAR_KEYS | _BAND_KEYS | {"expected", "measure", "scale", "years"})
-    stray = sorted(params - used)
+    ctx = RuleContext(fail, metric, default_target_score, scale_class, scale_kinds)
+    scoring = cls.parse(spec, ctx)
+    stray = sorted((set(spec) & params) - scoring.used_keys())
     if stray:
         raise fail(f"{stray[0]} does not apply to method {method}", stray[0])
     paper = _parse_paper(spec.get("paper", []), fail)
@@ -612,7 +574,7 @@ def _parse_rule(
         raise fail("basis must be published, design or panel", "basis")
     calibration = None
     if basis == "panel":
-        if method != "linear":
+        if scoring.goalposts is None:
             raise fail("basis panel needs the linear method (goalposts)", "basis")
         calibration = _parse_calibration(spec.get("calibration"), fail)
     elif "calibration" in spec:
@@ -633,11 +595,7 @@ def _parse_rule(
         kinds=tuple(k for k in KINDS if k in kinds),
         severity=severity,
         weight=weight,
-        method=method,
-        measure=measure,
-        scale=scale,
-        expected=expected,
-        years=years,
+        scoring=scoring,
         paper=paper,
         basis=basis,
         source=source.strip(),
@@ -701,57 +659,4 @@ def _parse_calibration(spec: Any, fail: Any) -> Calibration:
         best_percentile=pct["best_percentile"],
         target_percentile=pct.get("target_percentile"),
         target_policy=policy.strip() if policy else None,
-    )
-
-
-def _parse_scale(spec: dict[str, Any], kind: str, default_ts: float, fail: Any) -> Scale:
-    if kind == "linear":
-        for key in ("worst", "target", "best"):
-            if not _is_number(spec.get(key)):
-                raise fail(f"{key} is required (a number)", key)
-            problem = goalpost_problem(key, spec[key])
-            if problem:
-                raise fail(problem, key)
-        w, t, b = float(spec["worst"]), float(spec["target"]), float(spec["best"])
-        ts = spec.get("target_score", default_ts)
-        if not _is_number(ts) or not 0 < ts < 100:
-            raise fail("target_score must be a number between 0 and 100", "target_score")
-        if w == b:
-            raise fail("worst and best must differ", "best")
-        if not (min(w, b) < t < max(w, b)):
-            raise fail("target must lie strictly between worst and best", "target")
-        return LinearScale(w, t, b, float(ts))
-    edges, scores = spec.get("edges"), spec.get("scores")
-    if not isinstance(edges, list) or not edges or not all(_is_number(e) for e in edges):
-        raise fail("edges must be a non-empty list of numbers", "edges")
-    for e in edges:
-        problem = goalpost_problem("edges", e)
-        if problem:
-            raise fail(problem, "edges")
-    if not isinstance(scores, list) or not all(_is_number(s) for s in scores):
-        raise fail("scores must be a list of numbers", "scores")
-    if len(scores) != len(edges) + 1:
-        raise fail(
-            f"scores must have one more entry than edges ({len(edges) + 1}, not {len(scores)})",
-            "scores",
-        )
-    if any(b <= a for a, b in pairwise(edges)):
-        raise fail("bands out of order: edges must be strictly increasing", "edges")
-    if any(not 0 <= s <= 100 for s in scores):
-        raise fail("scores must lie in 0–100", "scores")
-    rising = all(b >= a for a, b in pairwise(scores))
-    falling = all(b <= a for a, b in pairwise(scores))
-    if not (rising or falling) or scores[0] == scores[-1]:
-        raise fail("bands out of order: scores must rise or fall steadily", "scores")
-    target = spec.get("target")
-    if not _is_number(target):
-        raise fail("target is required (a number)", "target")
-    problem = goalpost_problem("target", target)
-    if problem:
-        raise fail(problem, "target")
-    edge = spec.get("edge", "upper")
-    if edge not in ("upper", "lower"):
-        raise fail('edge must be "upper" or "lower"', "edge")
-    return BandScale(
-        tuple(float(e) for e in edges), tuple(float(s) for s in scores), float(target), edge
     )

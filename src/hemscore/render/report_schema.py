@@ -2,8 +2,8 @@
 
 ``hemscore schema --report`` prints it. A JSON report is one assessment object, or a list of
 them when several profiles were assessed; each JSONL line is one assessment object. The shape
-is the one :func:`hemscore.formats.json.assessment_to_dict` writes, at ``schema_version``
-:data:`hemscore.formats.json.SCHEMA_VERSION`. Every field is required and typed; objects may
+is the one :func:`hemscore.engine.record.assessment_to_dict` writes, at ``schema_version``
+:data:`hemscore.engine.record.SCHEMA_VERSION`. Every field is required and typed; objects may
 carry further fields, since a 1.x report may add some.
 
 Numbers are finite (rounded to 4 decimals); a score that cannot be computed is ``null``.
@@ -51,16 +51,20 @@ def _value() -> dict[str, Any]:
 
 
 def _scoring() -> dict[str, Any]:
+    """The ``scoring`` object: the registered methods, their measures and the scales."""
+    from hemscore.model import methods
+
+    kinds = [m for m in map(methods.method_named, methods.method_names()) if m is not None]
     return {
         "type": "object",
         "description": "How the rule scores: its method and scale.",
         "required": ["method"],
         "properties": {
-            "method": {"enum": ["linear", "bands", "boolean", "concentration", "trend"]},
-            "measure": {"enum": ["hhi", "largest", "cagr", "peak"]},
+            "method": {"enum": [m.name for m in kinds]},
+            "measure": {"enum": [x for m in kinds for x in m.measures]},
             "years": {"type": "integer"},
             "expected": {"type": "boolean"},
-            "scale": {"enum": ["linear", "bands"]},
+            "scale": {"enum": list(methods.scale_kinds())},
             "worst": _NUMBER,
             "target": _NUMBER,
             "best": _NUMBER,

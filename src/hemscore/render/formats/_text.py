@@ -15,8 +15,9 @@ score = numbers.whole
 
 
 def unit(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
-    if r.rule.measure:
-        return label(lang, f"unit.{r.rule.measure}")  # the unit of a measure, e.g. HHI
+    u = r.rule.scoring.unit(lang)  # the unit of a measure that is not the metric's value
+    if u is not None:
+        return u
     m = metrics.get(r.rule.metric)
     if m is None or m.type == "bool":
         return ""
@@ -64,12 +65,12 @@ def planned_source(r: RuleResult, lang: str) -> str:
 
 
 def target(r: RuleResult, lang: str, metrics: dict) -> str:  # type: ignore[type-arg]
-    rule = r.rule
-    if rule.scale is None:
-        return label(lang, "yes" if rule.expected else "no")
-    op = "≥" if rule.scale.higher_is_better else "≤"
+    want = r.rule.target
+    if isinstance(want, bool):
+        return label(lang, "yes" if want else "no")
+    op = "≥" if r.rule.scoring.higher_is_better else "≤"
     u = unit(r, lang, metrics)
-    return f"{op} {num(rule.scale.target, 2)}{'%' if u.startswith('%') else ''}"
+    return f"{op} {num(want, 2)}{'%' if u.startswith('%') else ''}"
 
 
 def _spaced(u: str) -> str:

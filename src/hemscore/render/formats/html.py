@@ -17,6 +17,7 @@ numbers) is all that is kept between calls, so memory stays flat in the batch si
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -57,7 +58,8 @@ def _reason(r: RuleResult, lang: str) -> str:
     if why.startswith("the table holds only a residual share"):
         return say(lang, "reason_residual")
     if why.startswith("the series needs two positive values"):
-        return say(lang, "reason_series", n=r.rule.years)
+        years = re.search(r"within (\d+) years", why)
+        return say(lang, "reason_series", n=int(years.group(1)) if years else 3)
     if why == "the series has no positive peak":
         return say(lang, "reason_no_peak")
     return why
@@ -675,7 +677,7 @@ def _series(a: Assessment, lang: str, anchor: str) -> str:
     for r in a.results:
         mv = r.input
         if (
-            r.rule.method == "trend"
+            getattr(a.ruleset.metrics.get(r.rule.metric), "type", None) == "series"
             and mv is not None
             and isinstance(mv.value, dict)
             and mv.value

@@ -104,7 +104,7 @@ def _rules(a: Assessment, lang: str, detail: bool) -> Table:
                 line = f"{label(lang, 'source')}{colon(lang)}{terminal(tx.source_line(r, lang))}"
                 t.add_row("", Text(line, style="dim"))
             if (
-                r.rule.method == "trend"
+                getattr(metrics.get(r.rule.metric), "type", None) == "series"
                 and r.input is not None
                 and r.rule.metric not in drawn
                 and isinstance(r.input.value, dict)
