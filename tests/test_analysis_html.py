@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from hemscore.render import html_page as page
-from hemscore.render.reports import html as reports
+from hemscore.render.reports import audit as audit_report
+from hemscore.render.reports import sensitivity as sensitivity_report
 
 from .analysis_pages import COMMANDS, LANGS, analysis_pages
 from .conftest import Run
@@ -289,7 +290,7 @@ def _variance_based(profiles: int = 2) -> dict:  # type: ignore[type-arg]
 
 
 def test_sobol_indices_are_drawn_as_bars_with_their_numbers() -> None:
-    root = parse_strict(reports.sensitivity_from_dict(_variance_based(), "en"))
+    root = parse_strict(sensitivity_report.sensitivity_from_dict(_variance_based(), "en"))
     assert [s.get("id") for s in root.iter("section")] == [
         "ranks", "scores", "sobol", "loo", "notes",
     ]  # fmt: skip
@@ -324,14 +325,14 @@ def test_sobol_indices_are_drawn_as_bars_with_their_numbers() -> None:
 
 
 def test_with_many_profiles_only_the_means_are_bars() -> None:
-    root = parse_strict(reports.sensitivity_from_dict(_variance_based(5), "en"))
+    root = parse_strict(sensitivity_report.sensitivity_from_dict(_variance_based(5), "en"))
     assert [text_of(h) for h in section(root, "sobol").iter("h3")] == [
         "Score, mean over 5 profiles"
     ]
 
 
 def test_leave_one_out_is_a_table_with_a_row_per_rule() -> None:
-    root = parse_strict(reports.sensitivity_from_dict(_variance_based(), "en"))
+    root = parse_strict(sensitivity_report.sensitivity_from_dict(_variance_based(), "en"))
     table = tables(section(root, "loo"))[0]
     heads = [text_of(th) for th in table.iter("th") if th.get("scope") == "col"]
     assert heads == [
@@ -341,10 +342,10 @@ def test_leave_one_out_is_a_table_with_a_row_per_rule() -> None:
         ("TE-01 R&D intensity", ["1", "0.50", "2", "-1", "1"]),
         ("EX-02 High-tech exports", ["0", "0", "0", "0", "0"]),
     ]
-    many = parse_strict(reports.sensitivity_from_dict(_variance_based(5), "en"))
+    many = parse_strict(sensitivity_report.sensitivity_from_dict(_variance_based(5), "en"))
     heads = [text_of(th) for th in tables(section(many, "loo"))[0].iter("th")]
     assert "Thule" in heads  # five profiles: still one column each
-    zh = parse_strict(reports.sensitivity_from_dict(_variance_based(), "zh"))
+    zh = parse_strict(sensitivity_report.sensitivity_from_dict(_variance_based(), "zh"))
     assert text_of(next(section(zh, "sobol").iter("h3"))) == "得分，2 个评估对象的平均"
 
 
@@ -446,7 +447,7 @@ def test_audit_correlation_heat_map_and_flags(
 
 
 def test_correlation_shading_by_hand() -> None:
-    r_class = reports._r_class
+    r_class = audit_report._r_class
     values = (1.0, 0.7, 0.69, 0.4, 0.1, 0.0, -0.1, -0.11, -0.4, -0.7, -0.71, None)
     assert [r_class(v) for v in values] == [
         "r3", "r3", "r2", "r2", "r1", "r0", "r0", "rm1", "rm1", "rm2", "rm3", "hn",

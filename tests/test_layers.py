@@ -119,10 +119,6 @@ def test_only_registries_load_modules_by_name() -> None:
     assert found == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the format registry and its formats import each other",
-)
 def test_no_import_cycle() -> None:
     known = modules()
     # An import that only a type checker reads (under ``if TYPE_CHECKING:``) never runs: no edge.

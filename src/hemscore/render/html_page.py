@@ -1,7 +1,7 @@
 """The page every hemscore HTML report is built on: escaping, stylesheet, shell and charts.
 
 The assessment report (:mod:`hemscore.render.formats.html`) and the analysis reports
-(:mod:`hemscore.render.reports.html`) share this module, so they look alike, say the same things
+(each ``*_page`` in :mod:`hemscore.render.reports`) share this module, so they look alike, say the same things
 in the same places and keep the same rules:
 
 - one file, its stylesheet (``formats/html.css``) inline; no script, nothing fetched, and a

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
+
+from hemscore.render.formats.options import RenderOptions as RenderOptions
 
 if TYPE_CHECKING:
     from hemscore.engine.assessment import Assessment
@@ -36,21 +37,6 @@ REGISTRY: dict[str, str] = {
     "html": "hemscore.render.formats.html",
     "svg": "hemscore.render.formats.svg",
 }
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """What every renderer may be told."""
-
-    lang: str = "en"
-    color: bool = False
-    width: int = 100
-    detail: bool = False
-    top: int = 5
-    #: JSON shape: True a list, False one object, None decided by the number of assessments.
-    many: bool | None = None
-    #: JSON Lines: scores and values only, without the rule texts (``--compact``).
-    compact: bool = False
 
 
 class Renderer(Protocol):

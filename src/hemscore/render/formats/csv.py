@@ -22,8 +22,8 @@ from hemscore.base.numbers import round4
 from hemscore.base.safe_text import csv_cell, csv_quoted
 from hemscore.engine.assessment import Assessment
 from hemscore.model.catalogue import builtin_diagnostics
-from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
+from hemscore.render.formats.options import RenderOptions
 
 #: The summary's columns, followed by one per diagnostic of the rule set.
 SUMMARY_COLUMNS: tuple[str, ...] = ("path", "name", "kind", "year", "overall", "grade", "coverage")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from hemscore.base.numbers import percent
 from hemscore.base.safe_text import github_data, github_property
 from hemscore.engine.assessment import Assessment, RuleResult
-from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
+from hemscore.render.formats.options import RenderOptions
 from hemscore.render.messages import bracketed, colon, comma, label, severity
 
 ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})

@@ -25,8 +25,8 @@ from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
 from hemscore.render import html_page as page
 from hemscore.render import messages
-from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
+from hemscore.render.formats.options import RenderOptions
 from hemscore.render.html_page import CSP, esc, shown, stylesheet
 from hemscore.render.html_page import clip as _clip
 from hemscore.render.html_page import pct as _pct

@@ -13,7 +13,7 @@ from hemscore.base.numbers import round4
 from hemscore.engine.assessment import Assessment
 from hemscore.engine.record import SCHEMA_VERSION, assessment_to_dict
 from hemscore.reading.jsontext import dumps as strict_dumps
-from hemscore.render.formats import RenderOptions
+from hemscore.render.formats.options import RenderOptions
 
 #: Also reached from here: the object's version, the object and the house rounding.
 __all__ = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hemscore.engine.assessment import Assessment
 from hemscore.engine.record import json_line
-from hemscore.render.formats import RenderOptions
+from hemscore.render.formats.options import RenderOptions
 
 
 def begin(options: RenderOptions) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from hemscore.base.numbers import round4 as _num
 from hemscore.base.safe_text import terminal, xml_chars
 from hemscore.engine.assessment import Assessment, RuleResult
-from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
+from hemscore.render.formats.options import RenderOptions
 from hemscore.render.messages import colon, comma, label, severity
 
 

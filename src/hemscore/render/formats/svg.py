@@ -24,7 +24,7 @@ from rich.console import Console
 
 from hemscore.base.safe_text import terminal, xml
 from hemscore.engine.assessment import Assessment
-from hemscore.render.formats import RenderOptions
+from hemscore.render.formats.options import RenderOptions
 from hemscore.render.formats.table import SafeConsole, render_one
 from hemscore.render.messages import label
 

@@ -14,8 +14,8 @@ from rich.text import Text
 from hemscore.base.numbers import percent
 from hemscore.base.safe_text import has_unsafe, terminal, terminal_lines
 from hemscore.engine.assessment import Assessment
-from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import _text as tx
+from hemscore.render.formats.options import RenderOptions
 from hemscore.render.messages import colon, label
 
 BAR_WIDTH = 20

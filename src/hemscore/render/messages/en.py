@@ -330,7 +330,7 @@ MESSAGES: dict[str, str] = {
     "uncertainty.group.missing": "missing",
     "uncertainty.group.inclusion": "inclusion",
     "uncertainty.group.estimates": "estimates",
-    # The analysis commands' HTML pages (render/reports/html.py).
+    # The analysis commands' HTML pages (the ``*_page`` functions of render/reports/).
     "pages.n_profiles": "{n} profiles",
     "pages.ranking": "Ranking",
     "pages.ranking_title": "Overall scores, best first",

@@ -330,7 +330,7 @@ MESSAGES: dict[str, str] = {
     "uncertainty.group.missing": "缺失数据处理",
     "uncertainty.group.inclusion": "指标取舍",
     "uncertainty.group.estimates": "估计值取舍",
-    # The analysis commands' HTML pages (render/reports/html.py).
+    # The analysis commands' HTML pages (the ``*_page`` functions of render/reports/).
     "pages.n_profiles": "{n} 个评估对象",
     "pages.ranking": "排名",
     "pages.ranking_title": "总分（由高到低）",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from hemscore.analysis.compare import Cell, Comparison, Row
+from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
+from hemscore.render.html_page import Bar, CellMarkup, esc
 from hemscore.render.messages import clause, colon, listing
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
@@ -19,6 +22,18 @@ from hemscore.render.reports._common import (
     print_fitted,
     profile_dict,
     profile_labels,
+)
+from hemscore.render.reports.html import (
+    Row as PageRow,
+)
+from hemscore.render.reports.html import (
+    _items,
+    _lang,
+    _numbers_table,
+    _section,
+    _who,
+    _whole,
+    say,
 )
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown", "html")
@@ -319,8 +334,7 @@ def render_table(c: Comparison, options: RenderOptions) -> str:
 
 
 def render_html(c: Comparison, options: RenderOptions) -> str:
-    """The HTML page (:mod:`hemscore.render.reports.html`)."""
-    from hemscore.render.reports.html import compare_page
+    """The HTML page (below)."""
 
     return compare_page(c, options)
 
@@ -334,3 +348,150 @@ def render(c: Comparison, fmt: str, options: RenderOptions) -> str:
         "markdown": render_markdown,
         "html": render_html,
     }[fmt](c, options)
+
+
+# --- the HTML page ----------------------------------------------------------------------
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def compare_page(c: Comparison, options: RenderOptions) -> str:
+
+    lang = _lang(options)
+    labels = _labels(c)
+    n = len(c.assessments)
+    rs = c.assessments[0].ruleset
+    rel = c.reference is not None
+    separate = rel and c.reference_index is None
+    overall = next(r for r in c.rows if r.level == "overall")
+    order = sorted(
+        range(n), key=lambda i: (overall.cells[i].rank is None, overall.cells[i].rank or 0, i)
+    )
+
+    # 1. the ranking: a bar per profile and the ranked table
+    bars = [
+        Bar(labels[i], (("bar-a", overall.cells[i].score),), text=num(overall.cells[i].score))
+        for i in order
+    ]
+    desc = page.listing_sep(lang).join(f"{labels[i]}: {num(overall.cells[i].score)}" for i in order)
+    chart = page.bar_chart(
+        "rank-c", say(lang, "ranking_title"), say(lang, "ranking_desc", rows=desc), bars
+    )
+    heads = [
+        label(lang, "profile"),
+        label(lang, "rank"),
+        label(lang, "overall"),
+        label(lang, "grade"),
+    ]
+    if rel:
+        heads += [say(lang, "relative"), say(lang, "band")]
+    rows: list[tuple[str, list[CellMarkup]]] = []
+    for i in order:
+        cell = overall.cells[i]
+        cells: list[CellMarkup] = [
+            ("num", "–" if cell.rank is None else str(cell.rank)),
+            ("num", num(cell.score)),
+            esc(c.assessments[i].grade),
+        ]
+        if rel:
+            cells += _relative(cell, lang)
+        rows.append((esc(labels[i]), cells))
+    if separate and c.reference is not None and overall.reference is not None:
+        ref = overall.reference
+        ref_cells: list[CellMarkup] = ["–", ("num", num(ref.score)), esc(c.reference.grade)]
+        ref_cells += _relative(ref, lang)
+        rows.append((esc(f"{labels[n]} ({label(lang, 'reference')})"), ref_cells))
+    ranking = _section(
+        "ranking",
+        say(lang, "ranking"),
+        page.chart_pair("ranking-h", chart, _numbers_table(heads, rows, lang, "rank-c")),
+    )
+
+    # 2. the heat map: profiles × overall and diagnostics
+    summary = [r for r in c.rows if r.level != "rule"]
+    heat_rows: list[PageRow] = []
+    for i in range(n):
+        heat_rows.append(
+            (esc(labels[i]), [_heat_cell(r.cells[i], rs.grades, lang, rel) for r in summary])
+        )
+    if separate:
+        heat_rows.append(
+            (
+                esc(f"{labels[n]} ({label(lang, 'reference')})"),
+                [_heat_cell(r.reference, rs.grades, lang, rel) for r in summary],
+            )
+        )
+    heat = page.table(
+        [label(lang, "profile"), *[_title(c, r, lang) for r in summary]],
+        heat_rows,
+        cls="heat",
+        labelledby="heat-h",
+        describedby="heat-note",
+    )
+    note = f'<p class="legend" id="heat-note">{esc(say(lang, "heat_note"))}</p>\n'
+    parts = [ranking, _section("heat", say(lang, "heat_diag"), note + heat)]
+
+    # 3. with --detail: indicators × profiles, one table per diagnostic
+    rule_rows = [r for r in c.rows if r.level == "rule"]
+    if rule_rows:
+        cols = [label(lang, "rule"), *labels[:n]]
+        if separate:
+            cols.append(f"{labels[n]} ({label(lang, 'reference')})")
+        tables = []
+        for d in rs.diagnostics:
+            mine = [r for r in rule_rows if r.diagnostic == d.id]
+            if not mine:
+                continue
+            body = []
+            for r in mine:
+                cells = [_heat_cell(cell, rs.grades, lang, rel) for cell in r.cells]
+                if separate:
+                    cells.append(_heat_cell(r.reference, rs.grades, lang, rel))
+                body.append((esc(_title(c, r, lang)), cells))
+            tables.append(page.table(cols, body, cls="heat by-rule", caption=d.text(lang, "title")))
+        parts.append(_section("rules", say(lang, "heat_rules"), "".join(tables)))
+
+    # 4. with --common: the rules every profile was scored on
+    if c.common is not None:
+        used = []
+        for rid in c.common:
+            rule = rs.rule(rid)
+            used.append((esc(rid), [esc(rule.text(lang, "title") if rule else "")]))
+        parts.append(
+            _section(
+                "common",
+                say(lang, "rules_used"),
+                page.table([label(lang, "rule"), say(lang, "rule_title")], used),
+            )
+        )
+    parts.append(_section("notes", say(lang, "notes"), _items(_notes(c, labels, lang))))
+    title = label(lang, "compare")
+    ref_name = _ref_label(c, labels)
+    subtitle = _who(labels[:n], lang)
+    if ref_name is not None:
+        subtitle += f" · {label(lang, 'reference')}{colon(lang)}{ref_name}"
+    return _whole(lang, title, title, subtitle, "".join(parts))
+
+
+def _relative(cell: Cell, lang: str) -> list[CellMarkup]:
+    if cell.relative is None:
+        return [("num", "–"), "–"]
+    return [
+        ("num", f"{cell.relative:.0f}%"),
+        esc(label(lang, "band_" + (cell.band or "emerging"))),
+    ]
+
+
+def _heat_cell(
+    cell: Cell | None, grades: Sequence[tuple[str, float]], lang: str, rel: bool
+) -> CellMarkup:
+    if cell is None:
+        return ("hn", "–")
+    if cell.score is None:
+        text = label(lang, "not_applicable") if cell.status == "not_applicable" else "–"
+        return ("hn", esc(text))
+    text = num(cell.score) + (f" #{cell.rank}" if cell.rank is not None else "")
+    if rel and cell.relative is not None:
+        text += f" · {cell.relative:.0f}%"
+    return (page.shade(cell.score, grades), esc(text))

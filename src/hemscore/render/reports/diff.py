@@ -6,7 +6,9 @@ import io
 from typing import Any
 
 from hemscore.analysis.diffing import DiagSnap, Diff, RuleChange, RuleSnap, Snapshot
+from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
+from hemscore.render.html_page import Bar, esc
 from hemscore.render.messages import clause, colon, listing
 from hemscore.render.messages import label as base_label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
@@ -19,6 +21,17 @@ from hemscore.render.reports._common import (
     num,
     print_fitted,
     signed,
+)
+from hemscore.render.reports.html import (
+    Row,
+    _delta_class,
+    _facts,
+    _items,
+    _lang,
+    _numbers_table,
+    _section,
+    _whole,
+    say,
 )
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
@@ -267,8 +280,7 @@ def render_table(d: Diff, options: RenderOptions) -> str:
 
 
 def render_html(d: Diff, options: RenderOptions) -> str:
-    """The HTML page (:mod:`hemscore.render.reports.html`)."""
-    from hemscore.render.reports.html import diff_page
+    """The HTML page (below)."""
 
     return diff_page(d, options)
 
@@ -281,3 +293,122 @@ def render(d: Diff, fmt: str, options: RenderOptions) -> str:
         "markdown": render_markdown,
         "html": render_html,
     }[fmt](d, options)
+
+
+# --- the HTML page ----------------------------------------------------------------------
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+
+def _regressions_first(d: Diff) -> list[RuleChange]:
+    def key(c: RuleChange) -> tuple[int, float, str]:
+        if c.newly_failing:
+            return (0, c.delta or 0.0, c.id)
+        if c.delta is not None and c.delta < 0:
+            return (1, c.delta, c.id)
+        if c.fixed:
+            return (3, -(c.delta or 0.0), c.id)
+        return (2, -(c.delta or 0.0), c.id)
+
+    return sorted(d.rules, key=key)
+
+
+def diff_page(d: Diff, options: RenderOptions) -> str:
+
+    lang = _lang(options)
+    delta_cls = _delta_class(d.overall_delta)
+    regression = bool(_reasons(d, lang))
+    facts = _facts(
+        [
+            (label(lang, "old"), f"{num(d.old.score)} ({esc(d.old.grade)})"),
+            (label(lang, "new"), f"{num(d.new.score)} ({esc(d.new.grade)})"),
+            (label(lang, "delta"), f'<span class="{delta_cls}">{signed(d.overall_delta)}</span>'),
+            (label(lang, "regression"), esc(say(lang, "yes") if regression else "–")),
+        ]
+    )
+    bars: list[Bar] = []
+    desc: list[str] = []
+    rows: list[Row] = []
+    for c in d.diagnostics:
+        old = c.old.score if c.old else None
+        new = c.new.score if c.new else None
+        bars.append(Bar(c.title, (("bar-b", old), ("bar-a", new)), text=f"{num(old)} → {num(new)}"))
+        desc.append(say(lang, "old_new_row", title=c.title, old=num(old), new=num(new)))
+        rows.append(
+            (
+                esc(c.title),
+                [
+                    ("num", num(old)),
+                    ("num", num(new)),
+                    (f"num {_delta_class(c.delta)}", signed(c.delta)),
+                ],
+            )
+        )
+    chart = page.bar_chart(
+        "diag-c",
+        say(lang, "old_new_title"),
+        say(lang, "old_new_desc", rows=page.listing_sep(lang).join(desc)),
+        bars,
+    )
+    heads = [
+        label(lang, "diagnostic"),
+        label(lang, "old"),
+        label(lang, "new"),
+        label(lang, "delta"),
+    ]
+    parts = [
+        facts,
+        _section(
+            "diagnostics",
+            label(lang, "diagnostics"),
+            page.chart_pair("diagnostics-h", chart, _numbers_table(heads, rows, lang, "diag-c")),
+        ),
+    ]
+
+    def st(s: RuleSnap | None, fallback: str) -> str:
+        if s is None:
+            return f'<span class="st-missing">{esc(fallback)}</span>'
+        return f'<span class="st-{s.status}">{esc(_status(s, lang))}</span>'
+
+    moved: list[Row] = []
+    for rc in _regressions_first(d):
+        o, n = rc.old, rc.new
+
+        moved.append(
+            (
+                esc(rc.id),
+                [
+                    esc(rc.title),
+                    (
+                        "num",
+                        f"{esc(_value(o.value if o else None, lang))} → {esc(_value(n.value if n else None, lang))}",
+                    ),
+                    ("num", f"{num(o.score if o else None)} → {num(n.score if n else None)}"),
+                    (f"num {_delta_class(rc.delta)}", signed(rc.delta)),
+                    ("status", f"{st(o, label(lang, 'added'))} → {st(n, label(lang, 'removed'))}"),
+                ],
+            )
+        )
+    heading = label(lang, "changed_rules", n=len(d.rules), same=d.unchanged_rules)
+    if moved:
+        table = page.table(
+            [
+                label(lang, "rule"),
+                say(lang, "title"),
+                label(lang, "value"),
+                label(lang, "score"),
+                label(lang, "delta"),
+                label(lang, "status"),
+            ],
+            moved,
+            cls="moved",
+            caption=say(lang, "what_moved"),
+        )
+    else:
+        table = ""
+    parts.append(_section("rules", heading, table))
+    parts.append(_section("summary", say(lang, "summary"), _items(_summary(d, lang))))
+    title = label(lang, "diff")
+    sub = f"{d.old.name} ({d.old.year}) → {d.new.name} ({d.new.year})"
+    return _whole(lang, f"{title} — {sub}", title, sub, "".join(parts))

@@ -6,7 +6,9 @@ import io
 from typing import Any
 
 from hemscore.analysis.plan import Change, Plan
+from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
+from hemscore.render.html_page import Bar, esc
 from hemscore.render.messages import colon, listing
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
@@ -19,6 +21,16 @@ from hemscore.render.reports._common import (
     print_fitted,
     profile_dict,
     signed,
+)
+from hemscore.render.reports.html import (
+    Row,
+    _facts,
+    _items,
+    _lang,
+    _numbers_table,
+    _section,
+    _whole,
+    say,
 )
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
@@ -211,8 +223,7 @@ def render_table(plan: Plan, options: RenderOptions, written: str | None = None)
 
 
 def render_html(plan: Plan, options: RenderOptions, written: str | None = None) -> str:
-    """The HTML page (:mod:`hemscore.render.reports.html`)."""
-    from hemscore.render.reports.html import plan_page
+    """The HTML page (below)."""
 
     return plan_page(plan, options, written)
 
@@ -225,3 +236,85 @@ def render(plan: Plan, fmt: str, options: RenderOptions, written: str | None = N
         "markdown": render_markdown,
         "html": render_html,
     }[fmt](plan, options, written)
+
+
+# --- the HTML page ----------------------------------------------------------------------
+
+
+# --- plan ----------------------------------------------------------------------------------
+
+
+def plan_page(plan: Plan, options: RenderOptions, written: str | None = None) -> str:
+
+    lang = _lang(options)
+    b, a = plan.before, plan.after
+    facts = _facts(
+        [
+            (label(lang, "before"), f"{num(b.score)} ({esc(b.grade)})"),
+            (label(lang, "after"), f"{num(a.score)} ({esc(a.grade)})"),
+            (label(lang, "target"), f"{plan.target:g}"),
+            (label(lang, "effort"), f"{plan.effort:.2f}"),
+        ]
+    )
+    parts = [facts]
+    if plan.changes:
+        score = b.score
+        bars = [Bar(say(lang, "before_bar"), (("bar-b", score),), text=num(score))]
+        desc = [say(lang, "step_row", label=say(lang, "before_bar"), score=num(score))]
+        rows: list[Row] = []
+        for i, c in enumerate(plan.changes, start=1):
+            score = None if score is None else score + c.gain
+            if i == len(plan.changes) and a.score is not None:
+                score = a.score  # the engine's own score of the changed profile
+            title = _metric_title(plan, c.metric, lang)
+            bars.append(Bar(f"{i}. {title}", (("bar-a", score),), text=num(score)))
+            desc.append(say(lang, "step_row", label=f"{i}. {title}", score=num(score)))
+            rows.append(
+                (
+                    esc(f"{i}. {title}"),
+                    [
+                        esc(c.metric),
+                        ("num", esc(_value(c.old, lang))),
+                        ("num", esc(_value(c.new, lang))),
+                        ("num", f"{c.effort:.2f}"),
+                        ("num up", signed(c.gain)),
+                        ("num", num(score)),
+                        esc(", ".join(c.rules)),
+                    ],
+                )
+            )
+        chart = page.bar_chart(
+            "steps-c",
+            say(lang, "steps_title"),
+            say(
+                lang,
+                "steps_desc",
+                target=f"{plan.target:g}",
+                rows=page.listing_sep(lang).join(desc),
+            ),
+            bars,
+            marker=plan.target,
+        )
+        heads = [
+            label(lang, "metric"),
+            "id",
+            label(lang, "from"),
+            label(lang, "to"),
+            label(lang, "effort"),
+            label(lang, "gain"),
+            say(lang, "reached_col"),
+            label(lang, "rules"),
+        ]
+        body = page.figure("steps-h", chart) + _numbers_table(heads, rows, lang, "steps-c")
+    else:
+        body = f"<p>{esc(say(lang, 'no_changes_planned'))}</p>\n"
+    parts.append(_section("steps", say(lang, "steps"), body))
+    parts.append(
+        _section("outcome", say(lang, "summary"), _items(outcome_lines(plan, lang, written)))
+    )
+    blockers = blocker_lines(plan, lang)
+    if blockers:
+        parts.append(_section("blockers", say(lang, "blockers"), _items(blockers)))
+    title = label(lang, "plan")
+    name = b.profile.name
+    return _whole(lang, f"{title} — {name}", title, name, "".join(parts))

@@ -1,6 +1,6 @@
 """Rendering of ``hemscore sensitivity --factor ...`` (the variance-based analysis).
 
-Formats: table, json, html (the sensitivity page of :mod:`hemscore.render.reports.html`).
+Formats: table, json, html (the sensitivity page of :mod:`hemscore.render.reports.sensitivity`).
 
 Its texts (English and Chinese) are kept here, beside the report that uses them.
 """
@@ -299,9 +299,9 @@ def render_table(r: UncertaintyResult, options: RenderOptions) -> str:
 
 
 def render_html(r: UncertaintyResult, options: RenderOptions) -> str:
-    """The HTML page (:mod:`hemscore.render.reports.html`), drawn from the JSON object."""
+    """The HTML page (``sensitivity_from_dict``), drawn from the JSON object."""
     from hemscore.render.html_page import page_lang
-    from hemscore.render.reports.html import sensitivity_from_dict
+    from hemscore.render.reports.sensitivity import sensitivity_from_dict
 
     lang = page_lang(options.lang)
     notes = []
