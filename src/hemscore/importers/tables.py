@@ -44,7 +44,7 @@ from hemscore.base.errors import (
 from hemscore.base.safe_text import csv_cell, csv_quoted, csv_unguard, formula_guard, xml_chars
 from hemscore.model.catalogue import Metric
 from hemscore.model.profile import Profile, validate_profile
-from hemscore.reading.tomlsource import decode, read_toml
+from hemscore.reading.tomlsource import decode, read_limited, read_toml
 
 #: Largest table read, in bytes (a sheet of thousands of profiles).
 MAX_TABLE_BYTES = 20_000_000
@@ -108,17 +108,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file (by its suffix) into rows, bounded in size."""
     name = str(path)
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_TABLE_BYTES + 1)
-    except FileNotFoundError:
-        raise ProfileError("no such file", path=name) from None
-    except IsADirectoryError:
-        raise ProfileError("is a directory, expected a CSV or XLSX file", path=name) from None
-    except OSError as exc:
-        raise ProfileError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    if len(raw) > MAX_TABLE_BYTES:
-        raise ProfileError(f"file is over the {MAX_TABLE_BYTES:,}-byte limit", path=name)
+    raw = read_limited(p, ProfileError, "a CSV or XLSX file", limit=MAX_TABLE_BYTES)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return Table(name, _xlsx_rows(raw, name, sheet))
     if sheet is not None:

@@ -212,22 +212,10 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _read_text(path: Path) -> str:
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise WdiError("is a directory, expected a CSV file", path=name)
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise WdiError("no such file", path=name) from None
-    except PermissionError:
-        raise WdiError("permission denied", path=name) from None
-    except OSError as exc:
-        raise WdiError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise WdiError(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
-    from hemscore.reading.tomlsource import decode
+    from hemscore.reading.tomlsource import decode, read_limited
 
+    name = str(path)
+    raw = read_limited(path, WdiError, "a CSV file", limit=MAX_FILE_BYTES)
     return decode(raw, name, WdiError)
 
 
@@ -631,6 +619,37 @@ def render_profile(doc: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 # writing, all or nothing
 # ---------------------------------------------------------------------------------------------
+
+
+def refuse_replacing_inputs(output: Path, inputs: Sequence[Path]) -> None:
+    """An import's OUTPUT folder is replaced as a whole: it must not be, or hold, an input."""
+    from hemscore.base.errors import UsageError
+
+    out = output.resolve()
+    for p in inputs:
+        q = p.resolve()
+        if q == out or out in q.parents:
+            raise UsageError(f"would replace the input {p}: write elsewhere", path=str(output))
+
+
+def check_built(files: Mapping[str, str], output: Path) -> None:
+    """Read every profile an import is about to write back through the profile validator
+    (against the built-in catalogue); a profile that does not validate is a bug, and nothing
+    is written."""
+    from hemscore.base.errors import ProfileError
+    from hemscore.model.catalogue import builtin_catalogue
+    from hemscore.model.profile import validate_profile
+    from hemscore.reading.tomlsource import read_toml
+
+    for name, text in files.items():
+        path = str(output / name)
+        try:
+            validate_profile(read_toml(path, text=text, error=ProfileError), builtin_catalogue())
+        except HemscoreError as err:
+            raise HemscoreError(
+                f"the profile built does not validate ({err}); nothing written (please report this)",
+                path=path,
+            ) from None
 
 
 def write_profiles(files: Mapping[str, str], out: Path, *, force: bool = False) -> None:

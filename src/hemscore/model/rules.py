@@ -6,7 +6,6 @@ nothing in them is evaluated. Every problem names the file, the rule and, where 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,8 @@ from hemscore.model.methods import (
     scale_kinds,
 )
 from hemscore.model.methods.base import RuleContext, Scale, ScoringMethod, is_number
-from hemscore.reading.tomlsource import TomlDocument, read_toml, special_file
+from hemscore.reading.inputs import special_file, toml_files
+from hemscore.reading.tomlsource import TomlDocument, read_toml
 
 #: What ``--fail-on`` gates on, most severe first. A severity says how serious a failure is;
 #: it no longer sets a rule's weight in the average (rule set 2.0, see docs/methodology.md).
@@ -206,15 +206,7 @@ def rule_files(paths: Sequence[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                (
-                    Path(root) / f
-                    for root, _dirs, files in os.walk(p)
-                    for f in files
-                    if f.endswith(".toml")
-                ),
-                key=lambda q: q.as_posix(),
-            )
+            found = [Path(f) for f in toml_files(p)]
             if not found:
                 raise RuleError("no *.toml rule files in this directory", path=str(p))
             for f in found:

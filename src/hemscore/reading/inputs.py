@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hemscore.base.errors import HemscoreError, ProfileError
-from hemscore.reading.tomlsource import decode, read_bounded, special_file
+from hemscore.reading.tomlsource import decode, read_bounded
 
 STDIN = "-"
 SPECIAL = "not a regular file (a named pipe, socket or device): skipped"
@@ -48,6 +48,34 @@ def _file(path: str) -> Source:
     return Source(name) if name == path else Source(name, path=path)
 
 
+def toml_files(folder: str | Path) -> list[str]:
+    """Every ``*.toml`` file below ``folder``, sorted by path: the one directory walk.
+
+    Profiles (:func:`expand`) and rule files (``model.rules.rule_files``) are found by it.
+    Symbolic links to directories are not followed, so a link loop cannot trap the walk; what
+    is found may be a named pipe or a device (see :func:`special_file`), for the caller to
+    refuse.
+    """
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        found.extend(os.path.join(root, f) for f in files if f.endswith(".toml"))
+    return sorted(found, key=lambda s: Path(s).as_posix())
+
+
+def special_file(path: str | Path) -> bool:
+    """Whether a path found in a directory walk is a named pipe, socket or device.
+
+    Reading one would block or never end. A path the user names is read as given (a pipe from
+    ``<(...)`` or ``/dev/stdin`` is fine); a walk must not stop on one. A path that cannot be
+    examined is not special: reading it reports why.
+    """
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def expand(
     paths: Sequence[str],
     *,
@@ -72,16 +100,13 @@ def expand(
             continue
         p = Path(raw)
         if p.is_dir():
-            found: list[str] = []
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs.sort()
-                found.extend(os.path.join(root, f) for f in files if f.endswith(".toml"))
+            found = toml_files(p)
             if not found:
                 name = display_name(raw)
                 yield Source(
                     name, error=ProfileError("no *.toml files in this directory", path=name)
                 )
-            for f in sorted(found, key=lambda s: Path(s).as_posix()):
+            for f in found:
                 if special_file(f):
                     name = display_name(f)
                     yield Source(name, error=ProfileError(SPECIAL, path=name), path=f)

@@ -11,9 +11,7 @@ without a line.
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -239,12 +237,19 @@ class LineIndex:
 
 
 def read_limited(
-    path: str | Path, error: type[HemscoreError], expected: str = "a TOML file"
+    path: str | Path,
+    error: type[HemscoreError],
+    expected: str = "a TOML file",
+    *,
+    limit: int = MAX_FILE_BYTES,
 ) -> bytes:
-    """The bytes of a file, at most MAX_FILE_BYTES, raising ``error`` with the file named.
+    """The bytes of a file, at most ``limit`` bytes, raising ``error`` with the file named.
 
-    The one reader of every file hemscore reads: profiles, rule files, the catalogue and the
-    assessments ``diff`` compares. ``expected`` names what a directory should have been.
+    The one reader of every file hemscore reads: profiles, rule files, the catalogue, the
+    assessments ``diff`` compares, and the CSV and XLSX files the importers read. ``expected``
+    names what a directory should have been. ``limit`` is MAX_FILE_BYTES for the TOML and JSON
+    files a person writes; the importers pass their own, larger bound, as a spreadsheet of
+    thousands of profiles or a World Bank download is rightly many megabytes.
     """
     name = str(path)
     p = Path(path)
@@ -252,14 +257,12 @@ def read_limited(
         if p.is_dir():
             raise error(f"is a directory, expected {expected}", path=name)
         size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise error(
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit", path=name
-            )
+        if size > limit:
+            raise error(f"file is {size:,} bytes, over the {limit:,}-byte limit", path=name)
         # Bounded read: a device, a pipe or a file that grows (e.g. /dev/zero) reports a small
         # size to stat but may never end.
         with p.open("rb") as fh:
-            return read_bounded(fh, name, error)
+            return read_bounded(fh, name, error, limit=limit)
     except FileNotFoundError:
         raise error("no such file", path=name) from None
     except PermissionError:
@@ -268,17 +271,19 @@ def read_limited(
         raise error(f"cannot read: {exc.strerror or exc}", path=name) from None
 
 
-def read_bounded(stream: Any, name: str, error: type[HemscoreError]) -> bytes:
-    """At most MAX_FILE_BYTES from an open stream (a file, standard input), as bytes.
+def read_bounded(
+    stream: Any, name: str, error: type[HemscoreError], *, limit: int = MAX_FILE_BYTES
+) -> bytes:
+    """At most ``limit`` bytes from an open stream (a file, standard input), as bytes.
 
     Reads one byte past the limit, so that a stream that has more is refused (``error`` naming
     ``name``) without being read to its end, which for a device or a pipe may never come.
     """
-    raw = stream.read(MAX_FILE_BYTES + 1)
+    raw = stream.read(limit + 1)
     if isinstance(raw, str):  # a text stream
         raw = raw.encode("utf-8")
-    if len(raw) > MAX_FILE_BYTES:
-        raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
+    if len(raw) > limit:
+        raise error(f"input is over the {limit:,}-byte limit", path=name)
     return bytes(raw)
 
 
@@ -319,19 +324,6 @@ def _parse(text: str, name: str, error: type[HemscoreError]) -> dict[str, Any]:
     except RecursionError:
         raise error("invalid TOML: nested too deeply", path=name) from None
     return data
-
-
-def special_file(path: str | Path) -> bool:
-    """Whether a path found in a directory walk is a named pipe, socket or device.
-
-    Reading one would block or never end. A path the user names is read as given (a pipe from
-    ``<(...)`` or ``/dev/stdin`` is fine); a walk must not stop on one. A path that cannot be
-    examined is not special: reading it reports why.
-    """
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _too_deep(text: str) -> int | None:
