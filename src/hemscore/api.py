@@ -1,8 +1,9 @@
 """The Python API: the same loader, engine and reports as the command line, as plain data.
 
 Everything here is also reachable as ``hemscore.NAME`` (see ``docs/api.md``, whose every example
-the tests run). Inputs are checked exactly as the command line checks them, and refused with
-:class:`hemscore.errors.HemscoreError` (``ProfileError``, ``RuleError``, ``UsageError``; a
+the tests run). Inputs are read and checked by the command line's own loader
+(:mod:`hemscore.engine.loader`), so they are refused exactly as the command line refuses them,
+with :class:`hemscore.errors.HemscoreError` (``ProfileError``, ``RuleError``, ``UsageError``; a
 ``ProfileErrors`` lists several problems). Results are immutable records that pickle, so they
 cross process boundaries; the ``*_dict`` results are the documented JSON contracts.
 """
@@ -14,14 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hemscore.base.errors import ProfileError, UsageError
+from hemscore.base.errors import UsageError
 from hemscore.engine.assessment import DEFAULT_MIN_COVERAGE, Assessment
 from hemscore.engine.assessment import assess as _assess
 from hemscore.model.catalogue import Metric
 from hemscore.model.profile import Profile
 from hemscore.model.rules import RuleSet
 from hemscore.model.rules import load_ruleset as _load_ruleset
-from hemscore.reading.tomlsource import TomlDocument, decode, read_toml
 
 ProfileSource = str | Path | bytes | Mapping[str, Any] | Profile
 
@@ -50,33 +50,9 @@ def load_profile(
     ``<text>``/``<mapping>``). ``ruleset`` defaults to the built-in library; given only a
     metric catalogue (``ruleset.metrics``), waivers are not checked here but by :func:`assess`.
     """
-    from hemscore.engine.validation import check_profile
-    from hemscore.model.profile import validate_profile
+    from hemscore.engine.loader import load_profile as load
 
-    rules: RuleSet | Mapping[str, Metric] = load_ruleset() if ruleset is None else ruleset
-    if isinstance(source, Profile):
-        return source
-    if isinstance(source, Mapping):
-        import tomli_w
-
-        try:
-            text = tomli_w.dumps(dict(source))
-        except (TypeError, ValueError) as exc:
-            raise ProfileError(f"not a profile mapping: {exc}", path=name or "<mapping>") from None
-        doc = read_toml(name or "<mapping>", text=text, error=ProfileError)
-    elif isinstance(source, bytes):
-        label = name or "<bytes>"
-        doc = read_toml(label, text=decode(source, label, ProfileError), error=ProfileError)
-    elif isinstance(source, str) and "\n" in source:
-        doc = read_toml(name or "<text>", text=source, error=ProfileError)
-    elif isinstance(source, str | Path):
-        read = read_toml(source, error=ProfileError)
-        doc = read if name is None else TomlDocument(name, read.text, read.data)
-    else:
-        raise UsageError(f"cannot read a profile from a {type(source).__name__}")
-    if isinstance(rules, RuleSet):
-        return check_profile(doc, rules)
-    return validate_profile(doc, rules)
+    return load(source, load_ruleset() if ruleset is None else ruleset, name=name)
 
 
 def assess(

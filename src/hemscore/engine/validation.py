@@ -4,7 +4,9 @@ A TOML file with a top-level ``[[rules]]``, ``[ruleset]``, ``[metrics]`` or ``[d
 table is a rule file; any other is a profile. Profiles are checked against the metric catalogue
 of the rule set in use (``--rules``, else the built-in library), exactly as ``assess`` reads
 them. Rule files are checked together, with the ``--rules`` files, since a rule may score a
-metric another file declares. Pure: returns records, prints nothing.
+metric another file declares. Each profile is read and checked by the one loader
+(:mod:`hemscore.engine.loader`), so ``validate`` refuses exactly what ``assess`` and the
+library refuse. Pure: returns records, prints nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from hemscore.base.errors import HemscoreError, ProfileError
+from hemscore.base.errors import HemscoreError, RuleError
 from hemscore.engine import quality
-from hemscore.model.profile import Profile, validate_profile
-from hemscore.model.rules import RuleSet, build_ruleset
+from hemscore.engine.loader import check_profile, is_rule_file, read_source
+from hemscore.model.rules import RuleSet, build_ruleset, load_ruleset, rule_files
 from hemscore.reading.inputs import Source
 from hemscore.reading.tomlsource import TomlDocument, read_toml
 
-RULE_TABLES: frozenset[str] = frozenset({"rules", "ruleset", "metrics", "diagnostics"})
+# Reading and checking one profile is the loader's (hemscore.engine.loader); these names stay
+# importable from here for the modules that use them by this address.
+__all__ = [
+    "Checked",
+    "base_rules",
+    "check_profile",
+    "check_rule_files",
+    "check_sources",
+    "missing_rules",
+    "read_source",
+]
 
 
 @dataclass(frozen=True)
@@ -38,28 +50,26 @@ class Checked:
         return self.error is None
 
 
-def is_rule_file(doc: TomlDocument) -> bool:
-    """Whether a parsed TOML document is a rule file rather than a profile."""
-    return bool(RULE_TABLES & doc.data.keys())
+def base_rules(paths: Sequence[str | Path] | None) -> tuple[list[TomlDocument], RuleSet]:
+    """The ``--rules`` files as documents, and the rule set profiles are checked against.
+
+    Without paths: no documents, and the built-in library. With paths, a set with no rules is
+    accepted here (rule files may come as inputs); :func:`missing_rules` says when it is not.
+    """
+    if not paths:
+        return [], load_ruleset()
+    base = [read_toml(f, error=RuleError) for f in rule_files(paths)]
+    return base, build_ruleset(base, require_rules=False)
 
 
-def read_source(src: Source) -> TomlDocument:
-    """Parse one input (a path, or stdin's text); raises :class:`ProfileError` when unreadable."""
-    if src.error is not None:
-        raise src.error
-    if src.path is None:
-        return read_toml(src.name, text=src.text, error=ProfileError)
-    try:  # a file name that is not UTF-8: read it by its bytes, name it escaped
-        doc = read_toml(src.path, error=ProfileError)
-    except HemscoreError as err:
-        err.path = src.name
-        raise
-    return TomlDocument(src.name, doc.text, doc.data)
-
-
-def check_profile(doc: TomlDocument, ruleset: RuleSet) -> Profile:
-    """Validate a profile document as ``assess`` would, waivers included."""
-    return validate_profile(doc, ruleset)
+def missing_rules(
+    base: Sequence[TomlDocument], ruleset: RuleSet, checked: Sequence[Checked]
+) -> RuleError | None:
+    """The problem of a ``--rules`` set that gave metrics at most when no rule file came as an
+    input: ``assess`` would refuse it."""
+    if base and not ruleset.rules and not any(c.kind == "rules" for c in checked):
+        return RuleError("no rules found", path=base[0].path)
+    return None
 
 
 def check_rule_files(

@@ -20,8 +20,8 @@ from hemscore.base.errors import HemscoreError
 from hemscore.engine.assessment import Assessment
 from hemscore.engine.assessment import assess as assess_one
 from hemscore.engine.gates import Gates
+from hemscore.engine.loader import load_profile
 from hemscore.engine.quality import lines as warning_lines
-from hemscore.engine.validation import check_profile, read_source
 from hemscore.model.rules import RuleSet
 from hemscore.reading.inputs import Source
 from hemscore.render.formats import RenderOptions, StreamingRenderer, renderer, streaming
@@ -70,7 +70,7 @@ def _score(
     job: Job, stream: StreamingRenderer | None, pos: int, src: Source, keep: bool
 ) -> Outcome:
     try:
-        profile = check_profile(read_source(src), job.ruleset)
+        profile = load_profile(src, job.ruleset)
     except HemscoreError as err:
         return Outcome(pos, errors=tuple(err.lines()), name=src.name)
     a = assess_one(
