@@ -361,7 +361,7 @@ def run_here(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Callable[[list[str]], Run]:
     """``hemscore <args>`` in this process from tests/bad/, through ``hemscore.cli.run``."""
-    from hemscore.cli.main import run
+    from hemscore.cli.app import run
 
     monkeypatch.chdir(BAD)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hemscore.analysis.calibration import calibrate, calibrated_rules, percentile, round_sig
+from hemscore.analysis.peers import read_peers
 from hemscore.base.errors import RuleError
-from hemscore.cli.peers import read_peers
 from hemscore.engine.assessment import assess
 from hemscore.engine.gates import Gates
 from hemscore.model.profile import load_profile

@@ -158,7 +158,7 @@ def test_common_coverage_is_full_and_rules_shared() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from hemscore.cli.common import common_assessments
+    from hemscore.analysis.common import common_assessments
     from hemscore.model.profile import MetricValue, Profile
 
     rs = load_ruleset()

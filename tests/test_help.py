@@ -10,18 +10,16 @@ from typing import Any
 import pytest
 import typer.main
 
-from hemscore.cli.main import _register_analysis, app
+from hemscore.cli.app import build
 
 
 def _commands() -> Iterator[tuple[list[str], Any]]:
-    _register_analysis()
-
     def walk(c: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
         yield path, c
         for name, sub in getattr(c, "commands", {}).items():
             yield from walk(sub, [*path, name])
 
-    yield from walk(typer.main.get_command(app), [])
+    yield from walk(typer.main.get_command(build()), [])
 
 
 COMMANDS = [path for path, _ in _commands()]

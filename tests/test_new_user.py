@@ -154,7 +154,8 @@ class _Tty(io.StringIO):
 
 
 def test_a_dumb_terminal_gets_no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hemscore.cli.main import Color, use_color
+    from hemscore.cli.console import use_color
+    from hemscore.cli.options import Color
 
     for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)

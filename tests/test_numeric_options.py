@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 import typer
 
-from hemscore.cli import analysis  # noqa: F401 - analysis registers its commands
-from hemscore.cli import main as cli
+from hemscore.cli.app import build
 
 from .conftest import EXAMPLES
 
@@ -44,10 +43,11 @@ def _is_float(annotation: Any) -> bool:
 
 
 def _commands() -> Iterator[tuple[str, Callable[..., Any]]]:
-    for c in cli.app.registered_commands:
+    app = build()  # every command of the command table
+    for c in app.registered_commands:
         assert c.callback is not None
         yield c.name or c.callback.__name__.replace("_", "-"), c.callback
-    for g in cli.app.registered_groups:
+    for g in app.registered_groups:
         sub = g.typer_instance
         assert sub is not None and sub.info.name
         if sub.registered_callback and sub.registered_callback.callback:

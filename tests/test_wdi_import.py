@@ -439,7 +439,7 @@ def test_cli_start_up_does_not_import_the_importer() -> None:
     import sys
 
     code = (
-        "import sys; from hemscore.cli.main import run; run(['rules', '--format', 'json']); "
+        "import sys; from hemscore.cli.app import run; run(['rules', '--format', 'json']); "
         "print('hemscore.importers.wdi' in sys.modules, 'hemscore.cli.importing' in sys.modules)"
     )
     env = {**os.environ, "HEMSCORE_NO_CACHE": "1"}

@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"hemscore {__version__}\n")
         return 0
-    from hemscore.cli.main import run
+    from hemscore.cli.app import run
 
     return run(args)
 

@@ -1,6 +1,7 @@
 """Country goalposts from the reference panel's distribution (docs/calibration.md).
 
-Pure: takes rules and panel profiles, returns the goalposts the stated method gives. The method
+:func:`calibrate` is pure: it takes a rule and panel profiles and returns the goalposts the stated
+method gives (:func:`calibrate_all` reads the panels first). The method
 (``panel-percentiles``): worst at the 10th percentile of the panel economies' values, best at
 the 90th (mirrored when lower is better), target at a cited policy target where the rule names
 one, else at the 75th percentile (25th when lower is better); percentiles by linear
@@ -120,3 +121,33 @@ def calibrate(rule: Rule, ruleset: RuleSet, panel: Sequence[Profile]) -> Goalpos
 def calibrated_rules(ruleset: RuleSet) -> list[Rule]:
     """The rules whose goalposts come from the panel (``basis = "panel"``)."""
     return [r for r in ruleset.rules if r.basis == "panel"]
+
+
+def calibrate_all(ruleset: RuleSet, panel: str | None = None) -> list[tuple[str, Goalposts]]:
+    """Every ``basis = "panel"`` rule calibrated on its panel folder: ``panel`` when given, else
+    the folder of the shipped reference data each rule names. Each folder is read once,
+    through the one loader; a missing folder or a bad profile in it is an error."""
+    from pathlib import Path
+
+    from hemscore.analysis.peers import read_peers
+    from hemscore.base.errors import UsageError
+    from hemscore.importers.panel import reference_dir
+
+    chosen = calibrated_rules(ruleset)
+    if not chosen:
+        raise UsageError('no basis = "panel" rules in this rule set')
+    cache: dict[str, list[Profile]] = {}
+    results = []
+    for r in chosen:
+        assert r.calibration is not None
+        where = panel
+        if where is None:
+            rel = Path(r.calibration.panel)
+            parts = rel.parts[1:] if rel.parts[:1] == ("reference",) else rel.parts
+            where = str(reference_dir().joinpath(*parts))
+        if where not in cache:
+            if not Path(where).is_dir():
+                raise UsageError("the panel folder does not exist", path=where)
+            cache[where] = read_peers(where, ruleset, None)
+        results.append((where, calibrate(r, ruleset, cache[where])))
+    return results

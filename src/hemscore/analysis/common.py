@@ -4,7 +4,8 @@ Profiles scored on different rules are not comparable: one economy's overall sco
 four indicators and another's on ten. With ``--common``, ``assess``, ``compare`` and
 ``sensitivity`` first find the rules that have a score in every given profile, then score every
 profile with those rules alone, so coverage is computed over them and each profile is judged on
-the same evidence. Pure: takes assessments and rule sets, returns rule ids and rule sets.
+the same evidence. Pure: takes assessments and rule sets, returns rule ids and rule sets;
+:func:`common_sources` reads the inputs of ``assess --common`` once, through the one loader.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from hemscore.engine.assessment import Assessment
+from hemscore.base.errors import HemscoreError, UsageError
+from hemscore.engine.assessment import Assessment, assess
+from hemscore.engine.loader import check_profile, read_source
 from hemscore.model.rules import RuleSet
+from hemscore.reading.inputs import Source
 
 NOTES = {
     "en": "Common rules: only the {n} rule(s) with data for all {m} profile(s) are scored, "
@@ -55,3 +59,76 @@ def common_note(lang: str, rule_ids: Sequence[str], profiles: int, years: Iterab
     return NOTES.get(lang, NOTES["en"]).format(
         n=len(rule_ids), m=profiles, ids=", ".join(rule_ids), years=years_text(years)
     )
+
+
+def _restricted(
+    assessments: Sequence[Assessment], ruleset: RuleSet
+) -> tuple[RuleSet, tuple[str, ...]]:
+    ids = common_rule_ids(assessments)
+    if not ids:
+        raise UsageError(
+            f"--common: no rule has data in every one of the {len(assessments)} profile(s)"
+        )
+    return restrict(ruleset, ids), ids
+
+
+def common_sources(
+    sources: Iterable[Source],
+    ruleset: RuleSet,
+    *,
+    aggregation: str,
+    min_coverage: float,
+    strict: bool,
+    lang: str = "en",
+) -> tuple[list[Source], RuleSet, str]:
+    """Read every input once; return them (as text), the rule set of common rules, and the
+    note naming those rules (empty when no input could be assessed).
+
+    An input that cannot be read or validated is passed on unchanged, for the real run to
+    report; it does not take part in finding the common rules.
+    """
+    kept: list[Source] = []
+    found: list[Assessment] = []
+    for src in sources:
+        try:
+            doc = read_source(src)
+        except HemscoreError:
+            kept.append(src)
+            continue
+        kept.append(Source(src.name, text=doc.text))
+        try:
+            profile = check_profile(doc, ruleset)
+        except HemscoreError:
+            continue
+        found.append(
+            assess(
+                profile, ruleset, aggregation=aggregation, min_coverage=min_coverage, strict=strict
+            )
+        )
+    if not found:
+        return kept, ruleset, ""
+    restricted, ids = _restricted(found, ruleset)
+    note = common_note(lang, ids, len(found), [a.profile.year for a in found])
+    return kept, restricted, note
+
+
+def common_assessments(
+    assessments: Sequence[Assessment],
+    ruleset: RuleSet,
+    *,
+    extra: Sequence[Assessment] = (),
+) -> tuple[list[Assessment], list[Assessment], tuple[str, ...]]:
+    """The assessments again, scored with the common rules only; ``extra`` (e.g. a reference
+    outside the compared set) is scored with the same rules but does not choose them."""
+    restricted, ids = _restricted(assessments, ruleset)
+
+    def again(a: Assessment) -> Assessment:
+        return assess(
+            a.profile,
+            restricted,
+            aggregation=a.aggregation,
+            min_coverage=a.min_coverage,
+            strict=a.strict,
+        )
+
+    return [again(a) for a in assessments], [again(a) for a in extra], ids

@@ -5,19 +5,23 @@ Either side is a :class:`Snapshot`, taken from an :class:`Assessment` or from th
 Rules and diagnostics are matched by id, never by position. Numbers are compared at the JSON's
 precision (4 decimals), so a profile and its own JSON report never differ.
 
-Pure: no files, no printing.
+The snapshots and the diff are pure; :func:`load_side` reads one side through the one
+loader (:mod:`hemscore.engine.loader`). Nothing here prints.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hemscore.base.errors import ProfileError
 from hemscore.base.numbers import round4
 from hemscore.engine.assessment import Assessment
+
+if TYPE_CHECKING:
+    from hemscore.model.rules import RuleSet
 
 #: Numbers as the JSON report rounds them (4 places), so that a stored report and a fresh
 #: assessment compare equal.
@@ -383,3 +387,32 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
         assert ref2 is not None
         diags.append(DiagnosticChange(did, ref2.title, o2, n2))
     return Diff(old, new, tuple(changes), tuple(diags), unchanged)
+
+
+def load_side(
+    path: str,
+    ruleset: Callable[[], RuleSet],
+    *,
+    aggregation: str,
+    min_coverage: float,
+    strict: bool,
+    lang: str,
+) -> Snapshot:
+    """One side of a diff: a JSON assessment as ``assess --format json`` wrote it, or a profile
+    assessed now with ``ruleset()`` (called only for a profile, so a diff of two stored
+    assessments reads no rules)."""
+    from hemscore.engine.assessment import assess
+    from hemscore.engine.loader import load_profile, one_source, read_text
+    from hemscore.reading.inputs import Source
+    from hemscore.reading.jsontext import loads, looks_like_json
+
+    src = one_source(path, "diff compares one file with one file")
+    text = read_text(src, "a profile or a JSON assessment")
+    if looks_like_json(path, text):
+        return snapshot_from_json(loads(text, src.name, ProfileError), src.name)
+    rs = ruleset()
+    profile = load_profile(Source(src.name, text=text), rs)
+    return snapshot(
+        assess(profile, rs, aggregation=aggregation, min_coverage=min_coverage, strict=strict),
+        lang,
+    )

@@ -3,7 +3,9 @@
 For every rule scored on the profile whose metric a peer also has, the profile's measure (the
 value itself, the HHI or largest share of a shares table, the growth or % of peak of a series)
 is ranked among the peers' measures of the same rule: rank, percentile and the nearest peers.
-Pure: takes an assessment and validated peer profiles, returns a :class:`PeerComparison`.
+:func:`place` is pure: it takes an assessment and validated peer profiles and returns a
+:class:`PeerComparison`; :func:`compare_with_peers` reads the peers named by ``--peers`` first
+(:func:`read_peers`, through the one loader).
 
 - **Rank**: 1 + the number of peers strictly better, out of the peers with a value plus the
   profile (1 = best; ties share a rank).
@@ -21,10 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from hemscore.base.errors import UsageError
 from hemscore.engine.assessment import Assessment, evaluate_rule
 from hemscore.model.profile import Profile
-from hemscore.model.rules import Rule
+from hemscore.model.rules import Rule, RuleSet
 
 NEAREST = 3
 _TIE_DIGITS = 6  # as compare.py: measures equal to 6 decimals are tied
@@ -125,3 +129,57 @@ def place(
         rows=tuple(rows),
         unplaced=tuple(unplaced),
     )
+
+
+#: Names of the panels shipped with hemscore (reference/panel/<folder>).
+BUILTIN_PANELS = {"panel": "2017", "panel-latest": "latest"}
+
+
+def panel_path(peers: str) -> tuple[str, str]:
+    """The path to read for ``--peers`` and a name for the report."""
+    if peers in BUILTIN_PANELS:
+        from hemscore.importers.panel import panel_dir
+
+        folder = BUILTIN_PANELS[peers]
+        path = panel_dir(folder)
+        if not path.is_dir():
+            raise UsageError(f"the reference panel is not installed (looked in {path})")
+        label = "the reference panel" + (" (latest values)" if folder == "latest" else "")
+        return str(path), label
+    if not Path(peers).exists():
+        raise UsageError(
+            f"--peers: no such file or folder, and not one of {', '.join(BUILTIN_PANELS)}",
+            path=peers,
+        )
+    return peers, Path(peers).name or peers
+
+
+def read_peers(path: str, ruleset: RuleSet, exclude: str | None) -> list[Profile]:
+    """Every profile under ``path`` (the assessed profile itself left out); bad ones exit 2."""
+    import os
+
+    from hemscore.engine.loader import load_profile
+    from hemscore.reading.inputs import expand
+
+    found: list[Profile] = []
+    for src in expand([path]):
+        if exclude and src.text is None and os.path.realpath(src.name) == exclude:
+            continue
+        found.append(load_profile(src, ruleset))
+    if not found:
+        raise UsageError("--peers: no profiles found", path=path)
+    return found
+
+
+def compare_with_peers(
+    assessments: list[Assessment], peers: str, ruleset: RuleSet
+) -> PeerComparison:
+    """Place the one assessed profile among the peers named by ``--peers``."""
+    import os
+
+    if len(assessments) != 1:
+        raise UsageError(f"--peers places one profile among its peers; got {len(assessments)}")
+    a = assessments[0]
+    path, label = panel_path(peers)
+    mine = None if a.profile.path == "<stdin>" else os.path.realpath(a.profile.path)
+    return place(a, read_peers(path, ruleset, mine), panel=label)

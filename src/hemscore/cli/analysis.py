@@ -1,10 +1,11 @@
-"""The analysis commands: ``compare``, ``plan``, ``sensitivity`` and ``diff``.
+"""The analysis commands: ``compare``, ``plan``, ``sensitivity``, ``diff``, ``audit`` and
+``export``.
 
-Registered on the one Typer app of :mod:`hemscore.cli` (imported at the end of that module).
-Each command parses its options, calls a pure core (compare.py, plan.py, sensitivity.py,
-diffing.py), renders with :mod:`hemscore.reports` and decides the exit code: 0 done, 1 a gate
-failed (a plan that cannot reach its target, a regression with ``--fail-on-regression``),
-2 bad input or usage. Heavy modules are imported inside the commands, so start-up stays fast.
+Each command parses its options, calls a pure core (:mod:`hemscore.analysis`), renders with
+:mod:`hemscore.render.reports` and decides the exit code: 0 done, 1 a gate failed (a plan that
+cannot reach its target, a regression with ``--fail-on-regression``, an audit flag with
+``--fail-on-flag``), 2 bad input or usage. Heavy modules are imported inside the commands, so
+start-up stays fast.
 """
 
 from __future__ import annotations
@@ -16,39 +17,39 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hemscore.base.errors import HemscoreError, ProfileError, UsageError
+from hemscore.base.errors import HemscoreError, UsageError
 from hemscore.base.limits import MAX_FACTOR
-from hemscore.cli.main import (
+from hemscore.cli.console import (
     EXIT_ERROR,
     EXIT_GATE,
+    read_inputs,
+    report_error,
+    report_options,
+    say,
+    write_output,
+)
+from hemscore.cli.options import (
     Aggregation,
+    AggregationOpt,
     Color,
+    ColorOpt,
     CommonOpt,
     ForceOpt,
     Lang,
     LangOpt,
+    MinCoverageOpt,
     MixedKindsOpt,
+    OutputOpt,
+    ProfilesArg,
     RulesOpt,
-    app,
-    read_inputs,
-    report_error,
-    say,
-    term_width,
-    use_color,
-    write_output,
+    StrictManyOpt,
+    float_option,
 )
-from hemscore.cli.options import float_option
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from hemscore.analysis.diffing import Snapshot
-    from hemscore.analysis.plan import Plan
     from hemscore.engine.assessment import Assessment
     from hemscore.model.profile import Profile
     from hemscore.model.rules import RuleSet
-    from hemscore.reading.inputs import Source
-    from hemscore.render.formats import RenderOptions
 
 
 class CompareFormat(str, Enum):
@@ -74,46 +75,6 @@ class SensitivityFormat(str, Enum):
 
 DiffFormat = PlanFormat
 
-AggregationOpt = Annotated[
-    Aggregation, typer.Option(help="How diagnostics combine into the overall score.")
-]
-MinCoverageOpt = Annotated[
-    float,
-    float_option(
-        "--min-coverage",
-        min=0.0,
-        max=1.0,
-        help="Least share of a diagnostic's rule weight with data for it to be scored.",
-    ),
-]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Ignore the profiles' waivers.")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
-    ),
-]
-ColorOpt = Annotated[Color, typer.Option("--color", help="Colour in the table report.")]
-
-
-def _options(
-    fmt: str, lang: Lang, color: Color, output: Path | None, detail: bool = False
-) -> RenderOptions:
-    from hemscore.render.formats import RenderOptions
-
-    return RenderOptions(
-        lang=lang.value,
-        width=term_width(),
-        detail=detail,
-        color=fmt == "table" and output is None and use_color(color, sys.stdout),
-    )
-
-
-def _read_profile(src: Source, ruleset: RuleSet) -> Profile:
-    from hemscore.engine.validation import check_profile, read_source
-
-    return check_profile(read_source(src), ruleset)
-
 
 def _check_kinds(assessments: list[Assessment], mixed: bool, lang: Lang) -> None:
     """Refuse to rank profiles of different kinds together unless ``--mixed-kinds`` asks to."""
@@ -132,13 +93,14 @@ def _check_kinds(assessments: list[Assessment], mixed: bool, lang: Lang) -> None
 
 def _load_all(paths: list[str], ruleset: RuleSet) -> list[Profile]:
     """Read every input; report each bad one on stderr and exit 2 if there was any."""
+    from hemscore.engine.loader import load_profile
     from hemscore.reading.inputs import expand
 
     profiles = []
     failed = 0
     for src in expand(paths, notify=say):
         try:
-            profiles.append(_read_profile(src, ruleset))
+            profiles.append(load_profile(src, ruleset))
         except HemscoreError as err:
             report_error(err)
             failed += 1
@@ -178,15 +140,8 @@ Examples:
 """
 
 
-@app.command(epilog=COMPARE_EXAMPLES)
 def compare(
-    profiles: Annotated[
-        list[str],
-        typer.Argument(
-            help="Profile files, directories (every *.toml below), or - for stdin.",
-            show_default=False,
-        ),
-    ],
+    profiles: ProfilesArg,
     relative_to: Annotated[
         str | None,
         typer.Option(
@@ -209,7 +164,7 @@ def compare(
     output: OutputOpt = None,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
-    strict: StrictOpt = False,
+    strict: StrictManyOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
@@ -237,12 +192,12 @@ def compare(
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(profiles, ruleset, aggregation, min_coverage, strict)
     if peers is not None:
-        from hemscore.cli.peers import compare_with_peers, panel_path
+        from hemscore.analysis.peers import compare_with_peers, panel_path
         from hemscore.render.reports.peers import render as render_peers
 
         placed = compare_with_peers(assessments, peers, ruleset)
         write_output(
-            render_peers(placed, fmt.value, _options(fmt.value, lang, color, output)),
+            render_peers(placed, fmt.value, report_options(fmt.value, lang.value, color, output)),
             output,
             inputs=read_inputs([*profiles, panel_path(peers)[0]], rules),
             force=force,
@@ -260,7 +215,7 @@ def compare(
             )
     shared = None
     if common:
-        from hemscore.cli.common import common_assessments
+        from hemscore.analysis.common import common_assessments
 
         separate = reference is not None and reference not in assessments
         extra = [reference] if separate and reference is not None else []
@@ -281,7 +236,7 @@ def compare(
         result = dataclasses.replace(result, common=shared)
     inputs = read_inputs([*profiles, *([relative_to] if relative_to else [])], rules)
     write_output(
-        render(result, fmt.value, _options(fmt.value, lang, color, output, detail)),
+        render(result, fmt.value, report_options(fmt.value, lang.value, color, output, detail)),
         output,
         inputs=inputs,
         force=force,
@@ -301,7 +256,6 @@ Exit codes: 0 the target is reached (or already was), 1 it cannot be reached, 2 
 """
 
 
-@app.command(epilog=PLAN_EXAMPLES)
 def plan(
     profile: Annotated[
         str,
@@ -331,7 +285,7 @@ def plan(
     ] = PlanFormat.table,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
-    strict: StrictOpt = False,
+    strict: StrictManyOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
@@ -343,28 +297,21 @@ def plan(
     greedily, and a plan of less effort may exist.
     """
     from hemscore.analysis.plan import make_plan
+    from hemscore.analysis.planfile import grade_target, planned_profile
+    from hemscore.engine.loader import check_profile, one_source, read_source
     from hemscore.model.rules import load_ruleset
-    from hemscore.reading.inputs import expand
     from hemscore.render.reports.plan import render
 
     if (target is None) == (grade is None):
         raise UsageError("give exactly one of --target SCORE or --grade G")
     ruleset = load_ruleset(rules or None)
     if grade is not None:
-        floors = dict(ruleset.grades)
-        if grade not in floors:
-            raise UsageError(
-                f"unknown grade {grade!r}: {ruleset.name} has grades "
-                f"{', '.join(g for g, _ in ruleset.grades)}"
-            )
-        target = floors[grade]
+        target = grade_target(ruleset, grade)
     assert target is not None
-    sources = list(expand([profile]))
-    if len(sources) != 1:
-        raise UsageError("plan takes one profile file", path=profile)
-    prof = _read_profile(sources[0], ruleset)
+    src = one_source(profile, "plan takes one profile file")
+    doc = read_source(src)
     result = make_plan(
-        prof,
+        check_profile(doc, ruleset),
         ruleset,
         target,
         aggregation=aggregation.value,
@@ -373,59 +320,25 @@ def plan(
     )
     written = None
     if write is not None and result.reached:
-        text = _planned_text(sources[0], result, target, grade)
-        _verify_written(text, str(write), ruleset, result, aggregation, min_coverage, strict)
+        text = planned_profile(
+            doc,
+            src.name,
+            result,
+            path=str(write),
+            ruleset=ruleset,
+            grade=grade,
+            aggregation=aggregation.value,
+            min_coverage=min_coverage,
+            strict=strict,
+        )
         write_output(text, write, inputs=read_inputs([profile], rules), force=force)
         written = str(write)
-    sys.stdout.write(render(result, fmt.value, _options(fmt.value, lang, color, None), written))
+    options = report_options(fmt.value, lang.value, color, None)
+    sys.stdout.write(render(result, fmt.value, options, written))
     if not result.reached:
         if write is not None:
             say(f"hemscore: nothing written to {write}: the plan does not reach {target:g}")
         raise typer.Exit(EXIT_GATE)
-
-
-def _planned_text(src: Source, result: Plan, target: float, grade: str | None) -> str:
-    import tomli_w
-
-    from hemscore.analysis.plan import changed_document
-    from hemscore.reading.tomlsource import read_toml
-
-    doc = read_toml(src.read_path, text=src.text, error=ProfileError)
-    goal = f"grade {grade} ({target:g})" if grade is not None else f"{target:g}"
-    header = (
-        f"# Planned by `hemscore plan --target {target:g}` from {src.name}: overall "
-        f"{result.before.score:.1f} -> {result.after.score:.1f}, goal {goal}.\n"
-        "# Values marked target = true are targets, not data; `was` holds the measured value.\n\n"
-    )
-    return header + tomli_w.dumps(changed_document(doc.data, result))
-
-
-def _verify_written(
-    text: str,
-    path: str,
-    ruleset: RuleSet,
-    result: Plan,
-    aggregation: Aggregation,
-    min_coverage: float,
-    strict: bool,
-) -> None:
-    """Read the text about to be written back through the real loader and engine."""
-    from hemscore.engine.assessment import assess
-    from hemscore.model.profile import load_profile
-
-    again = assess(
-        load_profile(path, ruleset.metrics, text=text),
-        ruleset,
-        aggregation=aggregation.value,
-        min_coverage=min_coverage,
-        strict=strict,
-    )
-    if again.score is None or again.score < result.target:
-        raise HemscoreError(
-            f"the written profile scores {again.score} instead of reaching "
-            f"{result.target:g}; nothing written (please report this)",
-            path=path,
-        )
 
 
 SENSITIVITY_EXAMPLES = """
@@ -443,16 +356,9 @@ Examples:
 """
 
 
-@app.command(epilog=SENSITIVITY_EXAMPLES)
 def sensitivity(
     ctx: typer.Context,
-    profiles: Annotated[
-        list[str],
-        typer.Argument(
-            help="Profile files, directories (every *.toml below), or - for stdin.",
-            show_default=False,
-        ),
-    ],
+    profiles: ProfilesArg,
     runs: Annotated[
         int, typer.Option("--runs", "-n", min=1, max=1_000_000, help="Monte Carlo runs.")
     ] = 1000,
@@ -480,7 +386,7 @@ def sensitivity(
         Aggregation, typer.Option(help="Aggregation of the nominal score (the runs draw both).")
     ] = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
-    strict: StrictOpt = False,
+    strict: StrictManyOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
@@ -556,7 +462,7 @@ def sensitivity(
     _check_kinds(assessments, mixed_kinds, lang)
     shared = None
     if common:
-        from hemscore.cli.common import common_assessments
+        from hemscore.analysis.common import common_assessments
 
         assessments, _, shared = common_assessments(assessments, ruleset)
     problem = budget_problem(runs, len(assessments), len(ruleset.rules))
@@ -568,7 +474,7 @@ def sensitivity(
 
         result = dataclasses.replace(result, common=shared)
     write_output(
-        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        render(result, fmt.value, report_options(fmt.value, lang.value, color, output)),
         output,
         inputs=read_inputs(profiles, rules),
         force=force,
@@ -615,7 +521,7 @@ def _sobol(
     _check_kinds(assessments, mixed_kinds, lang)
     shared = None
     if common:
-        from hemscore.cli.common import common_assessments
+        from hemscore.analysis.common import common_assessments
 
         assessments, _, shared = common_assessments(assessments, ruleset)
     try:
@@ -634,7 +540,7 @@ def _sobol(
     from hemscore.render.reports.uncertainty import render
 
     write_output(
-        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        render(result, fmt.value, report_options(fmt.value, lang.value, color, output)),
         output,
         inputs=read_inputs(profiles, rules),
         force=force,
@@ -653,7 +559,6 @@ Exit codes: 0 done, 1 a regression with --fail-on-regression, 2 bad input.
 """
 
 
-@app.command(epilog=DIFF_EXAMPLES)
 def diff(
     old: Annotated[
         str,
@@ -679,13 +584,14 @@ def diff(
     output: OutputOpt = None,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
-    strict: StrictOpt = False,
+    strict: StrictManyOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
 ) -> None:
     """What changed between two profiles or assessments, rule by rule (matched by id)."""
     from hemscore.analysis.diffing import diff as run_diff
+    from hemscore.analysis.diffing import load_side
     from hemscore.render.reports.diff import render
 
     if old == "-" and new == "-":
@@ -703,7 +609,16 @@ def diff(
     failed = 0
     for path in (old, new):
         try:
-            sides.append(_snapshot(path, ruleset, aggregation, min_coverage, strict, lang.value))
+            sides.append(
+                load_side(
+                    path,
+                    ruleset,
+                    aggregation=aggregation.value,
+                    min_coverage=min_coverage,
+                    strict=strict,
+                    lang=lang.value,
+                )
+            )
         except HemscoreError as err:
             report_error(err)
             failed += 1
@@ -711,7 +626,7 @@ def diff(
         raise typer.Exit(EXIT_ERROR)
     result = run_diff(sides[0], sides[1])
     write_output(
-        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        render(result, fmt.value, report_options(fmt.value, lang.value, color, output)),
         output,
         inputs=read_inputs([old, new], rules),
         force=force,
@@ -730,58 +645,6 @@ def diff(
     if fail_on_regression and reasons:
         say(f"hemscore: gate failed: regression from {old} to {new}: {'; '.join(reasons)}")
         raise typer.Exit(EXIT_GATE)
-
-
-def _snapshot(
-    path: str,
-    ruleset: Callable[[], RuleSet],
-    aggregation: Aggregation,
-    min_coverage: float,
-    strict: bool,
-    lang: str,
-) -> Snapshot:
-    """One side of a diff: a JSON assessment as written, or a profile assessed now."""
-
-    from hemscore.analysis.diffing import snapshot, snapshot_from_json
-    from hemscore.engine.assessment import assess
-    from hemscore.reading.inputs import expand
-
-    sources = list(expand([path]))
-    if len(sources) != 1:
-        raise UsageError("diff compares one file with one file", path=path)
-    src = sources[0]
-    if src.error is not None:
-        raise src.error
-    text = src.text
-    if text is None:
-        from hemscore.reading.tomlsource import decode, read_limited
-
-        raw = read_limited(path, ProfileError, "a profile or a JSON assessment")
-        text = decode(raw, path, ProfileError)
-    if _is_json(path, text):
-        from hemscore.reading.jsontext import loads
-
-        return snapshot_from_json(loads(text, src.name, ProfileError), src.name)
-    rs = ruleset()
-    profile = _read_profile(type(src)(src.name, text=text), rs)
-    return snapshot(
-        assess(
-            profile, rs, aggregation=aggregation.value, min_coverage=min_coverage, strict=strict
-        ),
-        lang,
-    )
-
-
-def _is_json(path: str, text: str) -> bool:
-    """A JSON assessment rather than a TOML profile: by extension, else by its first token
-    (``{``, or ``[`` opening a list of objects; a TOML file opens with a ``[table]`` header)."""
-    if path.endswith(".json"):
-        return True
-    if path.endswith(".toml"):
-        return False
-    import re
-
-    return re.match(r"\s*(\{|\[\s*[{\]])", text) is not None
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -813,7 +676,6 @@ with --fail-on-flag, 2 bad input or usage (fewer than four profiles, several kin
 """
 
 
-@app.command(epilog=AUDIT_EXAMPLES)
 def audit(
     profiles: Annotated[
         list[str] | None,
@@ -850,7 +712,7 @@ def audit(
     output: OutputOpt = None,
     aggregation: AggregationOpt = Aggregation.arithmetic,
     min_coverage: MinCoverageOpt = 0.5,
-    strict: StrictOpt = False,
+    strict: StrictManyOpt = False,
     lang: LangOpt = Lang.en,
     color: ColorOpt = Color.auto,
     force: ForceOpt = False,
@@ -863,15 +725,14 @@ def audit(
     from hemscore.render.reports.audit import render
 
     numpy()  # say at once, in one line, when the stats extra is missing
-    from hemscore.cli.peers import BUILTIN_PANELS, panel_path
+    from hemscore.analysis.peers import BUILTIN_PANELS, panel_path
 
     paths = [panel_path(p)[0] if p in BUILTIN_PANELS else p for p in (profiles or ["panel"])]
     ruleset = load_ruleset(rules or None)
     assessments = _assess_all(paths, ruleset, aggregation, min_coverage, strict)
     chosen = None
     if common:
-        from hemscore.analysis.common import common_note
-        from hemscore.cli.common import common_assessments
+        from hemscore.analysis.common import common_assessments, common_note
 
         assessments, _, ids = common_assessments(assessments, ruleset)
         chosen = list(ids)
@@ -886,7 +747,7 @@ def audit(
             + ", ".join(result.not_auditable)
         )
     write_output(
-        render(result, fmt.value, _options(fmt.value, lang, color, output)),
+        render(result, fmt.value, report_options(fmt.value, lang.value, color, output)),
         output,
         inputs=read_inputs(paths, rules),
         force=force,
@@ -918,15 +779,8 @@ shares table or series as one column per item, METRIC[LABEL]) with its .year, .s
 """
 
 
-@app.command(epilog=EXPORT_EXAMPLES)
 def export(
-    profiles: Annotated[
-        list[str],
-        typer.Argument(
-            help="Profile files, directories (every *.toml below), or - for stdin.",
-            show_default=False,
-        ),
-    ],
+    profiles: ProfilesArg,
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="csv or xlsx (xlsx needs --output).")
     ] = ExportFormat.csv,

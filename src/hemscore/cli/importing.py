@@ -1,7 +1,7 @@
 """``hemscore import``: outside data turned into profiles (``import table``, ``import wdi``,
 ``import panel``).
 
-Registered on the one Typer app of :mod:`hemscore.cli` only when ``import`` is asked for (or
+Loaded by the command table (:mod:`hemscore.cli.app`) only when ``import`` is asked for (or
 the full help), so other commands do not pay for it. Exit codes: 0 written, 2 bad input or
 usage, with nothing written.
 """
@@ -15,16 +15,14 @@ from typing import Annotated
 import typer
 
 from hemscore.base.errors import UsageError
-from hemscore.cli.main import QuietOpt, RulesOpt, app, say
+from hemscore.cli.console import say
+from hemscore.cli.options import ForceDirOpt, QuietOpt, RulesOpt
 
-import_app = typer.Typer(
-    name="import",
-    help="Turn outside data into profiles: a spreadsheet (import table), World Bank WDI files "
-    "(import wdi), or rebuild the reference panel shipped with hemscore (import panel).",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+#: The ``import`` group's own help.
+IMPORT_HELP = (
+    "Turn outside data into profiles: a spreadsheet (import table), World Bank WDI files "
+    "(import wdi), or rebuild the reference panel shipped with hemscore (import panel)."
 )
-app.add_typer(import_app)
 
 WDI_EXAMPLES = """
 Examples:
@@ -50,7 +48,6 @@ the options do not fit. With exit 2 nothing is written and OUTPUT is left as it 
 """
 
 
-@import_app.command("wdi", epilog=WDI_EXAMPLES)
 def import_wdi(
     paths: Annotated[
         list[Path],
@@ -101,17 +98,17 @@ def import_wdi(
             "download also holds aggregates such as WLD) instead of refusing the file.",
         ),
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing OUTPUT directory as a whole.")
-    ] = False,
+    force: ForceDirOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Import World Bank WDI indicator files as one country profile per economy."""
     from hemscore.importers.wdi import (
         Choice,
         build_profiles,
+        check_built,
         load_table,
         read_files,
+        refuse_replacing_inputs,
         render_profile,
         write_profiles,
     )
@@ -119,7 +116,7 @@ def import_wdi(
 
     if year is None and not latest:
         raise UsageError("give --year YEAR (values of that year), or --latest")
-    _refuse_replacing_inputs(output, paths)
+    refuse_replacing_inputs(output, paths)
     if output.exists() and not force:
         raise UsageError("already exists (use --force to replace it)", path=str(output))
     metrics = builtin_catalogue()
@@ -134,7 +131,7 @@ def import_wdi(
             f"no mapped indicator has {choice.describe()} in the files: nothing written"
         )
     files = {f"{code}.toml": render_profile(doc) for code, doc in docs.items()}
-    _check_written(files, output)
+    check_built(files, output)
     write_profiles(files, output, force=force)
     if not quiet:
         skipped = (
@@ -143,31 +140,6 @@ def import_wdi(
             else ""
         )
         say(f"hemscore: wrote {len(files)} profile(s) to {output} ({choice.describe()}){skipped}")
-
-
-def _refuse_replacing_inputs(output: Path, inputs: list[Path]) -> None:
-    """OUTPUT is replaced as a whole: it must not be, or hold, one of the run's inputs."""
-    out = output.resolve()
-    for p in inputs:
-        q = p.resolve()
-        if q == out or out in q.parents:
-            raise UsageError(f"would replace the input {p}: write elsewhere", path=str(output))
-
-
-def _check_written(files: dict[str, str], output: Path) -> None:
-    """Read every profile about to be written back through the real validator."""
-    from hemscore.base.errors import HemscoreError
-    from hemscore.model.catalogue import builtin_catalogue
-    from hemscore.model.profile import load_profile
-
-    for name, text in files.items():
-        try:
-            load_profile(str(output / name), builtin_catalogue(), text=text)
-        except HemscoreError as err:
-            raise HemscoreError(
-                f"the profile built does not validate ({err}); nothing written (please report this)",
-                path=str(output / name),
-            ) from None
 
 
 PANEL_EXAMPLES = """
@@ -183,7 +155,6 @@ latest values within the data window.
 """
 
 
-@import_app.command("panel", epilog=PANEL_EXAMPLES)
 def import_panel(
     output: Annotated[
         Path | None,
@@ -201,6 +172,7 @@ def import_panel(
 ) -> None:
     """Rebuild the reference panel shipped with hemscore from its WDI extract."""
     from hemscore.importers.panel import build_panel, packaged, reference_dir
+    from hemscore.importers.wdi import refuse_replacing_inputs
 
     root = reference_dir()
     if output is None and packaged():
@@ -208,7 +180,7 @@ def import_panel(
         raise UsageError("give --output: the reference panel of an installed hemscore is read-only")
     out = output if output is not None else root / "panel"
     source = data if data is not None else root / "wdi"
-    _refuse_replacing_inputs(out, [source])
+    refuse_replacing_inputs(out, [source])
     written = build_panel(source, out)
     if not quiet:
         for folder, count in written.items():
@@ -234,7 +206,7 @@ METRIC[LABEL] columns for a shares table or a series, and waiver.RULE columns;
 long, one row per value: profile, metric, value and optional year, source, note, label (rows
 whose metric is kind, year, country or description set the profile's header).
 Every profile is checked as assess checks it; every problem is reported at once as
-FILE:ROW:COLUMN: message. XLSX needs openpyxl: pip install 'hemscore[xlsx]'.
+FILE:ROW:COLUMN: message. XLSX needs openpyxl: pip install 'hemscore\\[xlsx]'.
 
 Exit codes: 0 written (or checked); 2 a problem, with nothing written.
 """
@@ -246,7 +218,6 @@ class TableLayout(str, Enum):
     long = "long"
 
 
-@import_app.command("table", epilog=TABLE_EXAMPLES)
 def import_table(
     path: Annotated[Path, typer.Argument(help="A CSV (UTF-8) or XLSX file.", show_default=False)],
     output: Annotated[
@@ -273,20 +244,18 @@ def import_table(
         typer.Option("--source", help="The source of every value that has none of its own."),
     ] = None,
     rules: RulesOpt = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing OUTPUT directory as a whole.")
-    ] = False,
+    force: ForceDirOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Import a spreadsheet (CSV or XLSX) of profile values as one TOML profile per profile."""
     from hemscore.importers.tables import file_name, import_table, read_table
-    from hemscore.importers.wdi import write_profiles
+    from hemscore.importers.wdi import refuse_replacing_inputs, write_profiles
     from hemscore.model.rules import load_ruleset
 
     if (output is None) == (not check):
         raise UsageError("give --output DIR to write the profiles, or --check to only check")
     if output is not None:
-        _refuse_replacing_inputs(output, [path])
+        refuse_replacing_inputs(output, [path])
         if output.exists() and not force:
             raise UsageError("already exists (use --force to replace it)", path=str(output))
     ruleset = load_ruleset(rules or None)

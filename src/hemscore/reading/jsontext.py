@@ -74,3 +74,13 @@ def loads(text: str, name: str, error: type[HemscoreError]) -> Any:
         raise error(f"not valid JSON: {exc} is not a JSON number", path=name) from None
     except json.JSONDecodeError as exc:
         raise error(f"not valid JSON: {exc.msg}", path=name, line=exc.lineno) from None
+
+
+def looks_like_json(path: str, text: str) -> bool:
+    """Whether a file holds JSON rather than TOML: by its extension, else by its first token
+    (``{``, or ``[`` opening a list of objects; a TOML file opens with a ``[table]`` header)."""
+    if path.endswith(".json"):
+        return True
+    if path.endswith(".toml"):
+        return False
+    return re.match(r"\s*(\{|\[\s*[{\]])", text) is not None
