@@ -1,7 +1,7 @@
 """Bad inputs: each must end in exit code 2, one clear message per problem on stderr that names
 the file (and the key or line where it can), no traceback, and nothing but valid output on
 stdout. Each case runs the real CLI, ``hemscore assess ...``: in-process through
-``hemscore.cli.run`` with stdout and stderr captured, and in a fresh process
+``hemscore.cli.app.run`` with stdout and stderr captured, and in a fresh process
 (``python -m hemscore``) where the process itself matters: standard input, devices and named
 pipes, file permissions and the traceback of ``--debug``.
 
@@ -360,7 +360,7 @@ def run_cli(args: list[str], stdin: bytes = b"") -> Run:
 def run_here(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Callable[[list[str]], Run]:
-    """``hemscore <args>`` in this process from tests/bad/, through ``hemscore.cli.run``."""
+    """``hemscore <args>`` in this process from tests/bad/, through ``hemscore.cli.app.run``."""
     from hemscore.cli.app import run
 
     monkeypatch.chdir(BAD)

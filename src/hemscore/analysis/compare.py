@@ -1,7 +1,8 @@
 """Profiles side by side: each score with its rank, the leader of each row, and optionally each
 score relative to a reference profile, banded like the EU Innovation Scoreboard.
 
-Pure: takes assessments, returns a :class:`Comparison`. Ranks are competition ranks: 1 is the
+Pure: takes assessments, returns a :class:`Comparison` (and, for the command's options, the
+reference, the common rules and the kinds check). Ranks are competition ranks: 1 is the
 best, tied scores share a rank and the next rank is skipped (1, 1, 3). A profile with no score
 on a row (no data, insufficient coverage, a rule that does not apply) gets no rank.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hemscore.engine.assessment import Assessment, RuleResult
+from hemscore.model.rules import RuleSet
 
 Level = Literal["overall", "diagnostic", "rule"]
 
@@ -191,3 +193,48 @@ def compare(
                     )
                 )
     return Comparison(items, tuple(rows), reference, ref_index)
+
+
+def mixed_kinds(assessments: Sequence[Assessment], allowed: bool) -> list[str]:
+    """The kinds of the profiles when they differ (for a note), [] when they do not; a usage
+    error when they differ and ``allowed`` (``--mixed-kinds``) is not given: profiles of
+    different kinds are scored on different rules."""
+    from hemscore.base.errors import UsageError
+
+    kinds = sorted({a.profile.kind for a in assessments})
+    if len(kinds) < 2:
+        return []
+    if not allowed:
+        raise UsageError(
+            f"the profiles are of different kinds ({', '.join(kinds)}) and are scored on "
+            "different rules; compare like with like, or add --mixed-kinds to rank them anyway"
+        )
+    return kinds
+
+
+def find_reference(assessments: Sequence[Assessment], path: str) -> Assessment | None:
+    """The assessment of the file ``path`` names (``--relative-to``), when it is compared."""
+    import os
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (
+            a != "<stdin>" and b != "-" and os.path.realpath(a) == os.path.realpath(b)
+        )
+
+    return next((a for a in assessments if same(a.profile.path, path)), None)
+
+
+def on_common_rules(
+    assessments: Sequence[Assessment], reference: Assessment | None, ruleset: RuleSet
+) -> tuple[list[Assessment], Assessment | None, tuple[str, ...]]:
+    """``compare --common``: the profiles and the reference scored on the rules every compared
+    profile has data for (a reference outside the compared set is scored on them too, but
+    does not choose them), and those rules' ids."""
+    from hemscore.analysis.common import common_assessments
+
+    separate = reference is not None and reference not in assessments
+    extra = [reference] if separate and reference is not None else []
+    again, extra, shared = common_assessments(assessments, ruleset, extra=extra)
+    if reference is not None:
+        reference = extra[0] if extra else again[list(assessments).index(reference)]
+    return again, reference, shared

@@ -78,17 +78,13 @@ DiffFormat = PlanFormat
 
 def _check_kinds(assessments: list[Assessment], mixed: bool, lang: Lang) -> None:
     """Refuse to rank profiles of different kinds together unless ``--mixed-kinds`` asks to."""
-    kinds = sorted({a.profile.kind for a in assessments})
-    if len(kinds) < 2:
-        return
-    if not mixed:
-        raise UsageError(
-            f"the profiles are of different kinds ({', '.join(kinds)}) and are scored on "
-            "different rules; compare like with like, or add --mixed-kinds to rank them anyway"
-        )
-    from hemscore.render.reports._common import label
+    from hemscore.analysis.compare import mixed_kinds
 
-    say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
+    kinds = mixed_kinds(assessments, mixed)
+    if kinds:
+        from hemscore.render.reports._common import label
+
+        say(f"hemscore: note: {label(lang.value, 'kinds_differ', kinds=', '.join(kinds))}")
 
 
 def _load_all(paths: list[str], ruleset: RuleSet) -> list[Profile]:
@@ -182,6 +178,7 @@ def compare(
 ) -> None:
     """Profiles side by side: overall and diagnostic scores with ranks (1 = best) and leaders."""
     from hemscore.analysis.compare import compare as run_compare
+    from hemscore.analysis.compare import find_reference, on_common_rules
     from hemscore.model.rules import load_ruleset
     from hemscore.render.reports.compare import render
 
@@ -205,7 +202,7 @@ def compare(
         return
     reference = None
     if relative_to is not None:
-        reference = next((a for a in assessments if _same_file(a.profile.path, relative_to)), None)
+        reference = find_reference(assessments, relative_to)
         if reference is None:
             reference = _assess_all([relative_to], ruleset, aggregation, min_coverage, strict)[0]
         if reference.score is None:
@@ -215,14 +212,7 @@ def compare(
             )
     shared = None
     if common:
-        from hemscore.analysis.common import common_assessments
-
-        separate = reference is not None and reference not in assessments
-        extra = [reference] if separate and reference is not None else []
-        was = assessments
-        assessments, extra, shared = common_assessments(assessments, ruleset, extra=extra)
-        if reference is not None:
-            reference = extra[0] if extra else assessments[was.index(reference)]
+        assessments, reference, shared = on_common_rules(assessments, reference, ruleset)
     _check_kinds(
         assessments
         + ([reference] if reference is not None and reference not in assessments else []),
@@ -645,12 +635,6 @@ def diff(
     if fail_on_regression and reasons:
         say(f"hemscore: gate failed: regression from {old} to {new}: {'; '.join(reasons)}")
         raise typer.Exit(EXIT_GATE)
-
-
-def _same_file(a: str, b: str) -> bool:
-    import os
-
-    return a == b or (a != "<stdin>" and b != "-" and os.path.realpath(a) == os.path.realpath(b))
 
 
 class AuditFormat(str, Enum):
