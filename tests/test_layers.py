@@ -106,7 +106,6 @@ def test_imports_run_only_downward() -> None:
     assert upward == []
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main loads its command groups by name")
 def test_only_registries_load_modules_by_name() -> None:
     found = []
     for name, path in modules().items():
