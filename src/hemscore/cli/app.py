@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -27,8 +26,7 @@ from hemscore.base.errors import HemscoreError
 from hemscore.cli.console import EXIT_ERROR, EXIT_OK, report_error, say
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """One command: its name, where its function is, and its examples (a text in that module)."""
 
     name: str
@@ -37,8 +35,7 @@ class Command:
     epilog: str | None = None
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """A command with subcommands (``rules show``): its help text, the function run without a
     subcommand (when it has one), and the subcommands, all in ``module``."""
 
