@@ -89,8 +89,8 @@ def panel_ranges(
 ) -> dict[str, tuple[float, float]]:
     """The plausible range the widening rule gives every number metric the shipped panel
     carries (``folders``: the panel's folders, by default both shipped ones)."""
+    from hemscore.engine.loader import load_profile
     from hemscore.importers.panel import panel_dir
-    from hemscore.model.profile import load_profile
 
     dirs = list(folders) if folders is not None else [panel_dir("2017"), panel_dir("latest")]
     profiles = [load_profile(str(f), metrics) for d in dirs for f in sorted(d.glob("*.toml"))]
