@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from hemscore.engine.assessment import assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

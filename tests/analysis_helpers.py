@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from hemscore.engine.assessment import Assessment, assess
-from hemscore.model.profile import MetricValue, Profile, load_profile
+from hemscore.engine.loader import load_profile
+from hemscore.model.profile import MetricValue, Profile
 from hemscore.model.rules import RuleSet, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from hemscore.analysis.peers import read_peers
 from hemscore.base.errors import RuleError
 from hemscore.engine.assessment import assess
 from hemscore.engine.gates import Gates
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import builtin_rules_dir, load_ruleset
 
 from .conftest import ROOT, write

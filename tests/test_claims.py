@@ -12,7 +12,7 @@ import pytest
 
 from hemscore.analysis.common import common_rule_ids, restrict
 from hemscore.engine.assessment import Assessment, assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT

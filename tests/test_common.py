@@ -10,7 +10,7 @@ import pytest
 
 from hemscore.analysis.common import common_note, common_rule_ids, restrict
 from hemscore.engine.assessment import assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 
 from .conftest import ROOT, Run, write

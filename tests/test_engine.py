@@ -6,7 +6,7 @@ import pytest
 
 from hemscore.base.errors import ProfileError, RuleError
 from hemscore.engine.assessment import assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import RuleSet, build_ruleset
 from hemscore.reading.tomlsource import read_toml
 
@@ -82,7 +82,7 @@ def ruleset(text: str = RULES) -> RuleSet:
 def profile(body: str, kind: str = "country"):  # type: ignore[no-untyped-def]
     rs = ruleset()
     text = f'[profile]\nname = "P"\nkind = "{kind}"\nyear = 2022\n{body}'
-    return load_profile("p.toml", rs.metrics, text=text), rs
+    return load_profile(text, rs.metrics, name="p.toml"), rs
 
 
 def test_weighted_mean_and_contributions() -> None:
@@ -269,7 +269,7 @@ def test_recommendations_tie_on_gain_broken_by_weight_times_shortfall() -> None:
         "[technology]\nrd_intensity_pct = 1.0\n[exports]\nfinal_goods_pct = 40\n"
         "[policy]\nadvanced_manufacturing_strategy = false\n"
     )
-    a = assess(load_profile("p.toml", rs.metrics, text=text), rs)
+    a = assess(load_profile(text, rs.metrics, name="p.toml"), rs)
     # technology, exports and policy all score 0 (T-1 and A-1 at worst, P-1 false): overall 0.
     # P-1 met: policy 100 -> +33.33; T-1 met: technology 70 -> +23.33; A-1 met: exports 70
     # -> +23.33. T-1 and A-1 tie on gain; T-1 weighs 10 x 100 = 1000 against A-1's 7.5 x 100.

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from hemscore.engine.assessment import Assessment, assess
+from hemscore.engine.loader import load_profile
 from hemscore.model.methods.scale_bands import BandScale
 from hemscore.model.methods.scale_linear import LinearScale
 from hemscore.model.methods.trend import cagr_pct, peak_pct
-from hemscore.model.profile import load_profile
 from hemscore.model.rules import RuleSet, load_ruleset
 from hemscore.model.scoring import mean
 
@@ -454,7 +454,7 @@ def test_weighted_mean() -> None:
 def _assess_text(body: str) -> Assessment:
     rs = ruleset()
     text = f'[profile]\nname = "T"\nkind = "country"\nyear = 2022\n{body}'
-    return assess(load_profile("t.toml", rs.metrics, text=text), rs)
+    return assess(load_profile(text, rs.metrics, name="t.toml"), rs)
 
 
 def test_tables_that_cannot_be_measured_are_missing_with_a_reason() -> None:
@@ -534,7 +534,7 @@ def test_a_profile_no_rule_applies_to() -> None:
     # every rule of the exact set is for countries: a firm has none
     rs = ruleset()
     text = '[profile]\nname = "F"\nkind = "firm"\nyear = 2022\n'
-    a = assess(load_profile("f.toml", rs.metrics, text=text), rs)
+    a = assess(load_profile(text, rs.metrics, name="f.toml"), rs)
     assert (a.score, a.coverage, a.grade, a.results) == (None, 0.0, "?", ())
 
 
@@ -547,7 +547,7 @@ def test_unknown_aggregation_is_refused() -> None:
 def test_a_waived_rule_keeps_the_value_it_waives() -> None:
     rs = ruleset()
     text = PROFILE.read_text(encoding="utf-8") + '\n[waivers]\nX-1 = "a reason"\n'
-    a = assess(load_profile("w.toml", rs.metrics, text=text), rs)
+    a = assess(load_profile(text, rs.metrics, name="w.toml"), rs)
     x1 = rule(a, "X-1")
     assert (x1.status, x1.score, x1.reason) == ("waived", None, "a reason")
     assert x1.input is not None and x1.input.value == 49.0
@@ -597,7 +597,7 @@ def test_rules_of_weight_1_or_less(tmp_path: Path) -> None:
         '[profile]\nname = "L"\nkind = "country"\nyear = 2022\n'
         "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 49\n"
     )
-    a = assess(load_profile("l.toml", rs.metrics, text=text), rs)
+    a = assess(load_profile(text, rs.metrics, name="l.toml"), rs)
     # technology: W-1 alone (weight 0.5) scores 35; exports: W-2 alone (weight 1) scores 31.5
     assert (diag(a, "technology").score, diag(a, "exports").score) == (35.0, 31.5)
     assert rule(a, "W-1").contribution == 35.0 and rule(a, "W-2").contribution == 31.5

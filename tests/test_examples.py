@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from hemscore.engine.loader import load_profile
 from hemscore.model.catalogue import DATA_WINDOW_YEARS, in_data_window
-from hemscore.model.profile import load_profile
 from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT

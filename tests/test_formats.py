@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hemscore.engine.assessment import Assessment, assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 from hemscore.render.formats import REGISTRY, RenderOptions, renderer, streaming
 from hemscore.render.formats.github import command, escape_data, escape_property

@@ -16,7 +16,7 @@ import pytest
 from hemscore.analysis.diffing import diff, snapshot
 from hemscore.engine.assessment import assess
 from hemscore.engine.gates import Gates
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 
 from .test_exact import PROFILE, RULES, exact, ruleset
 
@@ -175,7 +175,7 @@ def test_a_declared_severity_wins_over_the_weight(tmp_path: Path) -> None:
     (tmp_path / "sw.toml").write_text(SEVERITY_AND_WEIGHT, encoding="utf-8")
     rs = load_ruleset([tmp_path / "sw.toml"])
     text = '[profile]\nname = "S"\nkind = "country"\nyear = 2022\n[technology]\nrd_intensity_pct = 2.0\n'
-    a = assess(load_profile("s.toml", rs.metrics, text=text), rs, min_coverage=0.0)
+    a = assess(load_profile(text, rs.metrics, name="s.toml"), rs, min_coverage=0.0)
     # S-1 fails; its weight 9 would reach high, but it is declared low
     assert [r.id for r in a.failing()] == ["S-1"]
     assert Gates(fail_on="high").failures(a) == []

@@ -21,7 +21,7 @@ import html5lib
 import pytest
 
 from hemscore.engine.assessment import Assessment, assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 from hemscore.render.formats.html import shown
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT, Run

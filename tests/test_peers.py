@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hemscore.analysis.peers import place
 from hemscore.engine.assessment import assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT, Run

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from hemscore.analysis.plan import BOOLEAN_EFFORT, changed_document, make_plan
 from hemscore.engine.assessment import assess
+from hemscore.engine.loader import load_profile
 from hemscore.model.catalogue import KINDS
-from hemscore.model.profile import Profile, load_profile
+from hemscore.model.profile import Profile
 
 from .analysis_helpers import EXAMPLES, assessed, fixture, profiles, ruleset
 
@@ -249,7 +250,7 @@ def _small_plan(tmp_path: Path, rd: float, strategy: bool, target: float, how: s
         f"[technology]\nrd_intensity_pct = {rd}\n"
         f"[policy]\nadvanced_manufacturing_strategy = {str(strategy).lower()}\n"
     )
-    return make_plan(load_profile("p.toml", rs.metrics, text=text), rs, target, aggregation=how)
+    return make_plan(load_profile(text, rs.metrics, name="p.toml"), rs, target, aggregation=how)
 
 
 def _changes(plan):  # type: ignore[no-untyped-def]

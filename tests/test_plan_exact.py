@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hemscore.analysis.plan import BOOLEAN_EFFORT, make_plan
 from hemscore.base.errors import RuleError
 from hemscore.engine.assessment import assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 from hemscore.model.rules import RuleSet, build_ruleset
 from hemscore.reading.tomlsource import read_toml
 
@@ -134,7 +134,7 @@ def _profile(rs: RuleSet, values: dict[str, Any]):  # type: ignore[no-untyped-de
     text = '[profile]\nname = "P"\nkind = "country"\nyear = 2022\n' + "".join(
         f"[{s}]\n" + "\n".join(lines) + "\n" for s, lines in sections.items()
     )
-    return load_profile("p.toml", rs.metrics, text=text)
+    return load_profile(text, rs.metrics, name="p.toml")
 
 
 def _width(rs: RuleSet, metric: str) -> float:

@@ -20,11 +20,11 @@ from hemscore.analysis.plan import (
     changed_document,
     make_plan,
 )
+from hemscore.engine.loader import load_profile
 from hemscore.model.methods.bands import Bands
 from hemscore.model.methods.linear import Linear
 from hemscore.model.methods.scale_bands import BandScale
 from hemscore.model.methods.scale_linear import LinearScale
-from hemscore.model.profile import load_profile
 from hemscore.model.rules import load_ruleset
 
 from .test_exact import ruleset as exact_rules
@@ -131,7 +131,7 @@ def test_rule_score_of_a_boolean() -> None:
 def test_search_scores_no_overall_as_minus_infinity() -> None:
     rs = exact_rules()
     text = '[profile]\nname = "T"\nkind = "country"\nyear = 2022\n[technology]\nrd_intensity_pct = 2.0\n'
-    p = load_profile("t.toml", rs.metrics, text=text)
+    p = load_profile(text, rs.metrics, name="t.toml")
     search = _Search(p, rs, {"aggregation": "arithmetic", "min_coverage": 0.5, "strict": False})
     assert search.score(p.values, "technology.rd_intensity_pct", 3.0) == float("-inf")
     full = _Search(p, rs, {"aggregation": "arithmetic", "min_coverage": 0.0, "strict": False})
@@ -183,7 +183,7 @@ def _twins(tmp_path: Path, target: float):  # type: ignore[no-untyped-def]
         '[profile]\nname = "T"\nkind = "country"\nyear = 2022\n'
         "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 2.0\n"
     )
-    return make_plan(load_profile("t.toml", rs.metrics, text=text), rs, target)
+    return make_plan(load_profile(text, rs.metrics, name="t.toml"), rs, target)
 
 
 def test_of_two_equal_finishing_moves_the_first_metric_wins(tmp_path: Path) -> None:
@@ -362,7 +362,7 @@ def test_rules_that_pull_a_metric_both_ways_are_not_planned(tmp_path: Path) -> N
         "[technology]\nrd_intensity_pct = 2.0\n[exports]\nfinal_goods_pct = 49\n"
         "[policy]\nadvanced_manufacturing_strategy = true\n"
     )
-    plan = make_plan(load_profile("c.toml", rs.metrics, text=text), rs, 90, min_coverage=0.0)
+    plan = make_plan(load_profile(text, rs.metrics, name="c.toml"), rs, 90, min_coverage=0.0)
     assert [(n.rule, n.metric, n.why) for n in plan.not_planned] == [
         ("M-1", "talent.overseas_return_pct", "missing"),  # no value
         ("X-1", "exports.final_goods_pct", "conflict"),  # conflicts: metrics in name order
@@ -397,7 +397,7 @@ def test_levers_of_the_exact_profile_with_a_waiver() -> None:
 
     rs = exact_rules()
     text = PROFILE.read_text(encoding="utf-8") + '\n[waivers]\nX-1 = "a reason"\n'
-    base = assess(load_profile("w.toml", rs.metrics, text=text), rs)
+    base = assess(load_profile(text, rs.metrics, name="w.toml"), rs)
     levers, skipped = _levers(base, rs)
     # a waived rule is neither moved nor listed as not planned; the rules after it still count
     # (the metrics are percentages: kept within 0–100)
@@ -439,7 +439,7 @@ def test_plans_honour_waivers_unless_strict() -> None:
 
     rs = exact_rules()
     text = PROFILE.read_text(encoding="utf-8") + '\n[waivers]\nL-1 = "a reason"\n'
-    p = load_profile("w.toml", rs.metrics, text=text)
+    p = load_profile(text, rs.metrics, name="w.toml")
     # without L-1 technology is (175 + 250 + 131.25 + 468.75) / 17.5 = 1025 / 17.5 = 58.571…,
     # the overall (2 × 58.571… + 158) / 4 = 68.79: already past 66
     lax = make_plan(p, rs, 66)
@@ -458,6 +458,6 @@ def test_a_was_without_target_is_not_the_measured_value() -> None:
     text = PROFILE.read_text(encoding="utf-8").replace(
         "rd_intensity_pct = 2.0", "rd_intensity_pct = { value = 2.0, was = 1.5 }"
     )
-    plan = make_plan(load_profile("w.toml", rs.metrics, text=text), rs, 66)
+    plan = make_plan(load_profile(text, rs.metrics, name="w.toml"), rs, 66)
     rd = plan.profile.values["technology.rd_intensity_pct"]
     assert (rd.value, rd.is_target, rd.was) == (2.236, True, 2.0)

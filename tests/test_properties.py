@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from hemscore.base import numbers
 from hemscore.base.errors import RuleError
 from hemscore.engine.assessment import Assessment, assess, evaluate_rule
+from hemscore.engine.loader import load_profile
 from hemscore.model.catalogue import KINDS, Metric
-from hemscore.model.profile import MetricValue, Profile, load_profile
+from hemscore.model.profile import MetricValue, Profile
 from hemscore.model.rules import build_ruleset, builtin_rules_dir, load_ruleset, rule_files
 from hemscore.reading.tomlsource import TomlDocument, read_toml
 from hemscore.render.formats import RenderOptions
@@ -118,7 +119,7 @@ def profile_data(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def load(data: dict[str, Any]) -> Profile:
-    return load_profile("<generated>", METRICS, text=tomli_w.dumps(data))
+    return load_profile(tomli_w.dumps(data), METRICS, name="<generated>")
 
 
 def to_json(a: Assessment) -> str:

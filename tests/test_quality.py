@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hemscore.engine.assessment import assess
+from hemscore.engine.loader import load_profile
 from hemscore.engine.quality import check, panel_ranges, widen
 from hemscore.model.catalogue import builtin_catalogue
-from hemscore.model.profile import MetricValue, load_profile
+from hemscore.model.profile import MetricValue
 from hemscore.model.rules import load_ruleset
 
 from .conftest import EXAMPLES, ROOT, Run, write

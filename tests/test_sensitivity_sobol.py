@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from hemscore.analysis import uncertainty as unc
 from hemscore.engine.assessment import Assessment, assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 
 from .analysis_helpers import ROOT, profiles, ruleset
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from hemscore.base.errors import HemscoreError
+from hemscore.engine.loader import load_profile
 from hemscore.importers.tables import (
     Table,
     TableErrors,
@@ -26,7 +27,7 @@ from hemscore.importers.tables import (
     import_table,
     read_table,
 )
-from hemscore.model.profile import Profile, load_profile
+from hemscore.model.profile import Profile
 from hemscore.model.rules import load_ruleset
 from tests.conftest import EXAMPLES, Run
 
@@ -165,7 +166,7 @@ def test_thirty_provinces_import_assess_export_reimport(tmp_path: Path, kind: st
     assert got[4].profile.waivers == {"CL-01": "test fixture: no cluster data for a whole province"}
     # every imported text is a profile the loader reads back as the same profile
     for g in got:
-        same_profile(load_profile("x.toml", RULESET.metrics, text=g.text), g.profile)
+        same_profile(load_profile(g.text, RULESET.metrics, name="x.toml"), g.profile)
     # export, import again: the same profiles
     table = export_rows([g.profile for g in got], RULESET.metrics)
     if kind == "csv":

@@ -22,10 +22,10 @@ import pytest
 from hemscore.__main__ import main
 from hemscore.base.errors import RuleError
 from hemscore.engine.assessment import assess
+from hemscore.engine.loader import load_profile
 from hemscore.model import methods
 from hemscore.model.catalogue import Metric
 from hemscore.model.methods.base import Measure, RuleContext, Scale, Scored, ScoringMethod
-from hemscore.model.profile import load_profile
 from hemscore.model.rules import load_ruleset
 
 NAME = "toy-ratio"

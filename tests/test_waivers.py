@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hemscore.engine.assessment import assess
-from hemscore.model.profile import load_profile
+from hemscore.engine.loader import load_profile
 
 from .analysis_helpers import ruleset
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hemscore.base.errors import HemscoreError, ProfileError, ProfileErrors, did_you_mean
 from hemscore.model.catalogue import KINDS, Metric
-from hemscore.reading.tomlsource import TomlDocument, read_toml
+from hemscore.reading.tomlsource import TomlDocument
 
 if TYPE_CHECKING:
     from hemscore.model.rules import RuleSet
@@ -67,19 +67,6 @@ class Profile:
     description: str | None = None
     values: dict[str, MetricValue] = field(default_factory=dict)
     waivers: dict[str, str] = field(default_factory=dict)
-
-
-def load_profile(
-    path: str, rules: RuleSet | Mapping[str, Metric], *, text: str | None = None
-) -> Profile:
-    """Read, parse and validate one profile file (``text`` given: read nothing from disk).
-
-    ``rules`` is the rule set the profile will be assessed with (its waivers must then name
-    its rules), or only its metric catalogue (``ruleset.metrics``: :func:`assess` checks the
-    waivers).
-    """
-    doc = read_toml(path, text=text, error=ProfileError)
-    return validate_profile(doc, rules)
 
 
 def validate_profile(doc: TomlDocument, rules: RuleSet | Mapping[str, Metric]) -> Profile:

@@ -53,11 +53,6 @@ class TomlDocument:
         return LineIndex(self.text)
 
 
-def locate(text: str, key_path: list[str]) -> int | None:
-    """Best-effort line of a key path such as ``["rules", "3", "method"]`` (index after arrays)."""
-    return LineIndex(text).find(key_path)
-
-
 #: Tokens of the TOML reader behind :class:`LineIndex`.
 _SPACE = re.compile(r"[ \t]*")
 _GAP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # blank space, line breaks and comments
