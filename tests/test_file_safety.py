@@ -16,11 +16,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Run
 
 CHINA = EXAMPLES / "china-2022.toml"
 JAPAN = EXAMPLES / "japan-2022.toml"
@@ -148,8 +149,9 @@ def test_symlink_target_is_followed_to_its_regular_file(tmp_path: Path, home: Pa
     ids=lambda c: "-".join(x.strip("{}-") for x in (c[0], c[1], c[-1])),
 )
 def test_an_output_that_is_an_input_is_refused(
-    tmp_path: Path, home: Path, command: list[str]
+    tmp_path: Path, run_cli: Callable[..., Run], command: list[str]
 ) -> None:
+    # In-process: the refusal comes before anything is opened for writing.
     folder = tmp_path / "in"
     folder.mkdir()
     p = folder / "p.toml"
@@ -164,9 +166,9 @@ def test_an_output_that_is_an_input_is_refused(
     names = {"p": p, "dir": folder, "other": other, "rule": rule, "rules": rules, "link": link}
     args = [c.format(**names) for c in command]
     before = {f: f.read_bytes() for f in (p, other, rule)}
-    r = hemscore(*args, home=home)
-    assert r.returncode == 2, r.stderr
-    err = r.stderr.decode()
+    r = run_cli(*args)
+    assert r.code == 2, r.err
+    err = r.err
     assert "is also an input" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert {f: f.read_bytes() for f in before} == before
