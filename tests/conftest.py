@@ -34,6 +34,11 @@ def _home_of_our_own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HOME", str(home))
+        # The hemscore processes the tests start load compiled bytecode, as an installed
+        # package would, compiled once into a folder of this run's own (a container that sets
+        # PYTHONDONTWRITEBYTECODE would otherwise recompile every module in every process).
+        mp.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        mp.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("pycache")))
         for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
             mp.delenv(name, raising=False)
         yield
