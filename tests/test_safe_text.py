@@ -17,6 +17,8 @@ from hemscore.base.safe_text import (
     csv_cell,
     csv_quoted,
     csv_unguard,
+    html,
+    html_shown,
     json_text,
     markdown,
     markdown_entities,
@@ -136,3 +138,34 @@ def test_a_csv_cell_reads_back_and_never_starts_a_formula(s: str) -> None:
     assert not cell.startswith(("\t", "\r"))
     if _UNSAFE.sub("", s) == s.replace("\r", "").replace("\n", ""):
         assert csv_unguard(cell) == s  # no control but line ends: the guards come off again
+
+
+#: Text for an HTML page: any code point (surrogates and noncharacters too), with markup,
+#: controls and the ``::`` of a workflow command made likely.
+HTML_TEXT = st.lists(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(
+            ["\ud800", "\udfff", "\ufdd0", "\ufffe", "\U0001fffe", "\U0010ffff", ":", " "]
+        ),
+        st.sampled_from(list("\x00\x1b\x9b\x7f\r\n\t\u2028\u202e\ufeff<>&\"'")),
+    ),
+    max_size=40,
+).map("".join)  # text() leaves surrogates and noncharacters out, whatever its alphabet
+
+
+@settings(max_examples=500)
+@given(HTML_TEXT)
+def test_html_is_what_a_reader_sees_with_markup_escaped(s: str) -> None:
+    # html() returns text that needs nothing as it is; whatever it returns must equal the
+    # full treatment: what a reader sees (html_shown), then the five markup characters.
+    full = (
+        html_shown(s)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+    assert html(s) == full
+    assert not set(html(s)) & set("<>\"'\x00\x1b\u202e\ud800\ufffe\U0001fffe\U0010ffff")

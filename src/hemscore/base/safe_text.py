@@ -43,18 +43,38 @@ from functools import cache
 #: controls, bidirectional embeddings, overrides and isolates, line and paragraph separators,
 #: and the byte-order mark.
 UNSAFE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
-_UNSAFE = re.compile(f"[{UNSAFE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_SPACES = re.compile("\r\n|[\t\n\r]")
-_COMMAND = re.compile(f"(?:^|(?<=[\\s{UNSAFE}]))::")
-#: Characters XML 1.0 cannot carry at all.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-#: What CommonMark reads as markup inside a line: HTML tags and autolinks (``<``), an entity
-#: (``&`` before ``name;`` or ``#123;``), links and images (``[``), emphasis, code spans,
-#: strikethrough, table pipes, and the backslash itself. ``!`` and ``#`` need no escape
-#: mid-line once ``[`` is escaped.
-_MD_PUNCT = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
-_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+# The patterns are compiled the first time a run uses them: a run pays only for the ones its
+# output needs (a JSON report, for one, never escapes Markdown or workflow commands).
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(f"[{UNSAFE}]")
+
+
+@cache
+def _spaces() -> re.Pattern[str]:
+    return re.compile("\r\n|[\t\n\r]")
+
+
+@cache
+def _command() -> re.Pattern[str]:
+    return re.compile(f"(?:^|(?<=[\\s{UNSAFE}]))::")
+
+
+@cache
+def _md_punct() -> re.Pattern[str]:
+    """What CommonMark reads as markup inside a line: HTML tags and autolinks (``<``), an
+    entity (``&`` before ``name;`` or ``#123;``), links and images (``[``), emphasis, code
+    spans, strikethrough, table pipes, and the backslash itself. ``!`` and ``#`` need no escape
+    mid-line once ``[`` is escaped."""
+    return re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+
+
+@cache
+def _json_raw() -> re.Pattern[str]:
+    return re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _escape(ch: str) -> str:
@@ -67,7 +87,7 @@ def _escape(ch: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     """Whether ``text`` holds a character :func:`terminal` or :func:`one_line` would change."""
-    return _UNSAFE.search(text) is not None
+    return _unsafe().search(text) is not None
 
 
 def terminal(text: object) -> str:
@@ -79,33 +99,33 @@ def terminal(text: object) -> str:
     """
     s = str(text)
     if "::" in s:
-        s = _COMMAND.sub(r"\\::", s)
-    if _UNSAFE.search(s) is None:
+        s = _command().sub(r"\\::", s)
+    if _unsafe().search(s) is None:
         return s
-    s = _SPACES.sub(" ", s)
-    return _UNSAFE.sub(lambda m: _escape(m.group()), s)
+    s = _spaces().sub(" ", s)
+    return _unsafe().sub(lambda m: _escape(m.group()), s)
 
 
 def terminal_lines(text: str) -> str:
     """Laid-out terminal text: like :func:`terminal`, but LF (a line break the layout made) is
     kept; every other control is shown as an escape."""
-    if _UNSAFE.search(text) is None:
+    if _unsafe().search(text) is None:
         return text
-    return _UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else _escape(m.group()), text)
+    return _unsafe().sub(lambda m: m.group() if m.group() == "\n" else _escape(m.group()), text)
 
 
 def one_line(text: object) -> str:
     """``text`` as one line of a message: every control (LF, CR and tab too) as an escape."""
     s = str(text)
-    if _UNSAFE.search(s) is None:
+    if _unsafe().search(s) is None:
         return s
-    return _UNSAFE.sub(lambda m: _escape(m.group()), s)
+    return _unsafe().sub(lambda m: _escape(m.group()), s)
 
 
 def markdown(text: object) -> str:
     """``text`` inside a Markdown line (table cell, heading, list item): no markup, one line."""
     s = terminal(text)
-    return _MD_PUNCT.sub(lambda m: "\\" + m.group(), s)
+    return _md_punct().sub(lambda m: "\\" + m.group(), s)
 
 
 _MD_ENTITIES = str.maketrans(
@@ -151,9 +171,9 @@ def xml_chars(text: object) -> str:
     which XML carries, are kept.
     """
     s = str(text)
-    if _UNSAFE.search(s) is None:
+    if _unsafe().search(s) is None:
         return s
-    return _UNSAFE.sub(lambda m: m.group() if m.group() in "\n\t" else _escape(m.group()), s)
+    return _unsafe().sub(lambda m: m.group() if m.group() in "\n\t" else _escape(m.group()), s)
 
 
 def json_text(encoded: str) -> str:
@@ -163,16 +183,16 @@ def json_text(encoded: str) -> str:
     raw but a terminal may act on them. Such characters can only stand inside JSON strings, so
     replacing them by their escapes leaves the decoded data unchanged.
     """
-    if _JSON_RAW.search(encoded) is None:
+    if _json_raw().search(encoded) is None:
         return encoded
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+    return _json_raw().sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
 
 
 def csv_text(text: str) -> str:
     """A CSV cell's text: CR and LF kept (the cell is quoted), other controls as escapes."""
-    if _UNSAFE.search(text) is None:
+    if _unsafe().search(text) is None:
         return text
-    return _UNSAFE.sub(lambda m: m.group() if m.group() in "\r\n" else _escape(m.group()), text)
+    return _unsafe().sub(lambda m: m.group() if m.group() in "\r\n" else _escape(m.group()), text)
 
 
 def needs_csv_quotes(text: str) -> bool:
@@ -216,14 +236,24 @@ def csv_unguard(text: str) -> str:
     return text
 
 
+_ASTRAL_NONCHARS = "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+)
+_NONCHARS = f"\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{_ASTRAL_NONCHARS}"
+
+
 @cache
 def _nonchar() -> re.Pattern[str]:
     """Code points an HTML document must not hold that :func:`xml_chars` leaves as they are:
     lone surrogates and the noncharacters (compiled when an HTML report first needs it)."""
-    astral = "".join(
-        f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
-    )
-    return re.compile(f"[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{astral}]")
+    return re.compile(f"[{_NONCHARS}]")
+
+
+@cache
+def _html_special() -> re.Pattern[str]:
+    """Every character :func:`html` changes: markup, controls, invisible marks, surrogates and
+    noncharacters. Text without one (and without ``::``) is written as it is."""
+    return re.compile(f"[&<>\"'{UNSAFE}{_NONCHARS}]")
 
 
 def _code(m: re.Match[str]) -> str:
@@ -242,8 +272,11 @@ def html_shown(text: object) -> str:
 def html(text: object) -> str:
     """``text`` as HTML text or a quoted attribute value: :func:`html_shown`, then ``<>&"'``
     escaped (as ``html.escape`` with ``quote=True``)."""
+    s = str(text)
+    if "::" not in s and _html_special().search(s) is None:
+        return s  # most text of a report (numbers, ids, titles) has nothing to escape
     return (
-        html_shown(text)
+        html_shown(s)
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

@@ -32,7 +32,8 @@ def dumps(obj: Any) -> str:
 #: Deepest nesting of arrays and objects read. An assessment nests 7 levels (its rules'
 #: scoring parameters); Python's parser would stop near 1,000 with a RecursionError.
 MAX_DEPTH = 20
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+#: A JSON string or a bracket (compiled by re's cache when a deep-looking text is read).
+_STRUCTURE = r'"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
 def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
@@ -40,7 +41,7 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     if text.count("[") + text.count("{") <= limit:
         return False
     depth = 0
-    for m in _STRUCTURE.finditer(text):
+    for m in re.finditer(_STRUCTURE, text):
         c = m.group()
         if c in "[{":
             depth += 1

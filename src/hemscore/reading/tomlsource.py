@@ -31,7 +31,8 @@ MAX_FILE_BYTES = 1_000_000
 MAX_KEY_DEPTH = 100
 #: Key paths are indexed to this depth for messages; deeper keys match a shallower line.
 _INDEX_DEPTH = 8
-_DOTTED_RUN = re.compile(r"""(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)+""")
+#: A run of dotted key parts (compiled by re's cache when a line has enough dots to need it).
+_DOTTED_RUN = r"""(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)+"""
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ def _too_deep(text: str) -> int | None:
         return None
     for number, raw in enumerate(text.splitlines(), start=1):
         if raw.count(".") >= MAX_KEY_DEPTH and any(
-            run.group().count(".") >= MAX_KEY_DEPTH for run in _DOTTED_RUN.finditer(raw)
+            run.group().count(".") >= MAX_KEY_DEPTH for run in re.finditer(_DOTTED_RUN, raw)
         ):
             return number
     return None

@@ -43,7 +43,15 @@ def clip(text: str, units: int = 40) -> str:
 
 def word(lang: str, key: str, **fmt: object) -> str:
     """The HTML pages' text ``html.<key>``, else the common text ``key`` (the catalogue's)."""
-    return first(lang, ("html." + key, key), **fmt)
+    if fmt:
+        return first(lang, ("html." + key, key), **fmt)
+    return _word(lang, key)
+
+
+@cache
+def _word(lang: str, key: str) -> str:
+    # A report asks for the same few words once per profile: looked up once per run.
+    return first(lang, ("html." + key, key))
 
 
 # --- the page ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
@@ -47,7 +48,13 @@ say = page.word
 
 def paper(sections: Sequence[str], lang: str) -> str:
     """Paper sections under a "Paper" heading: ``§1.2, §3.2`` (``引言``/``intro`` for the intro)."""
-    return messages.paper(list(sections), lang, short=True)
+    return _paper(tuple(sections), lang)
+
+
+@cache
+def _paper(sections: tuple[str, ...], lang: str) -> str:
+    # The same rules' sections, once per profile: written once per run.
+    return messages.paper(sections, lang, short=True)
 
 
 def _reason(r: RuleResult, lang: str) -> str:
