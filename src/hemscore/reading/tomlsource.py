@@ -57,7 +57,7 @@ class TomlDocument:
 #: Tokens of the TOML reader behind :class:`LineIndex`.
 _SPACE = re.compile(r"[ \t]*")
 _GAP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # blank space, line breaks and comments
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*")  # a bare key part and the blanks after it
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
 _ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""(?:"{1,2}(?!"))?', re.DOTALL)
@@ -103,7 +103,6 @@ class LineIndex:
                 is_array = text.startswith("[[", pos)
                 pos = _SPACE.match(text, pos + (2 if is_array else 1)).end()  # type: ignore[union-attr]
                 names, pos = self._key(pos)
-                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
                 if not text.startswith("]]" if is_array else "]", pos):
                     raise ValueError("header")
                 pos += 2 if is_array else 1
@@ -113,7 +112,6 @@ class LineIndex:
             names, pos = self._key(pos)
             full = (*table, *names)
             self._add(full, self._line(start))
-            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
             if text[pos] != "=":
                 raise ValueError("key")
             pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
@@ -134,33 +132,33 @@ class LineIndex:
         return tuple(path)
 
     def _key(self, pos: int) -> tuple[list[str], int]:
-        """A dotted key at ``pos``: its parts (quoted parts decoded) and the position after."""
+        """A dotted key at ``pos``: its parts (quoted parts decoded) and the position after it
+        and the blanks that follow."""
         text = self._text
         parts: list[str] = []
         while True:
             bare = _BARE_KEY.match(text, pos)
             if bare:
-                parts.append(bare.group())
-                pos = bare.end()
-            elif text[pos] == '"':
-                m = _BASIC.match(text, pos)
-                if m is None:
-                    raise ValueError("key")
-                parts.append(toml_parser.loads("k = " + m.group())["k"])
-                pos = m.end()
-            elif text[pos] == "'":
-                m = _LITERAL.match(text, pos)
-                if m is None:
-                    raise ValueError("key")
-                parts.append(m.group()[1:-1])
-                pos = m.end()
+                parts.append(bare.group(1))
+                after = bare.end()
             else:
-                raise ValueError("key")
-            after = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == '"':
+                    m = _BASIC.match(text, pos)
+                    if m is None:
+                        raise ValueError("key")
+                    parts.append(toml_parser.loads("k = " + m.group())["k"])
+                elif text[pos] == "'":
+                    m = _LITERAL.match(text, pos)
+                    if m is None:
+                        raise ValueError("key")
+                    parts.append(m.group()[1:-1])
+                else:
+                    raise ValueError("key")
+                after = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
             if after < len(text) and text[after] == ".":
                 pos = _SPACE.match(text, after + 1).end()  # type: ignore[union-attr]
                 continue
-            return parts, pos
+            return parts, after
 
     def _value(self, pos: int, path: tuple[str, ...]) -> int:
         """Skip the value at ``pos``, noting the keys inside it; the position after it."""
@@ -190,7 +188,6 @@ class LineIndex:
                 inner = (*path, *names)
                 for n in range(len(names)):
                     self._set.setdefault((*path, *names[: n + 1]), self._line(start))
-                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
                 if text[pos] != "=":
                     raise ValueError("inline table")
                 pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
