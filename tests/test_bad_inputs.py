@@ -2,8 +2,10 @@
 the file (and the key or line where it can), no traceback, and nothing but valid output on
 stdout. Each case runs the real CLI, ``hemscore assess ...``: in-process through
 ``hemscore.cli.app.run`` with stdout and stderr captured, and in a fresh process
-(``python -m hemscore``) where the process itself matters: standard input, devices and named
-pipes, file permissions and the traceback of ``--debug``.
+(``python -m hemscore``) where the process itself matters: standard input, devices, file
+permissions and the traceback of ``--debug``. A named pipe that a run must refuse without opening
+is a case of the run: in-process, with a watchdog that turns a run blocked on the pipe into a
+failure rather than a hang.
 
 The corpus is ``tests/bad/`` (see its README): ``profiles/`` holds bad profiles and odd files,
 ``rules/`` a folder (or a single file) per bad rule set. A case's expected messages sit in the
@@ -20,8 +22,10 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,7 +273,7 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("named-pipe-in-directory", process=True)
+@generated("named-pipe-in-directory")
 def _(tmp: Path) -> Case:
     # reading a named pipe waits for a writer: a directory walk must refuse it, not hang
     d = tmp / "profiles"
@@ -282,7 +286,7 @@ def _(tmp: Path) -> Case:
     )
 
 
-@generated("named-pipe-in-rules", process=True)
+@generated("named-pipe-in-rules")
 def _(tmp: Path) -> Case:
     d = tmp / "rules"
     d.mkdir()
@@ -376,6 +380,37 @@ def run_here(
     return go
 
 
+@contextmanager
+def unblocked(folder: Path, after: float = 60) -> Iterator[list[Path]]:
+    """Guard an in-process run that must not open a named pipe under ``folder``: if the run is
+    still going after ``after`` seconds, each such pipe that a reader waits on is opened for
+    writing and closed, so the read ends instead of hanging the suite. Yields the pipes it had
+    to open: none, unless the run waited on one."""
+    done = threading.Event()
+    opened: list[Path] = []
+
+    def watch() -> None:
+        if done.wait(after):
+            return
+        for path in folder.rglob("*"):
+            if not stat.S_ISFIFO(path.lstat().st_mode):
+                continue
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader on it
+                continue
+            os.close(fd)
+            opened.append(path)
+
+    watchdog = threading.Thread(target=watch, daemon=True)
+    watchdog.start()
+    try:
+        yield opened
+    finally:
+        done.set()
+        watchdog.join()
+
+
 def check_stdout(fmt: str, out: str) -> None:
     """Nothing, or output that parses: one JSON document, or one JSON object per line."""
     if not out:
@@ -409,7 +444,9 @@ def test_bad_input(
     if name in IN_A_PROCESS:
         code, out, err = run_cli(args, case.stdin)
     else:
-        code, out, err = run_here(args)
+        with unblocked(tmp_path) as opened:
+            code, out, err = run_here(args)
+        assert opened == [], "the run opened a named pipe and waited on it"
     assert "Traceback" not in out + err, err
     assert code == 2, err
     lines = err.splitlines()

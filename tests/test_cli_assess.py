@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hemscore.model.catalogue import KINDS, Metric, builtin_catalogue
 
-from .conftest import write
+from .conftest import Run, write
 
 MINIMAL = """[profile]
 name = "Test Region"
@@ -147,21 +146,19 @@ def test_fail_on_severity(tmp_path: Path, run_cli) -> None:  # type: ignore[no-u
         (MINIMAL.replace("2.1,", "250,"), "technology.rd_intensity_pct.value: must be at most 100"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, text: str | None, fragment: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, text: str | None, fragment: str, run_cli: Callable[..., Run]
+) -> None:
+    # In-process: the message and the exit code come from the run, not from the process.
     path = tmp_path / "bad.toml"
     if text is not None:
         path.write_text(text, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "hemscore", "assess", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
+    r = run_cli("assess", path)
+    assert r.code == 2
+    assert r.out == ""
+    assert "Traceback" not in r.err
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1, r.err
     assert lines[0].startswith(f"hemscore: error: {path}")
     assert fragment in lines[0]
 

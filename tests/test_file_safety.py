@@ -1,8 +1,11 @@
 """No run may damage a file or lose its exit code (outputs, signals, streams, names, the cache).
 
-Every case runs hemscore in a process of its own, as a user or a CI job would, with ``HOME`` set
-to a folder of the test's own. Device nodes and named pipes are made inside the test's temporary
-folder; the machine's ``/dev`` is never written to.
+A case whose behaviour belongs to the process (devices and named pipes it opens, signals, closed
+or early-closed streams, a terminal, what start-up leaves under ``HOME``) runs hemscore in a
+process of its own, as a user or a CI job would, with ``HOME`` set to a folder of the test's own.
+A case that only the run decides (which file is written, refused or named how) runs in-process
+through the CLI's ``run`` (the ``run_cli`` fixture). Device nodes and named pipes are made inside
+the test's temporary folder; the machine's ``/dev`` is never written to.
 """
 
 from __future__ import annotations
@@ -118,13 +121,15 @@ def test_fifo_target_with_a_reader_gets_the_report(
     assert leftovers(tmp_path) == []
 
 
-def test_symlink_target_is_followed_to_its_regular_file(tmp_path: Path, home: Path) -> None:
+def test_symlink_target_is_followed_to_its_regular_file(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     real = tmp_path / "real.json"
     real.write_text("old\n", encoding="utf-8")
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    r = hemscore("assess", CHINA, "--format", "json", "-o", link, home=home)
-    assert r.returncode == 0, r.stderr
+    r = run_cli("assess", CHINA, "--format", "json", "-o", link)
+    assert r.code == 0, r.err
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert real.read_text(encoding="utf-8").startswith("{")
 
@@ -221,16 +226,18 @@ def test_signal_removes_the_temporary_file(
 # -- 4. a read-only target is refused without --force -------------------------------------------
 
 
-def test_read_only_target_is_refused_unless_forced(tmp_path: Path, home: Path) -> None:
+def test_read_only_target_is_refused_unless_forced(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     target = tmp_path / "report.json"
     target.write_text("keep\n", encoding="utf-8")
     target.chmod(0o444)
-    r = hemscore("assess", CHINA, "--format", "json", "-o", target, home=home)
-    assert r.returncode == 2
-    assert "read-only" in r.stderr.decode() and "--force" in r.stderr.decode()
+    r = run_cli("assess", CHINA, "--format", "json", "-o", target)
+    assert r.code == 2
+    assert "read-only" in r.err and "--force" in r.err
     assert target.read_text(encoding="utf-8") == "keep\n"
-    r = hemscore("assess", CHINA, "--format", "json", "-o", target, "--force", home=home)
-    assert r.returncode == 0, r.stderr
+    r = run_cli("assess", CHINA, "--format", "json", "-o", target, "--force")
+    assert r.code == 0, r.err
     assert target.read_text(encoding="utf-8").startswith("{")
     assert stat.S_IMODE(target.stat().st_mode) == 0o444
     assert leftovers(tmp_path) == []
@@ -325,16 +332,18 @@ def test_reader_that_stops_early_is_not_a_failure(home: Path, args: list[str]) -
 # -- 10. file names that are not UTF-8 ----------------------------------------------------------
 
 
-def test_non_utf8_file_name_is_escaped_and_the_batch_goes_on(tmp_path: Path, home: Path) -> None:
+def test_non_utf8_file_name_is_escaped_and_the_batch_goes_on(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
     shutil.copy(CHINA, folder / "a.toml")
     bad = os.path.join(os.fsencode(folder), b"b-\xff.toml")
     shutil.copy(os.fsencode(JAPAN), bad)
     (folder / "c.toml").write_text("[profile\n", encoding="utf-8")  # a bad profile after it
-    r = hemscore("assess", folder, "--format", "jsonl", home=home)
-    out, err = r.stdout.decode(), r.stderr.decode()
-    assert r.returncode == 2, err  # c.toml is bad; the two good profiles are still assessed
+    r = run_cli("assess", folder, "--format", "jsonl")
+    out, err = r.out, r.err
+    assert r.code == 2, err  # c.toml is bad; the two good profiles are still assessed
     assert "Traceback" not in err and "internal error" not in err
     lines = out.splitlines()
     assert len(lines) == 2

@@ -1,5 +1,8 @@
 """hemscore in pipelines: many inputs, stdin, streaming, atomic --output, gates, exit codes,
-progress and quiet. The done-when checks of issue 4 are here, run as a new user would."""
+progress and quiet. The done-when checks of issue 4 are here, run as a new user would: in a
+fresh process where the process matters (standard input, pipes, a terminal, shell completion),
+in-process through the CLI's ``run`` (the ``run_cli`` fixture) for what the run alone decides
+(exit codes, messages, the --output file, colour from the options and the environment)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,12 @@ import sys
 import threading
 import tracemalloc
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT, write
+from .conftest import EXAMPLES, ROOT, Run, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 REGION = FIXTURES / "region.toml"
@@ -48,15 +52,18 @@ def hemscore(
 # --- done when -------------------------------------------------------------------------------
 
 
-def test_jsonl_of_a_directory_has_one_line_per_profile() -> None:
+def test_jsonl_of_a_directory_has_one_line_per_profile(
+    run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`hemscore assess examples/ --format jsonl | wc -l` equals the number of examples."""
     folder = EXAMPLES if any(EXAMPLES.glob("*.toml")) else FIXTURES
     expected = len(examples()) if folder == EXAMPLES else 2
     if folder == FIXTURES:
         pytest.skip("no examples/ yet")
-    r = hemscore("assess", "examples/", "--format", "jsonl")
-    assert r.returncode in (0, 1), r.stderr
-    lines = r.stdout.splitlines()
+    monkeypatch.chdir(ROOT)
+    r = run_cli("assess", "examples/", "--format", "jsonl")
+    assert r.code in (0, 1), r.err
+    lines = r.out.splitlines()
     assert len(lines) == expected
     assert [json.loads(line)["profile"]["path"] for line in lines] == [
         f"examples/{p.name}" for p in examples()
@@ -74,35 +81,37 @@ def test_stdin_profile_gives_json() -> None:
     assert data["schema_version"] == "1.0"
 
 
-def test_failed_run_leaves_existing_output_unchanged(tmp_path: Path) -> None:
+def test_failed_run_leaves_existing_output_unchanged(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     report = tmp_path / "report.json"
     report.write_text('{"old": true}\n', encoding="utf-8")
-    r = hemscore("assess", str(REGION), str(BAD), "--format", "json", "--output", str(report))
-    assert r.returncode == 2
+    r = run_cli("assess", REGION, BAD, "--format", "json", "--output", report)
+    assert r.code == 2
     assert report.read_text(encoding="utf-8") == '{"old": true}\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temp file left
-    assert "report.json not written" in r.stderr
-    assert r.stdout == ""
+    assert "report.json not written" in r.err
+    assert r.out == ""
 
 
-def test_successful_run_replaces_output_atomically(tmp_path: Path) -> None:
+def test_successful_run_replaces_output_atomically(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     report = tmp_path / "report.json"
     report.write_text("old\n", encoding="utf-8")
     report.chmod(0o640)
-    r = hemscore("assess", str(REGION), "--format", "json", "-o", str(report))
-    assert r.returncode == 0, r.stderr
+    r = run_cli("assess", REGION, "--format", "json", "-o", report)
+    assert r.code == 0, r.err
     assert json.loads(report.read_text(encoding="utf-8"))["profile"]["kind"] == "region"
     assert report.stat().st_mode & 0o777 == 0o640  # the file keeps its mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
-    assert r.stdout == ""
+    assert r.out == ""
 
 
-def test_gate_failure_still_writes_the_report(tmp_path: Path) -> None:
+def test_gate_failure_still_writes_the_report(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     report = tmp_path / "report.xml"
-    r = hemscore(
-        "assess", str(REGION), "--format", "junit", "--fail-under", "90", "-o", str(report)
-    )
-    assert r.returncode == 1
+    r = run_cli("assess", REGION, "--format", "junit", "--fail-under", "90", "-o", report)
+    assert r.code == 1
     assert report.read_text(encoding="utf-8").startswith("<?xml")
 
 
@@ -357,20 +366,25 @@ def test_progress_bar_on_a_terminal_stderr_leaves_stdout_clean(tmp_path: Path) -
         ({}, False),
     ],
 )
-def test_colour_follows_no_color_and_force_color(env: dict[str, str], colour: bool) -> None:
-    base = {k: "" for k in ("NO_COLOR", "FORCE_COLOR")}
-    r = hemscore("assess", str(FIRM), env={**base, **env})
-    assert ("\x1b[" in r.stdout) is colour
+def test_colour_follows_no_color_and_force_color(
+    env: dict[str, str], colour: bool, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In-process: the run reads NO_COLOR and FORCE_COLOR when it decides, and its stdout (here
+    # captured) is not a terminal, as a pipe to another process is not.
+    for name, value in {"NO_COLOR": "", "FORCE_COLOR": "", **env}.items():
+        monkeypatch.setenv(name, value)
+    r = run_cli("assess", FIRM)
+    assert ("\x1b[" in r.out) is colour
 
 
-def test_color_option_overrides_the_environment() -> None:
-    assert (
-        "\x1b[" in hemscore("assess", str(FIRM), "--color", "always", env={"NO_COLOR": "1"}).stdout
-    )
-    assert (
-        "\x1b["
-        not in hemscore("assess", str(FIRM), "--color", "never", env={"FORCE_COLOR": "1"}).stdout
-    )
+def test_color_option_overrides_the_environment(
+    run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" in run_cli("assess", FIRM, "--color", "always").out
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" not in run_cli("assess", FIRM, "--color", "never").out
 
 
 def test_shell_completion_is_available() -> None:
