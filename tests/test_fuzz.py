@@ -4,7 +4,8 @@ Example profiles are mutated (bytes flipped, lines deleted, duplicated or swappe
 tokens spliced in, the file cut short) and random bytes and token soup are added. Each input
 goes through what ``hemscore assess`` does with one input, in-process; the only outcomes
 allowed are an assessment (exit 0 or 1) or a HemscoreError (exit 2, one message naming the
-input). A handful also go through the real CLI. Fixed seed: a failure reproduces, and the
+input). A handful also go through the real CLI: a folder of them in-process through its
+``run``, standard input in a process of its own. Fixed seed: a failure reproduces, and the
 failing input is written out for a bad-input case.
 """
 
@@ -15,6 +16,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,8 @@ from hemscore.model.rules import load_ruleset
 from hemscore.reading.tomlsource import decode, read_toml
 from hemscore.render.formats import RenderOptions
 from hemscore.render.formats import json as json_format
+
+from .conftest import Run
 
 ROOT = Path(__file__).parent.parent
 SEED = 20_260_601
@@ -150,7 +154,9 @@ def test_fuzz_loader_and_engine(tmp_path: Path) -> None:
     assert outcomes[0] > 50 and outcomes[2] > 50, outcomes
 
 
-def test_fuzz_through_the_cli(tmp_path: Path) -> None:
+def test_fuzz_through_the_cli(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(SEED + 1)
     base = seeds()
     folder = tmp_path / "mutants"
@@ -158,23 +164,28 @@ def test_fuzz_through_the_cli(tmp_path: Path) -> None:
     for i in range(20):
         (folder / f"m{i:02d}.toml").write_bytes(mutate(rng.choice(base), rng))
     env = {**os.environ, "NO_COLOR": "1"}
+    monkeypatch.setenv("NO_COLOR", "1")
     runs = [
-        (["assess", str(folder), "--format", "json", "--quiet"], b""),
-        (["assess", str(folder), "--format", "jsonl", "--quiet"], b""),
+        (["assess", str(folder), "--format", "json", "--quiet"], None),
+        (["assess", str(folder), "--format", "jsonl", "--quiet"], None),
         (["assess", "-", "--format", "json"], mutate(rng.choice(base), rng)),
         (["assess", "-", "--format", "json"], bytes(rng.randrange(256) for _ in range(500))),
     ]
     for args, stdin in runs:
-        done = subprocess.run(
-            [sys.executable, "-m", "hemscore", *args],
-            input=stdin,
-            capture_output=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
-        out, err = done.stdout.decode(), done.stderr.decode()
-        assert done.returncode in (0, 1, 2), err
+        if stdin is None:  # files only: in-process, through the CLI's run()
+            r = run_cli(*args)
+            code, out, err = r.code, r.out, r.err
+        else:  # standard input: a process of its own
+            done = subprocess.run(
+                [sys.executable, "-m", "hemscore", *args],
+                input=stdin,
+                capture_output=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+            code, out, err = done.returncode, done.stdout.decode(), done.stderr.decode()
+        assert code in (0, 1, 2), err
         assert "Traceback" not in out + err and "internal error" not in err, err
         assert all(line.startswith("hemscore: ") for line in err.splitlines()), err
         if out and "jsonl" in args:
