@@ -9,6 +9,7 @@ registries make (``importlib.import_module`` may appear only in a registry).
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import subprocess
 import sys
@@ -59,13 +60,19 @@ def rank(module: str) -> int:
     return LAYERS.index(layer_of(module))
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """The syntax tree of a source file (parsed once: several tests walk it)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports(
     path: Path, known: dict[str, Path], *, typing_only: bool = True
 ) -> Iterator[tuple[int, str, bool]]:
     """(line, module imported, whether the import is dynamic) for every hemscore import;
     ``typing_only=False`` leaves out those under ``if TYPE_CHECKING:``, which never run."""
     me = module_name(path)
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     skip: set[int] = set()
     if not typing_only:
         for node in ast.walk(tree):
@@ -109,7 +116,7 @@ def test_imports_run_only_downward() -> None:
 def test_only_registries_load_modules_by_name() -> None:
     found = []
     for name, path in modules().items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Call):
                 f = node.func
                 called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
