@@ -9,9 +9,15 @@ keys, units such as HHI), never English data.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import re
 from pathlib import Path
+
+import pytest
+
+from hemscore.__main__ import main
 
 from .analysis_helpers import fixture
 
@@ -71,7 +77,25 @@ def _english(text: str) -> list[str]:
     return sorted({w for w in words if w in ENGLISH})
 
 
-def _outputs(run_cli, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _run(args: list[str | Path]) -> tuple[int, str, str]:
+    """``hemscore ARGS`` in-process, as the ``run_cli`` fixture runs it: (exit code, stdout,
+    stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every Chinese report and template surface, at 200 columns: drawn once for the checks
+    below, which read the same texts."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "200")
+        return _outputs(tmp_path_factory.mktemp("zh"))
+
+
+def _outputs(tmp_path: Path) -> dict[str, str]:
     old, new = _zh_profiles(tmp_path)
     commands = {
         f"assess {fmt}": ["assess", new, "--format", fmt]
@@ -94,22 +118,20 @@ def _outputs(run_cli, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-unty
     }
     out = {}
     for name, args in commands.items():
-        r = run_cli(*args, "--lang", "zh")
-        assert r.code in (0, 1), (name, r.err)
-        out[name] = r.out
+        code, stdout, stderr = _run([*args, "--lang", "zh"])
+        assert code in (0, 1), (name, stderr)
+        out[name] = stdout
     return out
 
 
-def test_zh_outputs_have_no_english_interface_words(run_cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("COLUMNS", "200")
-    found = {name: w for name, text in _outputs(run_cli, tmp_path).items() if (w := _english(text))}
+def test_zh_outputs_have_no_english_interface_words(outputs: dict[str, str]) -> None:
+    found = {name: w for name, text in outputs.items() if (w := _english(text))}
     assert found == {}
 
 
-def test_zh_sentences_use_full_width_punctuation(run_cli, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("COLUMNS", "200")
+def test_zh_sentences_use_full_width_punctuation(outputs: dict[str, str]) -> None:
     found = {}
-    for name, text in _outputs(run_cli, tmp_path).items():
+    for name, text in outputs.items():
         hits = [
             m.group(0) for line in _visible(text).splitlines() for m in ASCII_PUNCT.finditer(line)
         ]
