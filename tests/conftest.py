@@ -42,6 +42,11 @@ def _home_of_our_own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         mp.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("pycache")))
         for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
             mp.delenv(name, raising=False)
+        # Reports are drawn at the width hemscore takes when COLUMNS is unset and stdout is not
+        # a terminal (100), whatever the runner sets (pytest-xdist's workers set 80); a test
+        # about width sets COLUMNS itself.
+        mp.delenv("COLUMNS", raising=False)
+        mp.delenv("LINES", raising=False)
         yield
 
 
@@ -67,6 +72,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 # --- browser tests: their pages are visited in a process of their own, meanwhile ------------
+# With pytest-xdist's two workers (the default, see pyproject.toml) each worker starts one and
+# visits every page, and the browser tests are shared out between the two.
 
 _PREFETCH = pytest.StashKey[Prefetch | None]()
 

@@ -64,10 +64,17 @@ ELEMENTS = {
 }  # fmt: skip
 
 
+#: Pages already parsed, by their text: several tests read the same page (the trees are only
+#: read, never changed).
+_PARSED: dict[str, ET.Element] = {}
+
+
 def parse_strict(page: str) -> ET.Element:
     """The page parsed by html5lib in strict mode: any parse error raises."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    root: ET.Element = parser.parse(page)
+    root = _PARSED.get(page)
+    if root is None:
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        root = _PARSED[page] = parser.parse(page)
     return root
 
 

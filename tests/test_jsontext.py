@@ -30,7 +30,7 @@ VALUES = st.recursive(
         st.dictionaries(st.text(max_size=8), inner, max_size=5),
         st.dictionaries(st.one_of(st.integers(), st.booleans(), st.none()), inner, max_size=3),
     ),
-    max_leaves=40,
+    max_leaves=25,
 )
 
 
@@ -38,7 +38,7 @@ def _reference(value: Any) -> str:
     return json_text(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(VALUES)
 def test_the_writer_writes_what_the_json_module_writes(value: Any) -> None:
     assert dumps(value) == _reference(value)

@@ -181,18 +181,26 @@ def build(names: Sequence[str] | None = None) -> typer.Typer:
     return app
 
 
-def _app_for(argv: list[str]) -> typer.Typer:
-    """The app to run: when argv names one command, an app holding only that command.
+#: The click command made for each set of commands, kept for the process: a program (or a test)
+#: that runs several commands in one process has Typer build each one once. A command keeps no
+#: state between runs; every run parses its arguments and reads the environment afresh.
+_BUILT: dict[tuple[str, ...], Any] = {}
+
+
+def _command_for(argv: list[str]) -> Any:
+    """The command to run: when argv names one command, one built from only that command.
 
     Typer turns every registered command into a click command before parsing; building only
     the one asked for keeps start-up close to that of a one-command program. Help, completion
-    and unknown commands get the full app, so they list everything.
+    and unknown commands get every command, so they list everything.
     """
     name = argv[0] if argv else ""
     known = {c.name for c in COMMANDS} | {g.name for g in GROUPS}
-    if name in known and "_HEMSCORE_COMPLETE" not in os.environ:
-        return build([name])
-    return build()
+    key = (name,) if name in known and "_HEMSCORE_COMPLETE" not in os.environ else ()
+    command = _BUILT.get(key)
+    if command is None:
+        command = _BUILT[key] = typer.main.get_command(build(key or None))
+    return command
 
 
 def run(argv: list[str]) -> int:
@@ -227,7 +235,7 @@ def _run(argv: list[str]) -> int:
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     try:
-        code = _app_for(argv)(args=argv, prog_name="hemscore", standalone_mode=False)
+        code = _command_for(argv).main(args=argv, prog_name="hemscore", standalone_mode=False)
         return int(code or 0)
     except HemscoreError as err:
         report_error(err)

@@ -30,12 +30,13 @@ from hemscore.model.methods import (
     method_named,
     method_names,
     parameter_keys,
+    registry_generation,
     scale_class,
     scale_kinds,
 )
 from hemscore.model.methods.base import RuleContext, Scale, ScoringMethod, is_number
 from hemscore.reading.inputs import special_file, toml_files
-from hemscore.reading.tomlsource import TomlDocument, read_toml
+from hemscore.reading.tomlsource import TomlDocument, parse_text, read_text
 
 #: What ``--fail-on`` gates on, most severe first. A severity says how serious a failure is;
 #: it no longer sets a rule's weight in the average (rule set 2.0, see docs/methodology.md).
@@ -222,11 +223,26 @@ def rule_files(paths: Sequence[str | Path]) -> list[Path]:
     return out
 
 
+#: Rule sets this process has built, by the exact text of their files and the state of the
+#: method registries: loading the same files again (a library caller, a test, a batch of
+#: commands run in one process) gives the same RuleSet without parsing them again. A file whose
+#: text changed is another key, so an edit is always read; nothing is kept between processes.
+_BUILT: dict[tuple[Any, ...], RuleSet] = {}
+_BUILT_KEEP = 8
+
+
 def load_ruleset(paths: Sequence[str | Path] | None = None) -> RuleSet:
     """Load rule files (the built-in library when ``paths`` is empty) into a RuleSet."""
     files = rule_files(paths or [builtin_rules_dir()])
-    docs = [read_toml(f, error=RuleError) for f in files]
-    return build_ruleset(docs)
+    texts = tuple((str(f), read_text(f, RuleError)) for f in files)
+    key = (registry_generation(), texts)
+    built = _BUILT.get(key)
+    if built is None:
+        built = build_ruleset([parse_text(name, text, RuleError) for name, text in texts])
+        if len(_BUILT) >= _BUILT_KEEP:
+            del _BUILT[next(iter(_BUILT))]  # the oldest
+        _BUILT[key] = built
+    return built
 
 
 def build_ruleset(docs: Iterable[TomlDocument], *, require_rules: bool = True) -> RuleSet:

@@ -286,14 +286,25 @@ def read_toml(
     """Read and parse a TOML file (or given text), raising ``error`` with the file named.
 
     Nothing is kept between runs: every file, the built-in library included, is read and parsed
-    by the run that uses it (hemscore writes nowhere but where its user tells it to).
+    by the run that uses it (hemscore writes nowhere but where its user tells it to). Within one
+    process, :func:`hemscore.model.rules.load_ruleset` reuses a rule set whose files it reads
+    again with exactly the same text.
     """
     name = str(path)
     if text is None:
-        raw = read_limited(path, error)
-        text = decode(raw, name, error)
+        text = read_text(path, error)
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
+    return TomlDocument(name, text, _parse(text, name, error))
+
+
+def read_text(path: str | Path, error: type[HemscoreError]) -> str:
+    """The text of a TOML file, read through the bounded reader and decoded (not parsed)."""
+    return decode(read_limited(path, error), str(path), error)
+
+
+def parse_text(name: str, text: str, error: type[HemscoreError]) -> TomlDocument:
+    """Parse text that :func:`read_text` read from file ``name``."""
     return TomlDocument(name, text, _parse(text, name, error))
 
 

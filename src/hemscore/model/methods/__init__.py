@@ -38,6 +38,19 @@ SCALES: dict[str, str] = {
 
 _methods: dict[str, type[ScoringMethod]] = {}
 _scales: dict[str, type[Scale]] = {}
+#: Counts the changes made with register/unregister (see :func:`registry_generation`).
+_changes = 0
+
+
+def registry_generation() -> int:
+    """A number that changes whenever a method or scale is registered or unregistered: a rule
+    set parsed under one registry is not reused under another."""
+    return _changes
+
+
+def _changed() -> None:
+    global _changes
+    _changes += 1
 
 
 class MethodError(TypeError):
@@ -94,6 +107,7 @@ def register(cls: type[ScoringMethod]) -> type[ScoringMethod]:
     if cls.name in method_names():
         raise MethodError(f"scoring method {cls.name} is already registered")
     _methods[cls.name] = cls
+    _changed()
     return cls
 
 
@@ -101,6 +115,7 @@ def unregister(name: str) -> None:
     """Forget a method added with :func:`register` (built-in methods stay)."""
     if name not in METHODS:
         _methods.pop(name, None)
+        _changed()
 
 
 # -- scales (normalisers) -----------------------------------------------------------------------
@@ -128,6 +143,7 @@ def register_scale(cls: type[Scale]) -> type[Scale]:
     if cls.kind in scale_kinds():
         raise MethodError(f"scale {cls.kind} is already registered")
     _scales[cls.kind] = cls
+    _changed()
     return cls
 
 
@@ -135,6 +151,7 @@ def unregister_scale(kind: str) -> None:
     """Forget a scale added with :func:`register_scale`."""
     if kind not in SCALES:
         _scales.pop(kind, None)
+        _changed()
 
 
 def parameter_keys() -> frozenset[str]:
