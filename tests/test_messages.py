@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hemscore.render import messages
-from hemscore.render.messages import en, zh
+from hemscore.base import messages
+from hemscore.base.messages import en, zh
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,10 +64,28 @@ def test_json_output_reads_no_second_catalogue() -> None:
         "a = assess('examples/china-2022.toml', load_ruleset())\n"
         "renderer('json').render([a], RenderOptions())\n"
         "renderer('markdown').render([a], RenderOptions())\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('hemscore.render.messages', 'rich'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('hemscore.base.messages', 'rich'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == [
-        "['hemscore.render.messages',",
-        "'hemscore.render.messages.en']",
+        "['hemscore.base.messages',",
+        "'hemscore.base.messages.en']",
     ]
+
+
+def test_below_the_reports_only_the_catalogue_and_the_methods_hold_chinese_text() -> None:
+    # The engine's data warnings and the analyses' notes are looked up in the catalogue; a
+    # scoring method holds its own explanation in each language (docs/architecture.md).
+    import re
+
+    package = ROOT / "src" / "hemscore"
+    han = re.compile("[\u4e00-\u9fff]")
+    found = [
+        str(path.relative_to(package))
+        for folder in ("base", "reading", "model", "engine", "analysis")
+        for path in sorted((package / folder).rglob("*.py"))
+        if han.search(path.read_text(encoding="utf-8"))
+        and not path.is_relative_to(package / "base" / "messages")
+        and not path.is_relative_to(package / "model" / "methods")
+    ]
+    assert found == []

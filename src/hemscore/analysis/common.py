@@ -19,13 +19,6 @@ from hemscore.engine.loader import check_profile, read_source
 from hemscore.model.rules import RuleSet
 from hemscore.reading.inputs import Source
 
-NOTES = {
-    "en": "Common rules: only the {n} rule(s) with data for all {m} profile(s) are scored, "
-    "and coverage is computed over them: {ids}. Profile year(s): {years}.",
-    "zh": "共同规则：只对全部 {m} 个评估对象都有数据的 {n} 条规则评分，覆盖率也只按这些规则计算："
-    "{ids}。评估年份：{years}。",
-}
-
 
 def common_rule_ids(assessments: Sequence[Assessment]) -> tuple[str, ...]:
     """Ids of the rules with a score in every assessment, in rule-set order.
@@ -56,8 +49,15 @@ def years_text(years: Iterable[int]) -> str:
 
 def common_note(lang: str, rule_ids: Sequence[str], profiles: int, years: Iterable[int]) -> str:
     """The sentence every ``--common`` report carries: which rules, for how many, which years."""
-    return NOTES.get(lang, NOTES["en"]).format(
-        n=len(rule_ids), m=profiles, ids=", ".join(rule_ids), years=years_text(years)
+    from hemscore.base.messages import label
+
+    return label(
+        lang,
+        "common.note",
+        n=len(rule_ids),
+        m=profiles,
+        ids=", ".join(rule_ids),
+        years=years_text(years),
     )
 
 

@@ -37,13 +37,34 @@ class DataWarning:
 
     metric: str
     kind: str  # implausible | fraction | future | old | no_source
-    message: str
+    message: str  # in English: stderr lines and the Python API
     line: int | None = None
-    message_zh: str = ""
+    #: The facts the message states, as texts, to write it in another language: they fill the
+    #: catalogue's ``warning.<kind>`` (:mod:`hemscore.base.messages`). None: a message of its
+    #: own, the same in every language.
+    facts: tuple[tuple[str, str], ...] | None = None
 
     def text(self, lang: str) -> str:
-        """The message in ``lang`` (English when there is none)."""
-        return self.message_zh if lang == "zh" and self.message_zh else self.message
+        """The message in ``lang`` (English when the language has none)."""
+        if lang == "en" or self.facts is None:
+            return self.message
+        return _say(lang, self.kind, dict(self.facts))
+
+
+def _say(lang: str, kind: str, facts: dict[str, str]) -> str:
+    from hemscore.base.messages import label
+
+    if "lo" in facts:  # a plausible range, and where it comes from
+        where = label(lang, "warning.range_panel" if facts.pop("panel") else "warning.range_design")
+        facts["span"] = label(
+            lang, "warning.span", lo=facts.pop("lo"), hi=facts.pop("hi"), where=where
+        )
+    return label(lang, f"warning.{kind}", **facts)
+
+
+def _warning(metric: str, kind: str, line: int | None, **facts: str) -> DataWarning:
+    pairs = tuple(facts.items())
+    return DataWarning(metric, kind, _say("en", kind, dict(pairs)), line, pairs)
 
 
 def _show(v: float) -> str:
@@ -110,26 +131,10 @@ def _range_warning(metric: Metric, mv: Any, kind: str) -> DataWarning | None:
         return None
     if p.min <= v <= p.max:
         return None
-    where = "the reference panel, widened" if p.panel else "design range"
-    span = f"{_show(p.min)}–{_show(p.max)} ({where})"
-    span_zh = f"{_show(p.min)}–{_show(p.max)}（{'参照面板放宽' if p.panel else '设计范围'}）"
+    span = {"lo": _show(p.min), "hi": _show(p.max), "panel": "yes" if p.panel else ""}
     if metric.id.endswith("_pct") and p.min <= v * 100 <= p.max:
-        return DataWarning(
-            metric.id,
-            "fraction",
-            f"{_show(v)} looks like a fraction typed for a percentage: {_show(v * 100)} would lie"
-            f" in the plausible range {span}, {_show(v)} does not",
-            mv.line,
-            f"{_show(v)} 像是把百分数写成了小数：{_show(v * 100)} 在合理范围 {span_zh} 内，"
-            f"{_show(v)} 不在",
-        )
-    return DataWarning(
-        metric.id,
-        "implausible",
-        f"{_show(v)} is outside the plausible range {span}",
-        mv.line,
-        f"{_show(v)} 超出合理范围 {span_zh}",
-    )
+        return _warning(metric.id, "fraction", mv.line, v=_show(v), v100=_show(v * 100), **span)
+    return _warning(metric.id, "implausible", mv.line, v=_show(v), **span)
 
 
 def check(profile: Profile, metrics: Mapping[str, Metric]) -> tuple[DataWarning, ...]:
@@ -143,31 +148,22 @@ def check(profile: Profile, metrics: Mapping[str, Metric]) -> tuple[DataWarning,
                 found.append(w)
         if mv.year is not None and mv.year > profile.year:
             found.append(
-                DataWarning(
-                    mid,
-                    "future",
-                    f"dated {mv.year}, after the profile's year {profile.year}",
-                    mv.line,
-                    f"数据年份 {mv.year} 晚于档案年份 {profile.year}",
-                )
+                _warning(mid, "future", mv.line, year=str(mv.year), profile_year=str(profile.year))
             )
         elif mv.year is not None and not in_window(mv.year, profile.year):
             found.append(
-                DataWarning(
+                _warning(
                     mid,
                     "old",
-                    f"dated {mv.year}, older than the {DATA_WINDOW_YEARS}-year data window"
-                    f" of a {profile.year} profile ({profile.year - DATA_WINDOW_YEARS}"
-                    f"–{profile.year})",
                     mv.line,
-                    f"数据年份 {mv.year} 早于 {profile.year} 年档案的 {DATA_WINDOW_YEARS} 年数据窗口"
-                    f"（{profile.year - DATA_WINDOW_YEARS}–{profile.year}）",
+                    year=str(mv.year),
+                    window=str(DATA_WINDOW_YEARS),
+                    profile_year=str(profile.year),
+                    start=str(profile.year - DATA_WINDOW_YEARS),
                 )
             )
         if not (mv.source or "").strip():
-            found.append(
-                DataWarning(mid, "no_source", "the value names no source", mv.line, "未注明来源")
-            )
+            found.append(_warning(mid, "no_source", mv.line))
     found.sort(key=lambda w: w.line if w.line is not None else 1 << 62)
     return tuple(found)
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hemscore.base import numbers
+from hemscore.base.messages import bracketed, colon, label, listing, paper
 from hemscore.base.safe_text import terminal
 from hemscore.model.catalogue import Metric
 from hemscore.model.methods import base as _methods
 from hemscore.model.rules import Rule, RuleSet
-from hemscore.render.messages import bracketed, colon, label, listing, paper
 
 #: A number as a person writes it: 3 not 3.0, 1,500 not 1500.0 (:mod:`hemscore.base.numbers`).
 fmt = numbers.written
@@ -229,7 +229,7 @@ def explanation_dict(e: RuleExplanation, lang: str = "en") -> dict[str, object]:
 def rules_table(rules: list[Rule], lang: str = "en") -> str:
     """Rules as aligned plain-text columns: id, diagnostic, metric, severity, weight, method,
     title."""
-    from hemscore.render.messages import label as ui
+    from hemscore.base.messages import label as ui
 
     columns = ("id", "diagnostic", "metric", "severity", "weight", "method", "title")
     head = tuple(ui(lang, f"col_{c}") for c in columns)
@@ -260,8 +260,8 @@ def rules_table(rules: list[Rule], lang: str = "en") -> str:
 def _short(diagnostic: str, lang: str) -> str:
     """A diagnostic's short name for the rules listing; a diagnostic a rule set adds shows its
     id."""
-    from hemscore.render.messages import EN
-    from hemscore.render.messages import label as ui
+    from hemscore.base.messages import EN
+    from hemscore.base.messages import label as ui
 
     return ui(lang, f"diag_{diagnostic}") if f"diag_{diagnostic}" in EN else diagnostic
 

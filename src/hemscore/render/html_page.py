@@ -21,9 +21,9 @@ from importlib.resources import files
 
 from hemscore._version import __version__
 from hemscore.base import numbers
+from hemscore.base.messages import LOADERS, first, label
 from hemscore.base.safe_text import html as esc
 from hemscore.base.safe_text import html_shown as shown
-from hemscore.render.messages import LOADERS, first, label
 
 __all__ = ["esc", "shown"]  # escaping (hemscore.base.safe_text), re-exported for the pages
 

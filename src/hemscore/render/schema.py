@@ -23,7 +23,7 @@ YEAR_PATTERN = r"^(1[89]\d\d|20\d\d|2100)$"  # the years a series key may be (as
 
 
 def _t(lang: str, key: str, **fmt: object) -> str:
-    from hemscore.render.messages import label
+    from hemscore.base.messages import label
 
     return label(lang, "schema." + key, **fmt)
 
@@ -81,7 +81,7 @@ def metric_schema(m: Metric, lang: str = "en") -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
-    from hemscore.render.messages import colon, label, listing
+    from hemscore.base.messages import colon, label, listing
 
     parts = [m.text(lang, "description")]
     unit = m.text(lang, "unit")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import textwrap
 
+from hemscore.base.messages import bracketed, colon, label, listing, severity
 from hemscore.model.catalogue import CATALOGUE_VERSION, Metric
 from hemscore.model.rules import RuleSet
-from hemscore.render.messages import bracketed, colon, label, listing, severity
 
 
 def _t(lang: str, key: str, **fmt: object) -> str:

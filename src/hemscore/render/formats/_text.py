@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from hemscore.base import numbers
+from hemscore.base import messages, numbers
+from hemscore.base.messages import bracketed, colon, comma, label
 from hemscore.engine.assessment import Assessment, DiagnosticScore, RuleResult
-from hemscore.render import messages
-from hemscore.render.messages import bracketed, colon, comma, label
 
 #: A value (``2.5``, ``1,500``) and a score (``63``) in a report (:mod:`hemscore.base.numbers`).
 num = numbers.short

@@ -9,12 +9,12 @@ in properties; any other control character from a file is shown as an escape (``
 
 from __future__ import annotations
 
+from hemscore.base.messages import bracketed, colon, comma, label, severity
 from hemscore.base.numbers import percent
 from hemscore.base.safe_text import github_data, github_property
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.options import RenderOptions
-from hemscore.render.messages import bracketed, colon, comma, label, severity
 
 ERROR_SEVERITIES: frozenset[str] = frozenset({"critical", "high"})
 

@@ -22,16 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from hemscore.base import messages
+from hemscore.base.messages import clause, colon, label
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.model.rules import RuleSet
 from hemscore.render import html_page as page
-from hemscore.render import messages
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.options import RenderOptions
 from hemscore.render.html_page import CSP, esc, shown, stylesheet
 from hemscore.render.html_page import clip as _clip
 from hemscore.render.html_page import pct as _pct
-from hemscore.render.messages import clause, colon, label
 
 __all__ = ["CSP", "esc", "shown", "stylesheet"]  # the page's helpers, kept at their old address
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from hemscore.base.messages import colon, comma, label, severity
 from hemscore.base.numbers import round4 as _num
 from hemscore.base.safe_text import terminal, xml_chars
 from hemscore.engine.assessment import Assessment, RuleResult
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.options import RenderOptions
-from hemscore.render.messages import colon, comma, label, severity
 
 
 def _x(text: object) -> str:

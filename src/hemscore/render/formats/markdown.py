@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hemscore.base.messages import colon, label
 from hemscore.base.numbers import percent
 from hemscore.base.safe_text import markdown as _cell
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.options import RenderOptions
-from hemscore.render.messages import colon, label
 
 
 def render_one(a: Assessment, options: RenderOptions) -> str:

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 from rich.console import Console
 
+from hemscore.base.messages import label
 from hemscore.base.safe_text import terminal, xml
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats.options import RenderOptions
 from hemscore.render.formats.table import SafeConsole, render_one
-from hemscore.render.messages import label
 
 #: Fixed picture width in characters, so the same input gives the same bytes on any terminal.
 WIDTH = 100

@@ -11,12 +11,12 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from hemscore.base.messages import colon, label
 from hemscore.base.numbers import percent
 from hemscore.base.safe_text import has_unsafe, terminal, terminal_lines
 from hemscore.engine.assessment import Assessment
 from hemscore.render.formats import _text as tx
 from hemscore.render.formats.options import RenderOptions
-from hemscore.render.messages import colon, label
 
 BAR_WIDTH = 20
 STATUS_STYLE = {"pass": "green", "fail": "red", "missing": "dim", "waived": "yellow"}

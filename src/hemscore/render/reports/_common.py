@@ -1,4 +1,4 @@
-"""Shared by the analysis reports: their texts (``report.*`` in :mod:`hemscore.render.messages`),
+"""Shared by the analysis reports: their texts (``report.*`` in :mod:`hemscore.base.messages`),
 numbers and profile labels."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from hemscore.base import numbers
+from hemscore.base.messages import first
 from hemscore.model.profile import Profile
 from hemscore.reading.jsontext import dumps as strict_dumps
-from hemscore.render.messages import first
 
 
 def label(lang: str, key: str, **fmt: object) -> str:

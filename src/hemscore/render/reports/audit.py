@@ -9,11 +9,11 @@ from typing import Any
 
 from hemscore.analysis.audit import AuditResult, to_dict
 from hemscore.base import numbers
+from hemscore.base.messages import label
 from hemscore.base.safe_text import markdown_entities, terminal
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import Bar, CellMarkup, esc
-from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps
 from hemscore.render.reports._common import label as page_label

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from hemscore.analysis.compare import Cell, Comparison, Row
+from hemscore.base.messages import clause, colon, listing
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import Bar, CellMarkup, esc
-from hemscore.render.messages import clause, colon, listing
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
     dumps,

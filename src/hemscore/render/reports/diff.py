@@ -6,11 +6,11 @@ import io
 from typing import Any
 
 from hemscore.analysis.diffing import DiagSnap, Diff, RuleChange, RuleSnap, Snapshot
+from hemscore.base.messages import clause, colon, listing
+from hemscore.base.messages import label as base_label
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import Bar, esc
-from hemscore.render.messages import clause, colon, listing
-from hemscore.render.messages import label as base_label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
     dumps,

@@ -8,7 +8,7 @@ stylesheet and shell, nothing fetched, every text from a file escaped by ``esc``
 an inline SVG with a title and a description beside the table of its numbers.
 
 The words of these pages are the message catalogue's ``pages.*`` texts
-(:mod:`hemscore.render.messages`); factor groups take their ``uncertainty.group.*`` names.
+(:mod:`hemscore.base.messages`); factor groups take their ``uncertainty.group.*`` names.
 
 The sensitivity page is drawn from the report's JSON object (``to_dict`` of the Monte Carlo run
 and, with ``--factor``, of the variance-based analysis), so what that object gains shows here
@@ -31,11 +31,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from hemscore.base.messages import EN, first, listing
+from hemscore.base.messages import label as text
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import CellMarkup, esc
-from hemscore.render.messages import EN, first, listing
-from hemscore.render.messages import label as text
 from hemscore.render.reports._common import label
 
 #: A table row: its header (markup) and cells.

@@ -7,8 +7,8 @@ from typing import Any
 
 from hemscore.analysis.peers import PeerComparison, PeerRow
 from hemscore.base import numbers
+from hemscore.base.messages import label
 from hemscore.render.formats import RenderOptions
-from hemscore.render.messages import label
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps, jnum, md_cell, profile_dict
 

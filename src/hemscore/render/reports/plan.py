@@ -6,10 +6,10 @@ import io
 from typing import Any
 
 from hemscore.analysis.plan import Change, Plan
+from hemscore.base.messages import colon, listing
 from hemscore.render import html_page as page
 from hemscore.render.formats import RenderOptions
 from hemscore.render.html_page import Bar, esc
-from hemscore.render.messages import colon, listing
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import (
     dumps,

@@ -19,7 +19,7 @@ from hemscore.analysis.uncertainty import (
     Output,
     UncertaintyResult,
 )
-from hemscore.render import messages
+from hemscore.base import messages
 from hemscore.render.formats import RenderOptions
 from hemscore.render.reports import REPORT_SCHEMA_VERSION
 from hemscore.render.reports._common import dumps, jnum, label, num, print_fitted, profile_dict

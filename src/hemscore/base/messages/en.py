@@ -1,4 +1,4 @@
-"""English: every text of hemscore's reports, by key (see :mod:`hemscore.render.messages`).
+"""English: every text of hemscore's reports, by key (see :mod:`hemscore.base.messages`).
 
 Rule, metric and diagnostic texts live in their TOML files, not here.
 """
@@ -418,4 +418,13 @@ MESSAGES: dict[str, str] = {
     "pages.do_consistency": "Its indicators do not hang together: review which belong, or report them apart.",
     "pages.flag_importance": "{x}: importance share {i} against weight share {w}",
     "pages.do_importance": "Its effect on the diagnostic is far from its weight: revisit the weight or the indicator.",
+    "warning.range_panel": "the reference panel, widened",
+    "warning.range_design": "design range",
+    "warning.span": "{lo}–{hi} ({where})",
+    "warning.fraction": "{v} looks like a fraction typed for a percentage: {v100} would lie in the plausible range {span}, {v} does not",
+    "warning.implausible": "{v} is outside the plausible range {span}",
+    "warning.future": "dated {year}, after the profile's year {profile_year}",
+    "warning.old": "dated {year}, older than the {window}-year data window of a {profile_year} profile ({start}–{profile_year})",
+    "warning.no_source": "the value names no source",
+    "common.note": "Common rules: only the {n} rule(s) with data for all {m} profile(s) are scored, and coverage is computed over them: {ids}. Profile year(s): {years}.",
 }

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hemscore.render.messages.en import MESSAGES as EN
+from hemscore.base.messages.en import MESSAGES as EN
 
 __all__ = ["EN", "LOADERS", "catalogue", "clause", "colon", "comma", "first", "label", "listing"]
 __all__ += ["bracketed", "paper", "severity"]
 
 
 def _zh() -> dict[str, str]:
-    from hemscore.render.messages.zh import MESSAGES
+    from hemscore.base.messages.zh import MESSAGES
 
     return MESSAGES
 

@@ -1,6 +1,6 @@
-"""中文 (Chinese): every text of hemscore's reports, by key (see :mod:`hemscore.render.messages`).
+"""中文 (Chinese): every text of hemscore's reports, by key (see :mod:`hemscore.base.messages`).
 
-The same keys and placeholders as :mod:`hemscore.render.messages.en` (a test checks it).
+The same keys and placeholders as :mod:`hemscore.base.messages.en` (a test checks it).
 """
 
 from __future__ import annotations
@@ -418,4 +418,13 @@ MESSAGES: dict[str, str] = {
     "pages.do_consistency": "该维度的指标不够一致：复查哪些指标属于该维度，或分开报告。",
     "pages.flag_importance": "{x}：重要性占比 {i}，权重占比 {w}",
     "pages.do_importance": "其对诊断得分的影响与权重相差很大：重新考虑其权重或该指标本身。",
+    "warning.range_panel": "参照面板放宽",
+    "warning.range_design": "设计范围",
+    "warning.span": "{lo}–{hi}（{where}）",
+    "warning.fraction": "{v} 像是把百分数写成了小数：{v100} 在合理范围 {span} 内，{v} 不在",
+    "warning.implausible": "{v} 超出合理范围 {span}",
+    "warning.future": "数据年份 {year} 晚于档案年份 {profile_year}",
+    "warning.old": "数据年份 {year} 早于 {profile_year} 年档案的 {window} 年数据窗口（{start}–{profile_year}）",
+    "warning.no_source": "未注明来源",
+    "common.note": "共同规则：只对全部 {m} 个评估对象都有数据的 {n} 条规则评分，覆盖率也只按这些规则计算：{ids}。评估年份：{years}。",
 }
