@@ -89,3 +89,21 @@ def test_below_the_reports_only_the_catalogue_and_the_methods_hold_chinese_text(
         and not path.is_relative_to(package / "model" / "methods")
     ]
     assert found == []
+
+
+def test_a_rules_weight_line_reads_the_same_in_both_languages() -> None:
+    from hemscore.model.rules import load_ruleset
+    from hemscore.render.explain import explain_rule, explain_scoring
+
+    ruleset = load_ruleset()
+    rule = ruleset.rule("TE-03")
+    assert rule is not None
+    assert explain_rule(rule, ruleset, "en").weight == (
+        "Weight 0.5 (severity critical), in the shared-weight group chip-dependence, in the "
+        "technology diagnostic (Core-technology dependence); applies to: country, region, firm."
+    )
+    assert explain_rule(rule, ruleset, "zh").weight == (
+        "权重 0.5（严重程度：关键），属于共享权重的规则组“chip-dependence”，"
+        "计入“核心技术依赖”维度（technology）；适用于：国家、地区、企业。"
+    )
+    assert explain_scoring(rule, ruleset.metrics, "zh").missing.startswith("档案中没有该指标")

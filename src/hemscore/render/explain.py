@@ -46,14 +46,7 @@ def explain_scoring(
     scoring method (:mod:`hemscore.model.methods`), every number from its parameters."""
     lang = lang if lang in _LANGS else "en"
     measure, scale, passes = rule.scoring.explain(rule.metric, metrics.get(rule.metric), lang)
-    if lang == "zh":
-        missing = "档案中没有该指标时本规则不参与评估：它不计入诊断维度的加权平均（绝不按 0 分计），只降低数据覆盖率。"
-    else:
-        missing = (
-            "A profile without this value is not assessed by this rule: the rule leaves its "
-            "diagnostic's weighted mean (it is never scored 0) and lowers the coverage."
-        )
-    return ScoringExplanation(measure, scale, passes, missing)
+    return ScoringExplanation(measure, scale, passes, label(lang, "explain.missing_value"))
 
 
 @dataclass(frozen=True)
@@ -104,24 +97,16 @@ def explain_rule(rule: Rule, ruleset: RuleSet, lang: str = "en") -> RuleExplanat
     kinds = listing(lang).join(label(lang, k) for k in rule.kinds)
     sev = rule.severity
     title = diag.text(lang, "title") if diag else rule.diagnostic
-    if lang == "zh":
-        weight = (
-            f"权重 {fmt(rule.weight)}"
-            + (
-                f"（严重程度：{label(lang, f'sev_{sev}')}）"
-                if sev
-                else "（无严重程度，--fail-on 不据此判定）"
-            )
-            + (f"，属于共享权重的规则组“{rule.group}”" if rule.group else "")
-            + f"，计入“{title}”维度；适用于：{kinds}。"
+    weight = (
+        label(lang, "explain.weight", weight=fmt(rule.weight))
+        + (
+            label(lang, "explain.severity", severity=label(lang, f"sev_{sev}"))
+            if sev
+            else label(lang, "explain.no_severity")
         )
-    else:
-        weight = (
-            f"Weight {fmt(rule.weight)}"
-            + (f" (severity {sev})" if sev else " (no severity: never gated by --fail-on)")
-            + (f", in the shared-weight group {rule.group}," if rule.group else "")
-            + f" in the {rule.diagnostic} diagnostic ({title}); applies to: {kinds}."
-        )
+        + (label(lang, "explain.group", group=rule.group) if rule.group else "")
+        + label(lang, "explain.in_diagnostic", diagnostic=rule.diagnostic, title=title, kinds=kinds)
+    )
     return RuleExplanation(
         rule=rule,
         diagnostic_title=title,

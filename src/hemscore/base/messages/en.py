@@ -427,4 +427,10 @@ MESSAGES: dict[str, str] = {
     "warning.old": "dated {year}, older than the {window}-year data window of a {profile_year} profile ({start}–{profile_year})",
     "warning.no_source": "the value names no source",
     "common.note": "Common rules: only the {n} rule(s) with data for all {m} profile(s) are scored, and coverage is computed over them: {ids}. Profile year(s): {years}.",
+    "explain.missing_value": "A profile without this value is not assessed by this rule: the rule leaves its diagnostic's weighted mean (it is never scored 0) and lowers the coverage.",
+    "explain.weight": "Weight {weight}",
+    "explain.severity": " (severity {severity})",
+    "explain.no_severity": " (no severity: never gated by --fail-on)",
+    "explain.group": ", in the shared-weight group {group},",
+    "explain.in_diagnostic": " in the {diagnostic} diagnostic ({title}); applies to: {kinds}.",
 }

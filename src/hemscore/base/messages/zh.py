@@ -427,4 +427,10 @@ MESSAGES: dict[str, str] = {
     "warning.old": "数据年份 {year} 早于 {profile_year} 年档案的 {window} 年数据窗口（{start}–{profile_year}）",
     "warning.no_source": "未注明来源",
     "common.note": "共同规则：只对全部 {m} 个评估对象都有数据的 {n} 条规则评分，覆盖率也只按这些规则计算：{ids}。评估年份：{years}。",
+    "explain.missing_value": "档案中没有该指标时本规则不参与评估：它不计入诊断维度的加权平均（绝不按 0 分计），只降低数据覆盖率。",
+    "explain.weight": "权重 {weight}",
+    "explain.severity": "（严重程度：{severity}）",
+    "explain.no_severity": "（无严重程度，--fail-on 不据此判定）",
+    "explain.group": "，属于共享权重的规则组“{group}”",
+    "explain.in_diagnostic": "，计入“{title}”维度（{diagnostic}）；适用于：{kinds}。",
 }
