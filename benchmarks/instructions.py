@@ -46,6 +46,17 @@ def instructions(cmd: list[str]) -> int:
     return int(found.group(1))
 
 
+def batches(tmp: Path) -> dict[int, str]:
+    """Folders of SMALL and LARGE generated profiles under ``tmp``, by their size."""
+    folders = {}
+    for n in (SMALL, LARGE):
+        folder = tmp / f"b{n}"
+        folder.mkdir()
+        generate_profiles(folder, n)
+        folders[n] = str(folder)
+    return folders
+
+
 def per_profile(make_cmd: Callable[[str], list[str]], folders: dict[int, str]) -> float:
     counts = {n: instructions(make_cmd(folder)) for n, folder in folders.items()}
     return (counts[LARGE] - counts[SMALL]) / (LARGE - SMALL)
@@ -67,12 +78,7 @@ def against(hs: list[str], other: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         ENV["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
-        folders = {}
-        for n in (SMALL, LARGE):
-            folder = Path(tmp) / f"b{n}"
-            folder.mkdir()
-            generate_profiles(folder, n)
-            folders[n] = str(folder)
+        folders = batches(Path(tmp))
         print(f"{'command':<34} {'this':>10} {'other':>10}  this/other")
         for name, args in starts.items():
             for cmd in (hs, other):  # compile the bytecode of both before counting
@@ -100,13 +106,8 @@ def main() -> int:
         print("usage: instructions.py [--against OTHER_HEMSCORE]", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        folders = {}
-        for n in (SMALL, LARGE):
-            folder = Path(tmp) / f"b{n}"
-            folder.mkdir()
-            generate_profiles(folder, n)
-            folders[n] = str(folder)
-        assess = per_profile(lambda f: [*hs, "assess", f, "--format", "jsonl", "--quiet"], folders)
+        folders = batches(Path(tmp))
+        assess = per_profile(_batch(hs, "jsonl"), folders)
         base = per_profile(lambda f: [PY, "-c", LOAD_AND_VALIDATE, f, "tomllib"], folders)
         own = per_profile(lambda f: [PY, "-c", LOAD_AND_VALIDATE, f, "hemscore"], folders)
     print(f"instructions per profile ({LARGE} minus {SMALL} profiles, divided by {LARGE - SMALL}):")

@@ -295,7 +295,7 @@ def read_toml(
         text = read_text(path, error)
     elif len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise error(f"input is over the {MAX_FILE_BYTES:,}-byte limit", path=name)
-    return TomlDocument(name, text, _parse(text, name, error))
+    return parse_text(name, text, error)
 
 
 def read_text(path: str | Path, error: type[HemscoreError]) -> str:
